@@ -1,0 +1,51 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "mailconf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mailconf", targets: ["mailconf"]),
+        .library(name: "MailSettings", targets: ["MailSettings"]),
+        .library(name: "MailFormats", targets: ["MailFormats"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // libxml2 from the system (Debian: apt-get install libxml2-dev).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // The setting model: values and their validation, no I/O.
+        .target(name: "MailSettings"),
+        // Formats between the model and bytes; every XML byte goes through libxml2.
+        .target(name: "MailFormats", dependencies: ["MailSettings", "CLibXML2"]),
+        // The SQLite catalog: schema, migrations, presets, import, queries.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "MailSettings", "MailFormats",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Providers")]
+        ),
+        // The command line.
+        .executableTarget(
+            name: "mailconf",
+            dependencies: [
+                "MailSettings", "MailFormats", "Catalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
+        .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),
+        .testTarget(name: "CLITests", dependencies: ["mailconf"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,126 @@
+/// A host name as mail settings use it: a DNS name (letters, digits, hyphens and dots;
+/// internationalised names in their IDNA A-label form `xn--…`), an IPv4 or IPv6
+/// literal, or a template such as `mail.%EMAILDOMAIN%` that is completed from the
+/// user's address. Stored lowercased, without a trailing dot.
+public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let name: String
+
+    public init(_ text: String) throws(ValidationError) {
+        func refuse(_ reason: String) -> ValidationError {
+            ValidationError(
+                field: "hostname", value: text, reason: reason,
+                expected: "a DNS name of letters, digits, hyphens and dots such as smtp.example.com "
+                    + "(IDNA A-labels, xn--…, for non-ASCII names), an IP address, "
+                    + "or a template such as mail.%EMAILDOMAIN%")
+        }
+        guard !text.isEmpty else { throw refuse("it is empty") }
+        guard !text.containsControlCharacter else { throw refuse("it contains a control character") }
+        guard !text.contains(where: \.isWhitespace) else { throw refuse("it contains a space") }
+        guard text.allSatisfy(\.isASCII) else {
+            throw refuse("it contains non-ASCII characters; write the IDNA A-label form (xn--…)")
+        }
+        if text.contains(":") {
+            var inner = Substring(text)
+            if inner.hasPrefix("["), inner.hasSuffix("]") { inner = inner.dropFirst().dropLast() }
+            guard Self.isIPv6(inner) else { throw refuse("it is not a valid IPv6 address") }
+            name = inner.lowercased()
+            return
+        }
+        var body = Substring(text)
+        if body.hasSuffix(".") { body = body.dropLast() }
+        guard body.utf8.count <= 253 else { throw refuse("it is longer than 253 characters") }
+        let labels = body.split(separator: ".", omittingEmptySubsequences: false)
+        var canonicalLabels: [String] = []
+        for label in labels {
+            guard !label.isEmpty else { throw refuse("it has an empty label (two dots in a row, or a leading dot)") }
+            guard label.utf8.count <= 63 else { throw refuse("the label '\(label)' is longer than 63 characters") }
+            let scanned = TemplateScanner.scan(String(label))
+            if let problem = scanned.problems.first { throw refuse(problem.reason) }
+            var canonical = ""
+            for part in scanned.parts {
+                switch part {
+                case .placeholder(let placeholder):
+                    canonical += placeholder.token
+                case .literal(let literal):
+                    if let bad = literal.first(where: { !($0.isLetter || $0.isNumber || $0 == "-") }) {
+                        throw refuse("it contains '\(bad)'")
+                    }
+                    canonical += literal.lowercased()
+                }
+            }
+            if scanned.parts.count == 1, case .literal = scanned.parts[0],
+               label.hasPrefix("-") || label.hasSuffix("-") {
+                throw refuse("the label '\(label)' starts or ends with a hyphen")
+            }
+            canonicalLabels.append(canonical)
+        }
+        if labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+            guard labels.count == 4, labels.allSatisfy({ Int($0).map { $0 <= 255 } ?? false }) else {
+                throw refuse("it looks like an IPv4 address but is not one")
+            }
+        }
+        name = canonicalLabels.joined(separator: ".")
+    }
+
+    static func isIPv6(_ text: Substring) -> Bool {
+        guard !text.isEmpty, text.count <= 45 else { return false }
+        let doubleColon = text.ranges(of: "::").count
+        guard doubleColon <= 1 else { return false }
+        var groups = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        var limit = 8
+        if let last = groups.last, last.contains(".") {
+            // Embedded IPv4 in the last 32 bits.
+            let quads = last.split(separator: ".", omittingEmptySubsequences: false)
+            guard quads.count == 4, quads.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) else { return false }
+            groups.removeLast()
+            limit = 6
+        }
+        if doubleColon == 1 {
+            let nonEmpty = groups.filter { !$0.isEmpty }
+            guard nonEmpty.count < limit else { return false }
+            return nonEmpty.allSatisfy { $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
+        }
+        guard groups.count == limit else { return false }
+        return groups.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
+    }
+
+    /// True when the name holds a placeholder such as `%EMAILDOMAIN%`.
+    public var isTemplate: Bool { name.contains("%") }
+
+    /// True for an IPv4 or IPv6 literal.
+    public var isIPAddress: Bool {
+        name.contains(":") || (name.split(separator: ".").count == 4 && name.allSatisfy { $0.isNumber || $0 == "." })
+    }
+
+    /// The host name for one address: placeholders replaced.
+    public func expanded(for address: EmailAddress) throws(ValidationError) -> Hostname {
+        guard isTemplate else { return self }
+        let parts = TemplateScanner.scan(name).parts
+        let text = parts.map { part -> String in
+            switch part {
+            case .literal(let s): return s
+            case .placeholder(let p): return p.value(for: address)
+            }
+        }.joined()
+        return try Hostname(text)
+    }
+
+    /// Does this DNS name equal `domain` or lie below it?
+    public func isWithin(_ domain: String) -> Bool {
+        let d = domain.lowercased()
+        return name == d || name.hasSuffix("." + d)
+    }
+
+    public var description: String { name }
+
+    public static func < (lhs: Hostname, rhs: Hostname) -> Bool { lhs.name < rhs.name }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}

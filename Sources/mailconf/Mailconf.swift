@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Mailconf: ParsableCommand {
+    func run() {}
+}
