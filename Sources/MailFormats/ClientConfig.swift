@@ -125,6 +125,8 @@ extension ClientConfig {
                 throw fail(.noUsableServer, ep, "no usable <incomingServer> or <outgoingServer>"
                            + (warnings.isEmpty ? "" : " (\(warnings.map(\.description).joined(separator: "; ")))"))
             }
+            // Incoming before outgoing, as the writer puts them; each role keeps its order.
+            servers = servers.filter { $0.role == .incoming } + servers.filter { $0.role == .outgoing }
             let id = meta?.id ?? fallbackID
             let kind = meta?.kind ?? (servers.contains { $0.role == .incoming } ? .mailbox : .relay)
             let name = displayName ?? shortName ?? id

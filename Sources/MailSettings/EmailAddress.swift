@@ -14,7 +14,6 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         guard !text.isEmpty else { throw refuse("it is empty") }
         guard text.utf8.count <= 254 else { throw refuse("it is longer than 254 octets") }
         guard !text.containsControlCharacter else { throw refuse("it contains a control character") }
-        guard !text.contains(where: { $0 == " " }) else { throw refuse("it contains a space") }
         guard let at = text.lastIndex(of: "@") else { throw refuse("it has no @") }
         let local = String(text[..<at])
         let domainPart = String(text[text.index(after: at)...])
@@ -22,6 +21,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         guard !domainPart.isEmpty else { throw refuse("the part after @ is empty") }
         guard local.utf8.count <= 64 else { throw refuse("the part before @ is longer than 64 octets") }
         let isQuoted = local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"")
+        guard !domainPart.contains(" "), isQuoted || !local.contains(" ") else { throw refuse("it contains a space") }
         if !isQuoted {
             guard !local.contains("@") else { throw refuse("it has more than one @") }
             let forbidden = Set("()<>[]:;\\,\"")

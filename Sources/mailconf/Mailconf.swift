@@ -1,6 +1,75 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Mailconf: ParsableCommand {
-    func run() {}
+    static let configuration = CommandConfiguration(
+        commandName: "mailconf",
+        abstract: "Get e-mail client and SMTP relay settings right.",
+        discussion: """
+        mailconf keeps a catalog of mail providers and relay services (Gmail, Microsoft 365, \
+        SendGrid, Amazon SES, …) with every server, port, security and authentication they \
+        offer, plus your own servers and your organisation's domains. The catalog is a SQLite \
+        file, created and filled from the built-in presets the first time it is used.
+
+        Examples:
+          mailconf providers show gmail      (hosts, ports, security, auth)
+          mailconf providers search ses      (by id, name or domain)
+          mailconf export thunderbird fastmail.com --email me@fastmail.com
+          mailconf import path/to/ispdb/     (Thunderbird ISPDB files)
+
+        Catalog location: --db PATH, else $MAILCONF_DB, else \
+        $XDG_DATA_HOME/mailconf/catalog.sqlite (~/.local/share/mailconf/catalog.sqlite).
+        Exit status: 0 success, 1 failure, 2 usage error.
+        """,
+        version: "0.1.0",
+        subcommands: [
+            ProvidersCommand.self, ServersCommand.self, DomainsCommand.self,
+            ImportCommand.self, ExportCommand.self, CatalogCommand.self,
+        ]
+    )
+
+    /// Runs the command line with mailconf's exit codes: 0 success, 1 failure, 2 usage.
+    static func main() {
+        let json = CommandLine.arguments.contains("--json")
+        var parsed: (any ParsableCommand)?
+        do {
+            var command = try parseAsRoot()
+            parsed = command
+            try command.run()
+        } catch let error as ArgumentParser.ValidationError where parsed != nil {
+            // A value the command itself refused: show that command's usage, not the root's.
+            let usage = usageString(for: type(of: parsed!))
+            Output.standardError("Error: \(error.message)\nUsage: \(usage)\n  See 'mailconf help \(commandPath(type(of: parsed!)))' for more information.\n")
+            Foundation.exit(2)
+        } catch let error as CLIError {
+            Output.fail(error, json: json)
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                Output.standardError(fullMessage(for: error) + "\n")
+                Foundation.exit(2)
+            }
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            Output.fail(CLIError(kind: "error", message: "\(error)"), json: json)
+            Foundation.exit(1)
+        }
+    }
+
+    /// `providers show` for ProvidersShow, found by walking the subcommand tree.
+    static func commandPath(_ target: any ParsableCommand.Type) -> String {
+        func walk(_ node: any ParsableCommand.Type, _ path: [String]) -> [String]? {
+            if node == target { return path }
+            for sub in node.configuration.subcommands {
+                if let found = walk(sub, path + [sub.configuration.commandName ?? ""]) { return found }
+            }
+            return nil
+        }
+        return walk(Mailconf.self, [])?.joined(separator: " ") ?? ""
+    }
 }

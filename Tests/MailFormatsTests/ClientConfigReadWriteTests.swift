@@ -105,6 +105,20 @@ private let sample = """
         #expect(!plain.contains(ClientConfig.extensionNamespace))
     }
 
+    @Test func outgoingBeforeIncomingStillRoundTrips() throws {
+        let xml = """
+        <clientConfig><emailProvider id="x.org"><domain>x.org</domain><displayName>X</displayName>
+        <outgoingServer type="smtp"><hostname>smtp.x.org</hostname><port>587</port><socketType>STARTTLS</socketType><authentication>password-cleartext</authentication></outgoingServer>
+        <incomingServer type="imap"><hostname>imap.x.org</hostname><port>993</port><socketType>SSL</socketType><authentication>password-cleartext</authentication></incomingServer>
+        <outgoingServer type="smtp"><hostname>smtp.x.org</hostname><port>465</port><socketType>SSL</socketType><authentication>password-cleartext</authentication></outgoingServer>
+        </emailProvider></clientConfig>
+        """
+        let first = try ClientConfig.read(Array(xml.utf8), source: "x.xml", fallbackID: "x").provider
+        #expect(first.servers.map(\.port) == [993, 587, 465])
+        let again = try ClientConfig.read(Array(try ClientConfig.write(first).utf8), source: "w", fallbackID: "x").provider
+        #expect(again.servers == first.servers)
+    }
+
     @Test func addressFillsInPlaceholders() throws {
         let p = try ClientConfig.read(Array(sample.utf8), source: "example.xml", fallbackID: "example.com").provider
         let xml = try ClientConfig.write(p, address: EmailAddress("Alice@Example.net"))

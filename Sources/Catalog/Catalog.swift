@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import MailFormats
+import MailSettings
+
+/// The SQLite catalog of providers, their servers and the organisation's domains.
+///
+/// One file, WAL mode (readers never block the writer), versioned migrations, and
+/// every write in one transaction. Created and seeded from the built-in presets on
+/// first use.
+public final class Catalog: Sendable {
+    let pool: DatabasePool
+    public let path: String
+    public let isReadOnly: Bool
+
+    /// `MAILCONF_DB`, else `$XDG_DATA_HOME/mailconf/catalog.sqlite`, else
+    /// `~/.local/share/mailconf/catalog.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["MAILCONF_DB"], !explicit.isEmpty { return explicit }
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            base = (home as NSString).appendingPathComponent(".local/share")
+        }
+        return ((base as NSString).appendingPathComponent("mailconf") as NSString).appendingPathComponent("catalog.sqlite")
+    }
+
+    /// Opens (and if needed creates, migrates and seeds) the catalog.
+    /// - Parameters:
+    ///   - readOnly: for readers such as the HTTP service; the file must exist.
+    ///   - refreshPresets: bring the built-in presets up to date when this build ships
+    ///     different ones (never touches user data).
+    public init(path: String? = nil, readOnly: Bool = false, refreshPresets: Bool = true) throws(CatalogError) {
+        let path = path ?? Self.defaultPath()
+        self.path = path
+        self.isReadOnly = readOnly
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        do {
+            if !readOnly {
+                let dir = (path as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            } else if !FileManager.default.fileExists(atPath: path) {
+                throw CatalogError.cannotOpen(path: path, reason: "the file does not exist (a read-only open does not create it)")
+            }
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.cannotOpen(path: path, reason: Self.reason(error))
+        }
+        if !readOnly {
+            do {
+                try Schema.migrator.migrate(pool)
+            } catch {
+                throw CatalogError.cannotOpen(path: path, reason: Self.reason(error))
+            }
+            if refreshPresets {
+                _ = try updatePresets(onlyIfChanged: true)
+            }
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let db = error as? DatabaseError {
+            return db.message ?? "SQLite error \(db.resultCode)"
+        }
+        if let c = error as? CatalogError { return c.description }
+        return "\(error)"
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+        do { return try pool.read(body) } catch { throw Self.mapped(error, path: path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+        do { return try pool.write(body) } catch { throw Self.mapped(error, path: path) }
+    }
+
+    static func mapped(_ error: any Error, path: String) -> CatalogError {
+        switch error {
+        case let e as CatalogError: return e
+        case let e as ValidationError: return .invalid(e)
+        default: return .cannotOpen(path: path, reason: reason(error))
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every provider, ordered by id.
+    public func entries(kind: ProviderKind? = nil) throws(CatalogError) -> [CatalogEntry] {
+        try read { db in try Self.loadEntries(db, where: kind.map { ("kind = ?", [$0.rawValue]) }) }
+    }
+
+    /// One provider by id (case-insensitive), or nil.
+    public func entry(id: String) throws(CatalogError) -> CatalogEntry? {
+        try read { db in try Self.loadEntries(db, where: ("id = ?", [id.lowercased()])).first }
+    }
+
+    /// Providers that list a mail domain, in id order.
+    public func providerIDs(forDomain domain: String) throws(CatalogError) -> [String] {
+        let key = domain.lowercased()
+        return try read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT provider_id FROM provider_domain WHERE domain = ? ORDER BY provider_id"),
+                                arguments: [key])
+        }
+    }
+
+    /// Finds what a person named: a provider id, an organisation domain, a mail domain
+    /// or an e-mail address. Unknown names fail with the closest ids as suggestions.
+    public func resolve(_ name: String) throws(CatalogError) -> CatalogEntry {
+        if let e = try entry(id: name) { return e }
+        var domain = name.lowercased()
+        if let at = domain.lastIndex(of: "@") { domain = String(domain[domain.index(after: at)...]) }
+        if let org = try organisationDomains().first(where: { $0.domain == domain }), let e = try entry(id: org.providerID) {
+            return e
+        }
+        let ids = try providerIDs(forDomain: domain)
+        // Prefer a curated preset over an imported file for the same domain.
+        var all: [CatalogEntry] = []
+        for id in ids { if let e = try entry(id: id) { all.append(e) } }
+        if let best = all.min(by: { Self.originRank($0.origin) < Self.originRank($1.origin) }) { return best }
+        throw CatalogError.unknownProvider(name, suggestions: try suggestions(for: name))
+    }
+
+    static func originRank(_ o: ProviderOrigin) -> Int {
+        switch o { case .user: 0; case .preset: 1; case .imported: 2 }
+    }
+
+    static func loadEntries(_ db: Database, where filter: (String, [String])?) throws -> [CatalogEntry] {
+        let clause = filter.map { " WHERE \($0.0)" } ?? ""
+        let args = StatementArguments(filter?.1 ?? [])
+        let rows = try ProviderRecord.fetchAll(db, sql: "SELECT * FROM provider\(clause) ORDER BY id", arguments: args)
+        guard !rows.isEmpty else { return [] }
+        let idClause = filter == nil ? "" : " WHERE provider_id IN (SELECT id FROM provider\(clause))"
+        let domains = try DomainRecord.fetchAll(db, sql: "SELECT * FROM provider_domain\(idClause) ORDER BY provider_id, position", arguments: args)
+        let servers = try ServerRecord.fetchAll(db, sql: "SELECT * FROM server\(idClause) ORDER BY provider_id, position", arguments: args)
+        let domainsBy = Dictionary(grouping: domains, by: \.providerID)
+        let serversBy = Dictionary(grouping: servers, by: \.providerID)
+        return try rows.map { row in
+            let s = serversBy[row.id] ?? []
+            let provider = try Provider(
+                id: row.id, displayName: row.displayName, shortName: row.shortName,
+                kind: ProviderKind(rawValue: row.kind) ?? .mailbox,
+                domains: (domainsBy[row.id] ?? []).map(\.domain),
+                documentation: try JSONColumn.decode([DocumentationLink].self, row.documentation),
+                notes: row.notes,
+                region: try row.regionCode.map { try Region(code: $0, name: row.regionName) },
+                dnsRecords: try JSONColumn.decode([DNSRequirement].self, row.dnsRecords),
+                servers: try s.map { try $0.model() },
+                clientConfigID: row.clientConfigID,
+                clientConfigExtras: try JSONColumn.decode(ClientConfigExtras.self, row.extras))
+            return CatalogEntry(provider: provider, origin: row.origin, source: row.source, serverIDs: s.compactMap(\.id))
+        }
+    }
+
+    // MARK: Writing (shared by presets, import and user data)
+
+    /// Replaces a provider with its domains and servers (one transaction is the caller's).
+    static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM server WHERE provider_id = ?", arguments: [p.id])
+        try db.execute(sql: "DELETE FROM provider_domain WHERE provider_id = ?", arguments: [p.id])
+        try ProviderRecord(
+            id: p.id, origin: origin, displayName: p.displayName, shortName: p.shortName, kind: p.kind.rawValue,
+            notes: p.notes, regionCode: p.region?.code, regionName: p.region?.name, clientConfigID: p.clientConfigID,
+            documentation: JSONColumn.encode(p.documentation), dnsRecords: JSONColumn.encode(p.dnsRecords),
+            extras: JSONColumn.encode(p.clientConfigExtras), source: source, contentHash: hash, updatedAt: Date()
+        ).save(db)
+        for (i, d) in p.domains.enumerated() {
+            try DomainRecord(providerID: p.id, domain: d, position: i).insert(db)
+        }
+        for (i, s) in p.servers.enumerated() {
+            var record = ServerRecord(s, providerID: p.id, position: i)
+            try record.insert(db)
+        }
+    }
+
+    /// A short, stable fingerprint of a provider's content.
+    static func contentHash(_ p: Provider) -> String {
+        FNV.hex(Array(JSONColumn.encode(p).utf8))
+    }
+}
+
+/// FNV-1a, 64 bit: a fingerprint for change detection, not for security.
+enum FNV {
+    static func hash(_ bytes: [UInt8], into h: inout UInt64) {
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01B3
+        }
+    }
+    static func hex(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        hash(bytes, into: &h)
+        return String(h, radix: 16)
+    }
+}

@@ -1,0 +1,61 @@
+import MailFormats
+import MailSettings
+
+/// Why a catalog operation failed. `kind` is stable for `--json`; the description
+/// tells a person what to do.
+public enum CatalogError: Error, CustomStringConvertible, Sendable {
+    case unknownProvider(String, suggestions: [String])
+    case unknownServer(Int64)
+    case readOnlyPreset(String)
+    case idTaken(String, origin: String)
+    case domainTaken(String, providerID: String)
+    case domainUnknown(String)
+    case providerInUse(String, domains: [String])
+    case invalid(ValidationError)
+    case badPreset(FormatError)
+    case cannotOpen(path: String, reason: String)
+    case file(path: String, reason: String)
+
+    public var kind: String {
+        switch self {
+        case .unknownProvider: return "unknown-provider"
+        case .unknownServer: return "unknown-server"
+        case .readOnlyPreset: return "preset-read-only"
+        case .idTaken: return "id-taken"
+        case .domainTaken: return "domain-taken"
+        case .domainUnknown: return "domain-unknown"
+        case .providerInUse: return "provider-in-use"
+        case .invalid(let e): return e.kind
+        case .badPreset: return "bad-preset"
+        case .cannotOpen: return "cannot-open-catalog"
+        case .file: return "file-error"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unknownProvider(let id, let suggestions):
+            let hint = suggestions.isEmpty ? "run 'mailconf providers list' to see them all"
+                : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
+            return "no provider, server or domain '\(id)' in the catalog; \(hint)"
+        case .unknownServer(let id):
+            return "no user-defined server #\(id); run 'mailconf servers list' to see their ids"
+        case .readOnlyPreset(let id):
+            return "'\(id)' is a built-in preset or an imported file and cannot be changed here; "
+                + "add your own with 'mailconf servers add --provider NAME …'"
+        case .idTaken(let id, let origin):
+            return "the id '\(id)' is already used by a \(origin) provider; choose another name"
+        case .domainTaken(let domain, let providerID):
+            return "the domain '\(domain)' is already mapped to '\(providerID)'; remove it first with 'mailconf domains remove \(domain)'"
+        case .domainUnknown(let domain):
+            return "the domain '\(domain)' is not an organisation domain; 'mailconf domains list' shows them"
+        case .providerInUse(let id, let domains):
+            return "'\(id)' still serves the organisation domain(s) \(domains.joined(separator: ", ")); remove them first with 'mailconf domains remove'"
+        case .invalid(let e): return e.description
+        case .badPreset(let e): return "built-in preset is broken (a bug in this build): \(e)"
+        case .cannotOpen(let path, let reason):
+            return "cannot open the catalog at \(path): \(reason); check the path and its permissions, or choose another with --db PATH or MAILCONF_DB"
+        case .file(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}

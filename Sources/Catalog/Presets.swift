@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import MailFormats
+import MailSettings
+
+/// The provider presets built into this binary (the `Providers/` folder, as SwiftPM resources).
+public enum Presets {
+    /// Raw preset files: (file name, bytes), sorted by name.
+    static let files: [(name: String, bytes: [UInt8])] = {
+        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Providers"),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+        return names.filter { $0.hasSuffix(".xml") }.sorted().compactMap { name in
+            guard let data = try? Data(contentsOf: dir.appendingPathComponent(name)) else { return nil }
+            return (name, [UInt8](data))
+        }
+    }()
+
+    /// Changes whenever a preset file is added, removed or edited.
+    static let fingerprint: String = {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for file in files {
+            FNV.hash(Array(file.name.utf8) + [0], into: &h)
+            FNV.hash(file.bytes + [0], into: &h)
+        }
+        return String(h, radix: 16)
+    }()
+
+    /// Every preset, parsed. A preset that does not parse cleanly is a bug in this build.
+    public static func load() throws(CatalogError) -> [(provider: Provider, source: String)] {
+        var result: [(Provider, String)] = []
+        for file in files {
+            let id = String(file.name.dropLast(4))
+            let read: ClientConfig.ReadResult
+            do {
+                read = try ClientConfig.read(file.bytes, source: "Providers/\(file.name)", fallbackID: id)
+            } catch {
+                throw .badPreset(error)
+            }
+            if let w = read.warnings.first {
+                throw .badPreset(FormatError(.invalidValue, source: "Providers/\(file.name)", line: w.line, w.message))
+            }
+            guard read.provider.id == id else {
+                throw .badPreset(FormatError(.invalidValue, source: "Providers/\(file.name)",
+                                             "mc:provider id '\(read.provider.id)' differs from the file name"))
+            }
+            result.append((read.provider, "Providers/\(file.name)"))
+        }
+        return result
+    }
+}
+
+/// What `catalog update` changed.
+public struct PresetUpdate: Sendable, Codable, Equatable {
+    public var added: [String] = []
+    public var updated: [String] = []
+    public var unchanged: Int = 0
+    public var removed: [String] = []
+    /// Presets this build no longer ships but an organisation domain still uses; kept.
+    public var kept: [String] = []
+    /// Ids of user or imported providers that a new preset could not take over.
+    public var conflicts: [String] = []
+}
+
+extension Catalog {
+    static let presetFingerprintKey = "presets-fingerprint"
+
+    /// Brings the built-in presets up to date in one transaction. Imported and user
+    /// providers, user servers and organisation domains are never touched.
+    @discardableResult
+    public func updatePresets(onlyIfChanged: Bool = false) throws(CatalogError) -> PresetUpdate {
+        let fingerprint = Presets.fingerprint
+        if onlyIfChanged {
+            let stored = try read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM catalog_meta WHERE key = ?", arguments: [Self.presetFingerprintKey])
+            }
+            if stored == fingerprint { return PresetUpdate() }
+        }
+        let presets = try Presets.load()
+        return try write { db in
+            // Another process may have done it while this one waited for the lock.
+            if onlyIfChanged, try String.fetchOne(db, sql: "SELECT value FROM catalog_meta WHERE key = ?",
+                                                  arguments: [Self.presetFingerprintKey]) == fingerprint {
+                return PresetUpdate()
+            }
+            var report = PresetUpdate()
+            let existing = try ProviderRecord.fetchAll(db, sql: "SELECT * FROM provider")
+            let byID = Dictionary(uniqueKeysWithValues: existing.map { ($0.id, $0) })
+            var shipped = Set<String>()
+            for (provider, source) in presets {
+                shipped.insert(provider.id)
+                let hash = Self.contentHash(provider)
+                if let old = byID[provider.id] {
+                    guard old.origin == .preset else { report.conflicts.append(provider.id); continue }
+                    if old.contentHash == hash { report.unchanged += 1; continue }
+                    report.updated.append(provider.id)
+                } else {
+                    report.added.append(provider.id)
+                }
+                try Self.store(provider, origin: .preset, source: source, hash: hash, in: db)
+            }
+            let inUse = Set(try String.fetchAll(db, sql: "SELECT provider_id FROM org_domain"))
+            for old in existing where old.origin == .preset && !shipped.contains(old.id) {
+                if inUse.contains(old.id) {
+                    report.kept.append(old.id)
+                } else {
+                    try db.execute(sql: "DELETE FROM provider WHERE id = ?", arguments: [old.id])
+                    report.removed.append(old.id)
+                }
+            }
+            try db.execute(sql: "INSERT INTO catalog_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [Self.presetFingerprintKey, fingerprint])
+            return report
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import MailSettings
+
+/// Where a provider came from. Presets are refreshed by `catalog update`; imported
+/// and user rows are never touched by it.
+public enum ProviderOrigin: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    case preset, imported, user
+}
+
+struct ProviderRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "provider"
+    var id: String
+    var origin: ProviderOrigin
+    var displayName: String
+    var shortName: String?
+    var kind: String
+    var notes: String?
+    var regionCode: String?
+    var regionName: String?
+    var clientConfigID: String?
+    var documentation: String
+    var dnsRecords: String
+    var extras: String
+    var source: String?
+    var contentHash: String
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, origin, kind, notes, source, documentation, extras
+        case displayName = "display_name", shortName = "short_name"
+        case regionCode = "region_code", regionName = "region_name"
+        case clientConfigID = "client_config_id", dnsRecords = "dns_records"
+        case contentHash = "content_hash", updatedAt = "updated_at"
+    }
+}
+
+struct DomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "provider_domain"
+    var providerID: String
+    var domain: String
+    var position: Int
+    enum CodingKeys: String, CodingKey {
+        case domain, position
+        case providerID = "provider_id"
+    }
+}
+
+struct ServerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "server"
+    var id: Int64?
+    var providerID: String
+    var position: Int
+    var `protocol`: String
+    var description: String?
+    var hostname: String?
+    var port: Int?
+    var security: String?
+    var authentication: String
+    var username: String?
+    var url: String?
+    var extras: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, position, `protocol`, description, hostname, port, security, authentication, username, url, extras
+        case providerID = "provider_id"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct OrgDomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "org_domain"
+    var domain: String
+    var providerID: String
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey {
+        case domain
+        case providerID = "provider_id"
+        case createdAt = "created_at"
+    }
+}
+
+// MARK: - Model <-> records
+
+enum JSONColumn {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        // Encoding plain value types cannot fail.
+        String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+extension ServerRecord {
+    init(_ s: ServerSetting, providerID: String, position: Int, id: Int64? = nil) {
+        self.id = id
+        self.providerID = providerID
+        self.position = position
+        self.protocol = s.protocol.rawValue
+        self.description = s.description
+        self.hostname = s.hostname?.name
+        self.port = s.port.map { Int($0.value) }
+        self.security = s.security?.rawValue
+        self.authentication = s.authentication.map(\.rawValue).joined(separator: ",")
+        self.username = s.username?.text
+        self.url = s.url
+        self.extras = JSONColumn.encode(s.clientConfigExtras)
+    }
+
+    func model() throws -> ServerSetting {
+        guard let proto = ServerProtocol(rawValue: self.protocol) else {
+            throw ValidationError(field: "protocol", value: self.protocol, reason: "unknown in the catalog", expected: "smtp, imap or pop3")
+        }
+        var auth: [AuthenticationMethod] = []
+        for name in authentication.split(separator: ",") {
+            guard let a = AuthenticationMethod(rawValue: String(name)) else {
+                throw ValidationError(field: "authentication", value: String(name), reason: "unknown in the catalog", expected: "a known method")
+            }
+            auth.append(a)
+        }
+        return try ServerSetting(
+            protocol: proto, description: description,
+            hostname: try hostname.map { try Hostname($0) },
+            port: try port.map { try Port($0) },
+            security: try security.map { try ConnectionSecurity(parsing: $0) },
+            authentication: auth,
+            username: try username.map { try UsernameTemplate.lenient($0).0 },
+            url: url, clientConfigExtras: try JSONColumn.decode([String].self, extras))
+    }
+}
+
+/// A provider as stored: the model plus where it came from.
+public struct CatalogEntry: Sendable, Hashable {
+    public var provider: Provider
+    public var origin: ProviderOrigin
+    /// The file it was read from (presets: `Providers/NAME.xml`).
+    public var source: String?
+    /// Database ids of the servers, in the order of `provider.servers`.
+    public var serverIDs: [Int64]
+}

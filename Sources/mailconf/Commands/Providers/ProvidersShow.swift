@@ -1,0 +1,75 @@
+import ArgumentParser
+import Catalog
+import MailSettings
+
+struct ProvidersShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show every server setting of a provider.",
+        discussion: """
+        NAME is a provider id (gmail), one of its mail domains (googlemail.com), an \
+        organisation domain, or an e-mail address. Servers are listed in the provider's \
+        order of preference; the '#' column is the server id other commands take.
+        """
+    )
+
+    @Argument(help: "Provider id, mail domain or e-mail address.")
+    var name: String
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: JSONFlag
+
+    func run() throws {
+        let entry = try attempt { try catalog.open().resolve(name) }
+        if output.json {
+            Output.json(ProviderJSON(entry))
+            return
+        }
+        print(Self.render(entry))
+    }
+
+    static func render(_ entry: CatalogEntry) -> String {
+        let p = entry.provider
+        var lines: [String] = []
+        var title = "\(p.displayName)  (\(p.id), \(p.kind.rawValue), \(entry.origin.rawValue))"
+        if let region = p.region { title += "  region \(region.code)" + (region.name.map { " – \($0)" } ?? "") }
+        lines.append(title)
+        lines.append("Domains: \(p.domains.joined(separator: ", "))")
+        let ids = Dictionary(uniqueKeysWithValues: zip(p.servers.indices, entry.serverIDs))
+        for role in [ServerRole.outgoing, .incoming] {
+            let servers = p.servers.indices.filter { p.servers[$0].role == role }
+            guard !servers.isEmpty else { continue }
+            lines.append("")
+            lines.append(role == .outgoing ? "Outgoing (SMTP), best first:" : "Incoming, best first:")
+            let rows = servers.map { i -> [String] in
+                let s = p.servers[i]
+                return [ids[i].map { "#\($0)" } ?? "", s.protocol.rawValue.uppercased(), s.hostname?.name ?? s.url ?? "",
+                        s.port?.description ?? "", s.security?.label ?? "",
+                        s.authentication.map(\.rawValue).joined(separator: ", "),
+                        s.username?.text ?? "(your account's)", s.description ?? ""]
+            }
+            lines.append(Output.table(["#", "PROTOCOL", "HOST", "PORT", "SECURITY", "AUTHENTICATION", "USERNAME", "NOTE"], rows, indent: "  "))
+        }
+        if let notes = p.notes {
+            lines.append("")
+            lines.append("Notes: \(notes)")
+        }
+        if !p.dnsRecords.isEmpty {
+            lines.append("")
+            lines.append("DNS records a sending domain needs:")
+            let rows = p.dnsRecords.map { r in
+                [r.purpose.rawValue, r.type, r.name, r.value, r.required ? "required" : "recommended", r.note ?? ""]
+            }
+            lines.append(Output.table(["PURPOSE", "TYPE", "NAME", "VALUE", "", "NOTE"], rows, indent: "  "))
+        }
+        if !p.documentation.isEmpty {
+            lines.append("")
+            lines.append("Documentation:")
+            for d in p.documentation {
+                let title = d.descriptions.first { $0.language == "en" }?.text ?? d.descriptions.first?.text
+                lines.append("  \(d.url)" + (title.map { "  \($0)" } ?? ""))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,74 @@
+import Catalog
+import MailSettings
+
+/// The stable JSON shape of a provider (snake_case keys).
+struct ProviderJSON: Encodable {
+    struct Server: Encodable {
+        var id: Int64?
+        var role: String
+        var `protocol`: String
+        var description: String?
+        var hostname: String?
+        var port: Int?
+        var security: String?
+        var authentication: [String]
+        var username: String?
+        var url: String?
+    }
+    struct Link: Encodable {
+        var url: String
+        var descriptions: [LocalizedText]
+    }
+    var id: String
+    var displayName: String
+    var shortName: String?
+    var kind: String
+    var origin: String
+    var domains: [String]
+    var region: Region?
+    var notes: String?
+    var documentation: [Link]
+    var dnsRecords: [DNSRequirement]
+    var servers: [Server]
+    var source: String?
+
+    init(_ e: CatalogEntry) {
+        let p = e.provider
+        id = p.id
+        displayName = p.displayName
+        shortName = p.shortName
+        kind = p.kind.rawValue
+        origin = e.origin.rawValue
+        domains = p.domains
+        region = p.region
+        notes = p.notes
+        documentation = p.documentation.map { Link(url: $0.url, descriptions: $0.descriptions) }
+        dnsRecords = p.dnsRecords
+        source = e.source
+        servers = zip(p.servers.indices, p.servers).map { i, s in
+            Server(id: i < e.serverIDs.count ? e.serverIDs[i] : nil, role: s.role.rawValue, protocol: s.protocol.rawValue,
+                   description: s.description, hostname: s.hostname?.name, port: s.port.map { Int($0.value) },
+                   security: s.security?.rawValue, authentication: s.authentication.map(\.rawValue),
+                   username: s.username?.text, url: s.url)
+        }
+    }
+}
+
+/// One line per provider, for lists.
+struct ProviderSummaryJSON: Encodable {
+    var id: String
+    var displayName: String
+    var kind: String
+    var origin: String
+    var domains: [String]
+    var servers: Int
+
+    init(_ e: CatalogEntry) {
+        id = e.provider.id
+        displayName = e.provider.displayName
+        kind = e.provider.kind.rawValue
+        origin = e.origin.rawValue
+        domains = e.provider.domains
+        servers = e.provider.servers.count
+    }
+}

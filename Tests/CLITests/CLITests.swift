@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+
+/// Runs the real `mailconf` binary built beside this test bundle (or `MAILCONF_BIN`).
+struct CLI {
+    let dir: URL
+    var db: String { dir.appendingPathComponent("catalog.sqlite").path }
+
+    init() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-cli-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    static var binary: URL {
+        if let explicit = ProcessInfo.processInfo.environment["MAILCONF_BIN"] { return URL(fileURLWithPath: explicit) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("mailconf")
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(out.utf8)) }
+    }
+
+    /// Runs with `--db` pointing at this test's own catalog unless `useDB` is false.
+    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args + (useDB ? ["--db", db] : [])
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "MAILCONF_DB")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let outURL = dir.appendingPathComponent("out-\(UUID())"), errURL = dir.appendingPathComponent("err-\(UUID())")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: p.terminationStatus,
+                      out: try String(contentsOf: outURL, encoding: .utf8),
+                      err: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: dir) }
+}
+
+func ispdbPath() -> String? {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = ProcessInfo.processInfo.environment["MAILCONF_ISPDB"] ?? root.deletingLastPathComponent().appendingPathComponent("shared/ispdb").path
+    return FileManager.default.fileExists(atPath: path) ? path : nil
+}
+
+@Suite(.serialized) struct CommandLineBehaviour {
+    @Test func helpTeaches() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["--help"], useDB: false)
+        #expect(r.status == 0)
+        for word in ["providers", "servers", "domains", "import", "export", "catalog", "Exit status"] {
+            #expect(r.out.contains(word), "help lacks \(word)")
+        }
+        let sub = try cli.run(["servers", "add", "--help"], useDB: false)
+        #expect(sub.status == 0)
+        #expect(sub.out.contains("--security"))
+        #expect(sub.out.contains("%EMAILADDRESS%"))
+    }
+
+    @Test func showsAPresetAsTextAndJSON() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let text = try cli.run(["providers", "show", "gmail"])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("smtp.gmail.com"))
+        #expect(text.out.contains("SSL/TLS"))
+        #expect(FileManager.default.fileExists(atPath: cli.db), "catalog not created on first use")
+
+        let r = try cli.run(["providers", "show", "alice@gmail.com", "--json"])
+        #expect(r.status == 0)
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json["id"] as? String == "gmail")
+        #expect(json["origin"] as? String == "preset")
+        let servers = try #require(json["servers"] as? [[String: Any]])
+        let smtp = servers.filter { $0["protocol"] as? String == "smtp" }
+        #expect(smtp.contains { $0["hostname"] as? String == "smtp.gmail.com" && $0["port"] as? Int == 465 && $0["security"] as? String == "tls" })
+        #expect(smtp.contains { $0["port"] as? Int == 587 && $0["security"] as? String == "starttls" })
+    }
+
+    @Test func unknownNamesSuggestAndFailWithStatusOne() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["providers", "show", "sendgird"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("did you mean 'sendgrid'"))
+        let j = try cli.run(["providers", "show", "sendgird", "--json"])
+        #expect(j.status == 1)
+        let error = try #require((try j.json() as? [String: Any])?["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "unknown-provider")
+    }
+
+    @Test func usageErrorsExitWithTwoAndNameTheValue() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["servers", "add", "--provider", "mine", "--host", "smtp.x.org", "--port", "70000",
+                             "--security", "tls", "--auth", "none"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("port '70000'"))
+        #expect(r.err.contains("servers add"))
+        let injection = try cli.run(["servers", "add", "--provider", "mine", "--host", "smtp.x.org\r\nQUIT", "--port", "25",
+                                     "--security", "none", "--auth", "none"])
+        #expect(injection.status == 2)
+        #expect(injection.err.contains("\\r\\n"))
+        #expect(try cli.run(["providers", "list", "--kind", "spam"]).status == 2)
+        #expect(try cli.run(["no-such-command"]).status == 2)
+    }
+
+    @Test func userServersAndDomainsFromTheCommandLine() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let add = try cli.run(["servers", "add", "--provider", "office", "--name", "Office relay", "--host", "relay.office.example",
+                               "--port", "587", "--security", "starttls", "--auth", "password-cleartext,cram-md5",
+                               "--username", "%EMAILLOCALPART%", "--json"])
+        #expect(add.status == 0, "\(add.err)")
+        let id = try #require((try add.json() as? [String: Any])?["id"] as? Int)
+        let list = try cli.run(["servers", "list", "--json"])
+        let rows = try #require(try list.json() as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["authentication"] as? [String] == ["password-cleartext", "password-encrypted"])
+        let edit = try cli.run(["servers", "edit", "#\(id)", "--port", "465", "--security", "tls"])
+        #expect(edit.status == 0, "\(edit.err)")
+        #expect(edit.out.contains("relay.office.example:465 SSL/TLS"))
+        #expect(try cli.run(["domains", "add", "office.example", "--provider", "office"]).status == 0)
+        let domains = try cli.run(["domains", "list"])
+        #expect(domains.out.contains("office.example") && domains.out.contains("office"))
+        let show = try cli.run(["providers", "show", "bob@office.example"])
+        #expect(show.out.contains("relay.office.example"))
+        // The last server of a provider a domain still uses cannot go.
+        let refused = try cli.run(["servers", "remove", "\(id)"])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("domains remove"))
+        #expect(try cli.run(["domains", "remove", "office.example"]).status == 0)
+        #expect(try cli.run(["servers", "remove", "\(id)"]).status == 0)
+        #expect(try cli.run(["servers", "list"]).out.contains("No servers of your own"))
+        // Presets are read-only.
+        let presetEdit = try cli.run(["servers", "edit", "1", "--port", "25"])
+        #expect(presetEdit.status == 1)
+        #expect(presetEdit.err.contains("preset"))
+    }
+
+    @Test func exportWritesAtomicallyAndFillsInTheAddress() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let target = cli.dir.appendingPathComponent("config-v1.1.xml").path
+        let r = try cli.run(["export", "thunderbird", "fastmail", "--email", "alice@fastmail.com", "-o", target])
+        #expect(r.status == 0, "\(r.err)")
+        let text = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(text.hasPrefix("<?xml"))
+        #expect(text.contains("<username>alice@fastmail.com</username>"))
+        #expect(!text.contains("%EMAILADDRESS%"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+        // A failed export leaves the old file as it was.
+        let bad = try cli.run(["export", "thunderbird", "no-such-provider", "-o", target])
+        #expect(bad.status == 1)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == text)
+        let missingDir = try cli.run(["export", "thunderbird", "gmail", "-o", cli.dir.appendingPathComponent("nope/x.xml").path])
+        #expect(missingDir.status == 1)
+        #expect(missingDir.err.contains("nope/x.xml"))
+    }
+
+    @Test func importReportsCountsAndSkippedFiles() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let hostile = cli.dir.appendingPathComponent("evil.xml")
+        try "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<clientConfig>&x;</clientConfig>"
+            .write(to: hostile, atomically: true, encoding: .utf8)
+        let r = try cli.run(["import", hostile.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("imported 0, updated 0, unchanged 0, skipped 1"))
+        #expect(r.err.contains("evil.xml:2:"))
+        #expect(!r.out.contains("root:") && !r.err.contains("root:"))
+        if let ispdb = ispdbPath() {
+            let all = try cli.run(["import", ispdb, "--json"])
+            #expect(all.status == 0, "\(all.err)")
+            let report = try #require(try all.json() as? [String: Any])
+            #expect((report["imported"] as? [String])?.count ?? 0 >= 163)
+            #expect((report["skipped"] as? [Any])?.isEmpty == true)
+            let again = try cli.run(["import", ispdb])
+            #expect(again.out.contains("imported 0, updated 0"))
+        }
+    }
+
+    @Test func catalogLocationFollowsTheEnvironment() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let xdg = cli.dir.appendingPathComponent("xdg").path
+        let r = try cli.run(["catalog", "info", "--json"], useDB: false, env: ["XDG_DATA_HOME": xdg])
+        #expect(r.status == 0, "\(r.err)")
+        let expected = xdg + "/mailconf/catalog.sqlite"
+        #expect((try r.json() as? [String: Any])?["path"] as? String == expected)
+        #expect(FileManager.default.fileExists(atPath: expected))
+        let viaEnv = cli.dir.appendingPathComponent("env/deeper/c.sqlite").path
+        let e = try cli.run(["catalog", "info"], useDB: false, env: ["MAILCONF_DB": viaEnv])
+        #expect(e.out.contains(viaEnv))
+        let update = try cli.run(["catalog", "update", "--json"])
+        let report = try #require(try update.json() as? [String: Any])
+        #expect((report["updated"] as? [String]) == [])
+        #expect((report["unchanged"] as? Int ?? 0) > 20)
+    }
+
+    @Test func listsAndSearches() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let relays = try #require(try cli.run(["providers", "list", "--kind", "relay", "--json"]).json() as? [[String: Any]])
+        #expect(relays.count > 10)
+        #expect(relays.allSatisfy { $0["kind"] as? String == "relay" })
+        let ids = relays.compactMap { $0["id"] as? String }
+        for must in ["sendgrid", "brevo", "mailgun-eu", "postmark", "amazon-ses-us-east-1", "mandrill", "mailjet", "sparkpost-us", "smtp2go"] {
+            #expect(ids.contains(must), "missing preset \(must)")
+        }
+        let table = try cli.run(["providers", "list"])
+        #expect(table.out.hasPrefix("ID "))
+        let found = try cli.run(["providers", "search", "brevo"])
+        #expect(found.out.split(separator: "\n").dropFirst().first?.hasPrefix("brevo") == true)
+        #expect(try cli.run(["providers", "search", "zzzzqqq"]).status == 1)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Catalog
+import MailFormats
+import MailSettings
+
+@Suite struct CatalogBasics {
+    @Test func firstOpenMigratesAndSeedsEveryPreset() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let entries = try catalog.entries()
+        let presets = try Presets.load()
+        #expect(presets.count == Presets.files.count)
+        #expect(presets.count >= 20)
+        #expect(entries.count == presets.count)
+        #expect(entries.allSatisfy { $0.origin == .preset })
+        let applied = try catalog.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        #expect(applied == Set(Schema.migrator.migrations))
+        let journal = try catalog.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+    }
+
+    @Test func reopeningDoesNotRewritePresets() throws {
+        let dir = TempDir()
+        let first = try Catalog(path: dir.dbPath)
+        let before = try first.pool.read { db in try Date.fetchOne(db, sql: "SELECT MAX(updated_at) FROM provider") }
+        let second = try Catalog(path: dir.dbPath)
+        #expect(try second.updatePresets(onlyIfChanged: true) == PresetUpdate())
+        let after = try second.pool.read { db in try Date.fetchOne(db, sql: "SELECT MAX(updated_at) FROM provider") }
+        #expect(before == after)
+    }
+
+    @Test func presetsRoundTripThroughTheDatabase() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        for (provider, _) in try Presets.load() {
+            let stored = try #require(try catalog.entry(id: provider.id))
+            #expect(stored.provider == provider)
+        }
+    }
+
+    @Test func domainLookupAndResolve() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        #expect(try catalog.providerIDs(forDomain: "GMAIL.com").contains("gmail"))
+        #expect(try catalog.resolve("gmail").provider.id == "gmail")
+        #expect(try catalog.resolve("alice@googlemail.com").provider.id == "gmail")
+        do {
+            _ = try catalog.resolve("gmial")
+            Issue.record("resolved a typo")
+        } catch {
+            guard case .unknownProvider(_, let suggestions) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(suggestions.first == "gmail")
+            #expect(error.description.contains("did you mean 'gmail'"))
+        }
+    }
+
+    @Test func searchRanksExactMatchesFirst() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        #expect(try catalog.search("sendgrid").first?.provider.id == "sendgrid")
+        #expect(try catalog.search("outlook.com").first?.provider.id == "outlook-com")
+        let ses = try catalog.search("ses")
+        #expect(ses.contains { $0.provider.id == "amazon-ses-eu-west-1" })
+        #expect(try catalog.search("no-such-thing-anywhere").isEmpty)
+    }
+
+    @Test func readOnlyCatalogRefusesWritesAndMissingFiles() throws {
+        let dir = TempDir()
+        _ = try Catalog(path: dir.dbPath)
+        let reader = try Catalog(path: dir.dbPath, readOnly: true)
+        #expect(try reader.entry(id: "gmail") != nil)
+        #expect(throws: CatalogError.self) {
+            try reader.addOrganisationDomain("example.org", providerID: "gmail")
+        }
+        #expect(throws: CatalogError.self) { _ = try Catalog(path: dir.url.appendingPathComponent("absent.sqlite").path, readOnly: true) }
+        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("absent.sqlite").path))
+    }
+
+    @Test func defaultPathFollowsXDG() {
+        #expect(Catalog.defaultPath(environment: ["MAILCONF_DB": "/x/y.sqlite", "XDG_DATA_HOME": "/data"]) == "/x/y.sqlite")
+        #expect(Catalog.defaultPath(environment: ["XDG_DATA_HOME": "/data", "HOME": "/home/a"]) == "/data/mailconf/catalog.sqlite")
+        #expect(Catalog.defaultPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/home/a"])
+                == "/home/a/.local/share/mailconf/catalog.sqlite")
+        #expect(Catalog.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/mailconf/catalog.sqlite")
+    }
+
+    @Test func everyPresetIsConsistent() throws {
+        for (p, source) in try Presets.load() {
+            #expect(!p.domains.isEmpty, "\(source)")
+            #expect(!p.outgoing.isEmpty, "\(source) has no outgoing server")
+            switch p.kind {
+            case .relay: #expect(p.incoming.isEmpty, "\(source): a relay with an incoming server")
+            case .mailbox: #expect(!p.incoming.isEmpty, "\(source): a mailbox provider without incoming servers")
+            }
+            for s in p.servers {
+                #expect(s.hostname.map { !$0.isTemplate } ?? false, "\(source): \(s.summary)")
+            }
+        }
+    }
+}
+
+@Suite struct UserDataAndUpdates {
+    @Test func userServersAndDomainsSurviveAPresetUpdate() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let server = try ServerSetting(protocol: .smtp, description: "office relay", hostname: Hostname("relay.office.example"),
+                                       port: 587, security: .starttls, authentication: [.passwordCleartext],
+                                       username: UsernameTemplate("%EMAILLOCALPART%"))
+        let id = try catalog.addServer(server, toProvider: "office", displayName: "Office relay")
+        try catalog.addOrganisationDomain("example.org", providerID: "gmail")
+        try catalog.addOrganisationDomain("office.example", providerID: "office")
+        // A preset this build no longer ships, still used by a domain, and one nobody uses.
+        try catalog.pool.write { db in
+            for retired in ["retired-used", "retired-unused"] {
+                try db.execute(sql: """
+                    INSERT INTO provider(id, origin, display_name, kind, content_hash, updated_at)
+                    VALUES (?, 'preset', ?, 'relay', 'x', CURRENT_TIMESTAMP)
+                    """, arguments: [retired, retired])
+            }
+            try db.execute(sql: "INSERT INTO org_domain(domain, provider_id, created_at) VALUES ('old.example', 'retired-used', CURRENT_TIMESTAMP)")
+            // A damaged preset: servers gone, content changed.
+            try db.execute(sql: "DELETE FROM server WHERE provider_id = 'gmail'")
+            try db.execute(sql: "UPDATE provider SET content_hash = 'stale' WHERE id = 'gmail'")
+        }
+        let report = try catalog.updatePresets()
+        #expect(report.updated == ["gmail"])
+        #expect(report.removed == ["retired-unused"])
+        #expect(report.kept == ["retired-used"])
+        #expect(try catalog.entry(id: "gmail")?.provider.servers.isEmpty == false)
+        let mine = try catalog.userServers()
+        #expect(mine.map(\.id) == [id])
+        #expect(mine.first?.server == server)
+        #expect(try catalog.organisationDomains().map(\.domain) == ["example.org", "office.example", "old.example"])
+        #expect(try catalog.resolve("alice@example.org").provider.id == "gmail")
+    }
+
+    @Test func presetsAreReadOnlyAndUserServersEditable() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let gmailServer = try #require(try catalog.entry(id: "gmail")?.serverIDs.first)
+        #expect(throws: CatalogError.self) { _ = try catalog.editServer(id: gmailServer) { $0 } }
+        #expect(throws: CatalogError.self) { try catalog.removeServer(id: gmailServer) }
+        let s = try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.me.example"), port: 25, security: .none,
+                                  authentication: [.none])
+        #expect(throws: CatalogError.self) { _ = try catalog.addServer(s, toProvider: "gmail") }
+        let id = try catalog.addServer(s, toProvider: "mine")
+        let second = try catalog.addServer(s, toProvider: "mine")
+        let edited = try catalog.editServer(id: id) { old throws(ValidationError) in
+            var new = old
+            new.port = try Port(465)
+            new.security = .tls
+            return new
+        }
+        #expect(edited.port == 465)
+        #expect(try catalog.userServers(providerID: "mine").map(\.server.port) == [465, 25])
+        // An edit that breaks the setting is refused and changes nothing.
+        #expect(throws: CatalogError.self) {
+            _ = try catalog.editServer(id: id) { old in var new = old; new.authentication = []; return new }
+        }
+        #expect(try catalog.userServers(providerID: "mine").first?.server.authentication == [.none])
+        try catalog.addOrganisationDomain("me.example", providerID: "mine")
+        try catalog.removeServer(id: second)
+        #expect(throws: CatalogError.self) { try catalog.removeServer(id: id) } // last server, domain still mapped
+        try catalog.removeOrganisationDomain("me.example")
+        try catalog.removeServer(id: id)
+        #expect(try catalog.entry(id: "mine") == nil)
+    }
+
+    @Test func organisationDomainRules() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        try catalog.addOrganisationDomain("Example.ORG", providerID: "google-workspace")
+        #expect(try catalog.organisationDomains() == [OrganisationDomain(domain: "example.org", providerID: "google-workspace")])
+        #expect(throws: CatalogError.self) { try catalog.addOrganisationDomain("example.org", providerID: "microsoft365") }
+        #expect(throws: CatalogError.self) { try catalog.addOrganisationDomain("bad domain", providerID: "gmail") }
+        #expect(throws: CatalogError.self) { try catalog.addOrganisationDomain("example.net", providerID: "nope") }
+        #expect(throws: CatalogError.self) { try catalog.removeOrganisationDomain("example.net") }
+    }
+
+    @Test func readerNeverBlocksWriter() async throws {
+        let dir = TempDir()
+        let writer = try Catalog(path: dir.dbPath)
+        let reader = try Catalog(path: dir.dbPath, readOnly: true)
+        let readStarted = DispatchSemaphore(value: 0)
+        let writeDone = DispatchSemaphore(value: 0)
+        let readerTask = Task.detached { () throws -> (Int, Int) in
+            try reader.pool.read { db in
+                let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_domain") ?? -1
+                readStarted.signal()
+                // Hold the read transaction open until the writer has committed.
+                let committed = writeDone.wait(timeout: .now() + 10) == .success
+                let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_domain") ?? -1
+                return (before, committed ? after : -99)
+            }
+        }
+        readStarted.wait()
+        try writer.addOrganisationDomain("example.org", providerID: "gmail")
+        writeDone.signal()
+        let (before, during) = try await readerTask.value
+        #expect(before == 0)
+        #expect(during == 0) // the reader's snapshot is stable
+        #expect(try reader.organisationDomains().count == 1) // and a new read sees the write
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Catalog
+import MailFormats
+import MailSettings
+
+@Suite struct Import {
+    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: ispdbMissing)))
+    func wholeISPDBImportsAndRoundTrips() throws {
+        let ispdb = try #require(ispdbDirectory())
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let report = try catalog.importFiles([ispdb.path])
+        let files = try FileManager.default.contentsOfDirectory(atPath: ispdb.path).filter { $0.hasSuffix(".xml") }
+        #expect(report.skipped == [])
+        #expect(report.imported.count == files.count)
+        #expect(files.count >= 163)
+        // office365.com.xml has "%EMAILADDRESS" without its closing %: kept and reported.
+        #expect(report.warnings.contains { $0.file.hasSuffix("office365.com.xml") && $0.message.contains("not closed") })
+
+        for file in files {
+            let original = try ClientConfig.read([UInt8](Data(contentsOf: ispdb.appendingPathComponent(file))),
+                                                 source: file, fallbackID: String(file.dropLast(4))).provider
+            let stored = try #require(try catalog.entry(id: original.id), "\(file) missing")
+            #expect(stored.origin == .imported)
+            let exported = try ClientConfig.write(stored.provider)
+            let again = try ClientConfig.read(Array(exported.utf8), source: "export of \(file)", fallbackID: "x").provider
+            #expect(again.servers == original.servers, "\(file): servers differ after import/export")
+            #expect(again.domains == original.domains, "\(file)")
+            #expect(again.documentation == original.documentation, "\(file)")
+            #expect(again.displayName == original.displayName, "\(file)")
+            #expect(again == original, "\(file)")
+        }
+
+        let second = try catalog.importFiles([ispdb.path])
+        #expect(second.unchanged.count == files.count)
+        #expect(second.imported.isEmpty && second.updated.isEmpty)
+        // Presets win over imported files for the same domain.
+        #expect(try catalog.resolve("gmail.com").origin == .preset)
+        #expect(try catalog.resolve("googlemail.com").provider.id == "gmail")
+    }
+
+    @Test func badFilesAreSkippedAndChangeNothing() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let good = dir.file("example.org.xml", validFile)
+        let hostile = dir.file("xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<clientConfig/>")
+        let broken = dir.file("broken.xml", "<clientConfig>\n<emailProvider id=\"b\">\n</clientConfig>")
+        var latin1 = Data(validFile.replacingOccurrences(of: "Example", with: "Exampl?").utf8)
+        latin1[latin1.firstIndex(of: UInt8(ascii: "?"))!] = 0xE9
+        let latin = dir.url.appendingPathComponent("latin1.xml").path
+        FileManager.default.createFile(atPath: latin, contents: latin1)
+        let big = dir.url.appendingPathComponent("big.xml").path
+        FileManager.default.createFile(atPath: big, contents: Data(count: Catalog.maxImportFileBytes + 1))
+        let wrongRoot = dir.file("page.xml", "<html><body>hi</body></html>")
+        let before = try catalog.entries().count
+        let report = try catalog.importFiles([good, hostile, broken, latin, big, wrongRoot, dir.url.appendingPathComponent("absent.xml").path])
+        #expect(report.imported == ["example.org"])
+        let skipped = Dictionary(uniqueKeysWithValues: report.skipped.map { (($0.file as NSString).lastPathComponent, $0) })
+        #expect(skipped.count == 6)
+        #expect(skipped["xxe.xml"]?.line == 2)
+        #expect(skipped["xxe.xml"]?.reason.contains("DOCTYPE") == true)
+        #expect(skipped["broken.xml"]?.line == 3)
+        #expect(skipped["latin1.xml"]?.reason.contains("UTF-8") == true)
+        #expect(skipped["big.xml"]?.reason.contains("over the limit") == true)
+        #expect(skipped["page.xml"]?.reason.contains("<html>") == true)
+        #expect(skipped["absent.xml"]?.reason == "no such file or folder")
+        #expect(try catalog.entries().count == before + 1)
+    }
+
+    @Test func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let path = dir.file("example.org.xml", validFile)
+        #expect(try catalog.importFiles([path]).imported == ["example.org"])
+        _ = dir.file("example.org.xml", validFile.replacingOccurrences(of: "<port>465</port>", with: "<port>2465</port>"))
+        let second = try catalog.importFiles([path])
+        #expect(second.updated == ["example.org"])
+        #expect(try catalog.entry(id: "example.org")?.provider.servers.first?.port == 2465)
+        // A file whose name collides with a preset id is skipped, not merged.
+        let clash = dir.file("gmail.xml", validFile)
+        let third = try catalog.importFiles([clash])
+        #expect(third.skipped.first?.reason.contains("preset") == true)
+        #expect(try catalog.entry(id: "gmail")?.origin == .preset)
+    }
+}
