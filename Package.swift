@@ -42,8 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmark helper for bench/lookup.sh (in-process domain lookups).
-        .executableTarget(name: "mailconf-lookup-bench", dependencies: ["Catalog"], path: "bench/LookupBench"),
+        // In-process measurements for the bench/ scripts.
+        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog"], path: "bench/InProcess"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),

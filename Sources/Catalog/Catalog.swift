@@ -161,27 +161,50 @@ public final class Catalog: Sendable {
     // MARK: Writing (shared by presets, import and user data)
 
     /// Replaces a provider with its domains and servers (one transaction is the caller's).
-    static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM server WHERE provider_id = ?", arguments: [p.id])
-        try db.execute(sql: "DELETE FROM provider_domain WHERE provider_id = ?", arguments: [p.id])
-        try ProviderRecord(
-            id: p.id, origin: origin, displayName: p.displayName, shortName: p.shortName, kind: p.kind.rawValue,
-            notes: p.notes, regionCode: p.region?.code, regionName: p.region?.name, clientConfigID: p.clientConfigID,
-            documentation: JSONColumn.encode(p.documentation), dnsRecords: JSONColumn.encode(p.dnsRecords),
-            extras: JSONColumn.encode(p.clientConfigExtras), source: source, contentHash: hash, updatedAt: Date()
-        ).save(db)
+    /// Bulk imports go through here, so it uses cached statements rather than record encoding.
+    static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, at time: DatabaseValue,
+                      in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM server WHERE provider_id = ?").execute(arguments: [p.id])
+        try db.cachedStatement(sql: "DELETE FROM provider_domain WHERE provider_id = ?").execute(arguments: [p.id])
+        try db.cachedStatement(sql: """
+            INSERT INTO provider(id, origin, display_name, short_name, kind, notes, region_code, region_name,
+                                 client_config_id, documentation, dns_records, extras, source, content_hash, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET origin = excluded.origin, display_name = excluded.display_name,
+                short_name = excluded.short_name, kind = excluded.kind, notes = excluded.notes,
+                region_code = excluded.region_code, region_name = excluded.region_name,
+                client_config_id = excluded.client_config_id, documentation = excluded.documentation,
+                dns_records = excluded.dns_records, extras = excluded.extras, source = excluded.source,
+                content_hash = excluded.content_hash, updated_at = excluded.updated_at
+            """).execute(arguments: [
+                p.id, origin.rawValue, p.displayName, p.shortName, p.kind.rawValue, p.notes, p.region?.code, p.region?.name,
+                p.clientConfigID, JSONColumn.encodeArray(p.documentation), JSONColumn.encodeArray(p.dnsRecords),
+                p.clientConfigExtras.isEmpty ? "{}" : JSONColumn.encode(p.clientConfigExtras), source, hash, time,
+            ])
+        let insertDomain = try db.cachedStatement(sql: "INSERT INTO provider_domain(provider_id, domain, position) VALUES (?, ?, ?)")
         for (i, d) in p.domains.enumerated() {
-            try DomainRecord(providerID: p.id, domain: d, position: i).insert(db)
+            try insertDomain.execute(arguments: [p.id, d, i])
         }
         for (i, s) in p.servers.enumerated() {
-            var record = ServerRecord(s, providerID: p.id, position: i)
-            try record.insert(db)
+            try insertServer(ServerRecord(s, providerID: p.id, position: i), in: db)
         }
     }
 
-    /// A short, stable fingerprint of a provider's content.
-    static func contentHash(_ p: Provider) -> String {
-        FNV.hex(Array(JSONColumn.encode(p).utf8))
+    /// Inserts a server row and returns its id.
+    @discardableResult
+    static func insertServer(_ r: ServerRecord, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO server(provider_id, position, protocol, description, hostname, port, security,
+                               authentication, username, url, extras)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [r.providerID, r.position, r.protocol, r.description, r.hostname, r.port, r.security,
+                                     r.authentication, r.username, r.url, r.extras])
+        return db.lastInsertedRowID
+    }
+
+    /// A short, stable fingerprint of the bytes a provider was read from.
+    static func contentHash(_ bytes: [UInt8]) -> String {
+        FNV.hex(bytes)
     }
 }
 

@@ -36,21 +36,26 @@ extension Catalog {
     /// nothing.
     public func importFiles(_ paths: [String]) throws(CatalogError) -> ImportReport {
         var report = ImportReport()
-        var parsed: [(provider: Provider, file: String)] = []
+        var parsed: [(provider: Provider, file: String, hash: String)] = []
         var seen: [String: String] = [:]
         for file in Self.expand(paths, report: &report) {
             let name = (file as NSString).lastPathComponent
             var stem = name
             if stem.lowercased().hasSuffix(".xml") { stem = String(stem.dropLast(4)) }
             do {
-                let attributes = try FileManager.default.attributesOfItem(atPath: file)
-                let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-                guard size <= Self.maxImportFileBytes else {
-                    report.skipped.append(.init(file: file, line: nil,
-                                                reason: "the file is \(size) bytes, over the limit of \(Self.maxImportFileBytes) bytes"))
+                // Read at most one byte over the limit: a huge file is refused without loading it.
+                guard let handle = FileHandle(forReadingAtPath: file) else {
+                    report.skipped.append(.init(file: file, line: nil, reason: "cannot be opened for reading; check its permissions"))
                     continue
                 }
-                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+                let data = try handle.read(upToCount: Self.maxImportFileBytes + 1) ?? Data()
+                try? handle.close()
+                guard data.count <= Self.maxImportFileBytes else {
+                    report.skipped.append(.init(file: file, line: nil,
+                                                reason: "the file is over the limit of \(Self.maxImportFileBytes) bytes"))
+                    continue
+                }
+                let bytes = [UInt8](data)
                 let fallback = (try? Provider.checkID(stem)) ?? ""
                 let result = try ClientConfig.read(bytes, source: file, fallbackID: fallback.isEmpty ? "invalid id" : fallback)
                 if let earlier = seen[result.provider.id] {
@@ -60,7 +65,7 @@ extension Catalog {
                 }
                 seen[result.provider.id] = file
                 report.warnings += result.warnings.map { .init(file: file, line: $0.line, message: $0.message) }
-                parsed.append((result.provider, file))
+                parsed.append((result.provider, file, Self.contentHash(bytes)))
             } catch let error as FormatError {
                 report.skipped.append(.init(file: file, line: error.line, reason: error.message))
             } catch {
@@ -70,21 +75,24 @@ extension Catalog {
         guard !parsed.isEmpty else { return report }
         let outcome = try write { db -> ImportReport in
             var r = ImportReport()
-            for (provider, file) in parsed {
-                let hash = Self.contentHash(provider)
-                let old = try ProviderRecord.fetchOne(db, key: provider.id)
-                if let old {
+            var existing: [String: (origin: ProviderOrigin, hash: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, origin, content_hash FROM provider") {
+                existing[row["id"]] = (row["origin"], row["content_hash"])
+            }
+            let now = Date().databaseValue
+            for (provider, file, hash) in parsed {
+                if let old = existing[provider.id] {
                     guard old.origin == .imported else {
                         r.skipped.append(.init(file: file, line: nil,
                                                reason: "provider id '\(provider.id)' belongs to a \(old.origin.rawValue) provider; rename the file to import it beside"))
                         continue
                     }
-                    if old.contentHash == hash { r.unchanged.append(provider.id); continue }
+                    if old.hash == hash { r.unchanged.append(provider.id); continue }
                     r.updated.append(provider.id)
                 } else {
                     r.imported.append(provider.id)
                 }
-                try Self.store(provider, origin: .imported, source: file, hash: hash, in: db)
+                try Self.store(provider, origin: .imported, source: file, hash: hash, at: now, in: db)
             }
             return r
         }

@@ -26,8 +26,8 @@ public enum Presets {
     }()
 
     /// Every preset, parsed. A preset that does not parse cleanly is a bug in this build.
-    public static func load() throws(CatalogError) -> [(provider: Provider, source: String)] {
-        var result: [(Provider, String)] = []
+    public static func load() throws(CatalogError) -> [(provider: Provider, source: String, hash: String)] {
+        var result: [(Provider, String, String)] = []
         for file in files {
             let id = String(file.name.dropLast(4))
             let read: ClientConfig.ReadResult
@@ -43,7 +43,7 @@ public enum Presets {
                 throw .badPreset(FormatError(.invalidValue, source: "Providers/\(file.name)",
                                              "mc:provider id '\(read.provider.id)' differs from the file name"))
             }
-            result.append((read.provider, "Providers/\(file.name)"))
+            result.append((read.provider, "Providers/\(file.name)", Catalog.contentHash(file.bytes)))
         }
         return result
     }
@@ -86,9 +86,9 @@ extension Catalog {
             let existing = try ProviderRecord.fetchAll(db, sql: "SELECT * FROM provider")
             let byID = Dictionary(uniqueKeysWithValues: existing.map { ($0.id, $0) })
             var shipped = Set<String>()
-            for (provider, source) in presets {
+            let now = Date().databaseValue
+            for (provider, source, hash) in presets {
                 shipped.insert(provider.id)
-                let hash = Self.contentHash(provider)
                 if let old = byID[provider.id] {
                     guard old.origin == .preset else { report.conflicts.append(provider.id); continue }
                     if old.contentHash == hash { report.unchanged += 1; continue }
@@ -96,7 +96,7 @@ extension Catalog {
                 } else {
                     report.added.append(provider.id)
                 }
-                try Self.store(provider, origin: .preset, source: source, hash: hash, in: db)
+                try Self.store(provider, origin: .preset, source: source, hash: hash, at: now, in: db)
             }
             let inUse = Set(try String.fetchAll(db, sql: "SELECT provider_id FROM org_domain"))
             for old in existing where old.origin == .preset && !shipped.contains(old.id) {

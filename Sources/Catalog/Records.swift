@@ -95,6 +95,11 @@ enum JSONColumn {
         String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
+    /// `[]` without starting an encoder for the common empty case.
+    static func encodeArray<T: Encodable>(_ value: [T]) -> String {
+        value.isEmpty ? "[]" : encode(value)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
@@ -113,7 +118,7 @@ extension ServerRecord {
         self.authentication = s.authentication.map(\.rawValue).joined(separator: ",")
         self.username = s.username?.text
         self.url = s.url
-        self.extras = JSONColumn.encode(s.clientConfigExtras)
+        self.extras = JSONColumn.encodeArray(s.clientConfigExtras)
     }
 
     func model() throws -> ServerSetting {

@@ -50,15 +50,13 @@ extension Catalog {
                 id: id, origin: .user, displayName: provider.displayName, shortName: provider.shortName,
                 kind: provider.kind.rawValue, notes: provider.notes, regionCode: nil, regionName: nil,
                 clientConfigID: nil, documentation: "[]", dnsRecords: "[]", extras: "{}", source: nil,
-                contentHash: Self.contentHash(provider), updatedAt: Date()
+                contentHash: "user", updatedAt: Date()
             ).save(db)
             try db.execute(sql: "DELETE FROM provider_domain WHERE provider_id = ?", arguments: [id])
             for (i, d) in provider.domains.enumerated() {
                 try DomainRecord(providerID: id, domain: d, position: i).insert(db)
             }
-            var record = ServerRecord(server, providerID: id, position: position)
-            try record.insert(db)
-            return record.id!
+            return try Self.insertServer(ServerRecord(server, providerID: id, position: position), in: db)
         }
     }
 

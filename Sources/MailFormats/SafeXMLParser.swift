@@ -165,9 +165,12 @@ public enum SafeXMLParser {
 
     /// A DOCTYPE is where entities (and billion-laughs expansions) are declared;
     /// clientConfig never needs one, so it is refused before libxml2 sees the file.
+    private static let doctype: [UInt8] = Array("<!DOCTYPE".utf8)
+    private static let entity: [UInt8] = Array("<!ENTITY".utf8)
+    private static let commentStart: [UInt8] = Array("<!--".utf8)
+    private static let commentEnd: [UInt8] = Array("-->".utf8)
+
     static func refuseDTD(_ bytes: [UInt8], source: String) throws(FormatError) {
-        let needle: [UInt8] = Array("<!DOCTYPE".utf8)
-        let entity: [UInt8] = Array("<!ENTITY".utf8)
         var line = 1
         var i = 0
         var inComment = false
@@ -176,17 +179,17 @@ public enum SafeXMLParser {
             let b = bytes[i]
             if b == 0x0A { line += 1 }
             if b == 0x3C /* < */ {
-                if !inComment, matches(bytes, at: i, Array("<!--".utf8)) {
+                if !inComment, matches(bytes, at: i, commentStart) {
                     inComment = true
                     i += 4
                     continue
                 }
-                if !inComment, matches(bytes, at: i, needle) || matches(bytes, at: i, entity) {
+                if !inComment, matches(bytes, at: i, doctype) || matches(bytes, at: i, entity) {
                     throw FormatError(.forbiddenDTD, source: source, line: line,
                                       "a DOCTYPE or entity declaration is not accepted (it could load files or expand without bound)")
                 }
             }
-            if inComment, b == 0x2D, matches(bytes, at: i, Array("-->".utf8)) {
+            if inComment, b == 0x2D, matches(bytes, at: i, commentEnd) {
                 inComment = false
                 i += 3
                 continue

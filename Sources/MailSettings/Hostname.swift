@@ -13,6 +13,10 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
                     + "(IDNA A-labels, xn--…, for non-ASCII names), an IP address, "
                     + "or a template such as mail.%EMAILDOMAIN%")
         }
+        if let plain = Self.plainDNSName(text) {
+            name = plain
+            return
+        }
         guard !text.isEmpty else { throw refuse("it is empty") }
         guard !text.containsControlCharacter else { throw refuse("it contains a control character") }
         guard !text.contains(where: \.isWhitespace) else { throw refuse("it contains a space") }
@@ -62,6 +66,49 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
         name = canonicalLabels.joined(separator: ".")
     }
 
+    /// The common case in one pass over the bytes: an ordinary DNS name. Returns nil for
+    /// anything else (templates, IP literals, mistakes), which the full check then
+    /// explains.
+    static func plainDNSName(_ text: String) -> String? {
+        var bytes = Array(text.utf8)
+        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes.count <= 253 else { return nil }
+        var labelLength = 0
+        var labelNumeric = true
+        var allNumeric = true
+        var previous: UInt8 = UInt8(ascii: ".")
+        for i in bytes.indices {
+            var b = bytes[i]
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                b += 32
+                bytes[i] = b
+                labelNumeric = false
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                labelNumeric = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                break
+            case UInt8(ascii: "-"):
+                guard previous != UInt8(ascii: ".") else { return nil }
+                labelNumeric = false
+            case UInt8(ascii: "."):
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return nil }
+                allNumeric = allNumeric && labelNumeric
+                labelLength = 0
+                labelNumeric = true
+                previous = b
+                continue
+            default:
+                return nil
+            }
+            labelLength += 1
+            guard labelLength <= 63 else { return nil }
+            previous = b
+        }
+        guard labelLength > 0, previous != UInt8(ascii: "-"), !(allNumeric && labelNumeric) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func isIPv6(_ text: Substring) -> Bool {
         guard !text.isEmpty, text.count <= 45 else { return false }
         let doubleColon = text.ranges(of: "::").count
@@ -85,11 +132,20 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
     }
 
     /// True when the name holds a placeholder such as `%EMAILDOMAIN%`.
-    public var isTemplate: Bool { name.contains("%") }
+    public var isTemplate: Bool { name.utf8.contains(UInt8(ascii: "%")) }
 
     /// True for an IPv4 or IPv6 literal.
     public var isIPAddress: Bool {
-        name.contains(":") || (name.split(separator: ".").count == 4 && name.allSatisfy { $0.isNumber || $0 == "." })
+        var dots = 0
+        for b in name.utf8 {
+            switch b {
+            case UInt8(ascii: ":"): return true
+            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): continue
+            default: return false
+            }
+        }
+        return dots == 3
     }
 
     /// The host name for one address: placeholders replaced.

@@ -166,4 +166,13 @@ public struct ClientConfigExtras: Hashable, Sendable, Codable {
         self.clientConfig = clientConfig
     }
     public var isEmpty: Bool { emailProvider.isEmpty && clientConfig.isEmpty }
+
+    enum CodingKeys: String, CodingKey { case emailProvider, clientConfig }
+
+    /// Missing lists read as empty, so `{}` is the empty value.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        emailProvider = try c.decodeIfPresent([String].self, forKey: .emailProvider) ?? []
+        clientConfig = try c.decodeIfPresent([String].self, forKey: .clientConfig) ?? []
+    }
 }

@@ -34,7 +34,7 @@ import MailSettings
     @Test func presetsRoundTripThroughTheDatabase() throws {
         let dir = TempDir()
         let catalog = try Catalog(path: dir.dbPath)
-        for (provider, _) in try Presets.load() {
+        for (provider, _, _) in try Presets.load() {
             let stored = try #require(try catalog.entry(id: provider.id))
             #expect(stored.provider == provider)
         }
@@ -87,7 +87,7 @@ import MailSettings
     }
 
     @Test func everyPresetIsConsistent() throws {
-        for (p, source) in try Presets.load() {
+        for (p, source, _) in try Presets.load() {
             #expect(!p.domains.isEmpty, "\(source)")
             #expect(!p.outgoing.isEmpty, "\(source) has no outgoing server")
             switch p.kind {
