@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "MailSettings", targets: ["MailSettings"]),
         .library(name: "MailFormats", targets: ["MailFormats"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "SMTPClient", targets: ["SMTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // libxml2 from the system (Debian: apt-get install libxml2-dev).
@@ -34,6 +36,8 @@ let package = Package(
             ],
             resources: [.copy("Providers")]
         ),
+        // The SMTP client: replies, capabilities, SASL, commands, transcript. Imports nothing of ours.
+        .target(name: "SMTPClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The command line.
         .executableTarget(
             name: "mailconf",
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),
+        .testTarget(name: "SMTPClientTests", dependencies: ["SMTPClient"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf"]),
     ],
     swiftLanguageModes: [.v6]

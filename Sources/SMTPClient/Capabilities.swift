@@ -1,0 +1,61 @@
+/// What a server announced in its EHLO reply (RFC 5321 §4.1.1.1 and the extension RFCs).
+public struct Capabilities: Sendable, Equatable {
+    /// The first line: the server's name and greeting text.
+    public var greeting: String
+    /// SIZE with the announced limit in bytes (0 or absent number: no fixed limit).
+    public var size: Int?
+    public var eightBitMIME = false
+    public var pipelining = false
+    public var smtpUTF8 = false
+    public var startTLS = false
+    /// SASL mechanisms offered by AUTH, upper-cased, in the server's order.
+    public var authMechanisms: [String] = []
+    public var enhancedStatusCodes = false
+    public var chunking = false
+    public var dsn = false
+    public var requireTLS = false
+    /// Every other keyword, as sent (with its parameters).
+    public var other: [String] = []
+
+    /// True when SIZE was announced, with or without a limit.
+    public var announcesSize: Bool { size != nil }
+
+    public init(greeting: String = "") {
+        self.greeting = greeting
+    }
+
+    /// Reads an EHLO reply; a HELO reply gives a server with no extensions.
+    public init(ehlo reply: SMTPReply) {
+        self.init(greeting: reply.lines.first ?? "")
+        for line in reply.lines.dropFirst() {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let keyword = words.first?.uppercased() else { continue }
+            let params = words.dropFirst()
+            switch keyword {
+            case "SIZE": size = params.first.flatMap { Int($0) } ?? 0
+            case "8BITMIME": eightBitMIME = true
+            case "PIPELINING": pipelining = true
+            case "SMTPUTF8": smtpUTF8 = true
+            case "STARTTLS": startTLS = true
+            case "AUTH":
+                for m in params.map({ $0.uppercased() }) where !authMechanisms.contains(m) { authMechanisms.append(m) }
+            case "ENHANCEDSTATUSCODES": enhancedStatusCodes = true
+            case "CHUNKING": chunking = true
+            case "DSN": dsn = true
+            case "REQUIRETLS": requireTLS = true
+            default:
+                // Old servers announce AUTH=LOGIN PLAIN; read it as AUTH too.
+                if keyword.hasPrefix("AUTH=") {
+                    let first = String(words[0].dropFirst(5)).uppercased()
+                    for m in ([first] + params.map { $0.uppercased() }) where !m.isEmpty && !authMechanisms.contains(m) {
+                        authMechanisms.append(m)
+                    }
+                } else {
+                    other.append(line)
+                }
+            }
+        }
+    }
+
+    public func offers(_ mechanism: String) -> Bool { authMechanisms.contains(mechanism.uppercased()) }
+}
