@@ -34,7 +34,10 @@ let package = Package(
                 "MailSettings", "MailFormats",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            resources: [.copy("Providers")]
+            exclude: ["Providers/SOURCES.md"],
+            // Providers/ (at the top of the repository, linked here) is built into the
+            // binary; .process follows the link and copies the files themselves.
+            resources: [.process("Providers")]
         ),
         // The SMTP client: replies, capabilities, SASL, commands, transcript. Imports nothing of ours.
         .target(name: "SMTPClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

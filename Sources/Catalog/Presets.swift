@@ -7,7 +7,7 @@ import MailSettings
 public enum Presets {
     /// Raw preset files: (file name, bytes), sorted by name.
     static let files: [(name: String, bytes: [UInt8])] = {
-        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Providers"),
+        guard let dir = Bundle.module.resourceURL,
               let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
         return names.filter { $0.hasSuffix(".xml") }.sorted().compactMap { name in
             guard let data = try? Data(contentsOf: dir.appendingPathComponent(name)) else { return nil }

@@ -209,6 +209,7 @@ func ispdbPath() -> String? {
         let viaEnv = cli.dir.appendingPathComponent("env/deeper/c.sqlite").path
         let e = try cli.run(["catalog", "info"], useDB: false, env: ["MAILCONF_DB": viaEnv])
         #expect(e.out.contains(viaEnv))
+        #expect(try cli.run(["catalog", "info"]).status == 0)   // creates and seeds cli.db
         let update = try cli.run(["catalog", "update", "--json"])
         let report = try #require(try update.json() as? [String: Any])
         #expect((report["updated"] as? [String]) == [])

@@ -142,7 +142,7 @@ import MailSettings
         let gmailServer = try #require(try catalog.entry(id: "gmail")?.serverIDs.first)
         #expect(throws: CatalogError.self) { _ = try catalog.editServer(id: gmailServer) { $0 } }
         #expect(throws: CatalogError.self) { try catalog.removeServer(id: gmailServer) }
-        let s = try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.me.example"), port: 25, security: .none,
+        let s = try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.me.example"), port: 25, security: ConnectionSecurity.none,
                                   authentication: [.none])
         #expect(throws: CatalogError.self) { _ = try catalog.addServer(s, toProvider: "gmail") }
         let id = try catalog.addServer(s, toProvider: "mine")

@@ -38,7 +38,9 @@ import MailSettings
         #expect(second.imported.isEmpty && second.updated.isEmpty)
         // Presets win over imported files for the same domain.
         #expect(try catalog.resolve("gmail.com").origin == .preset)
-        #expect(try catalog.resolve("googlemail.com").provider.id == "gmail")
+        #expect(try catalog.resolve("alice@googlemail.com").provider.id == "gmail")
+        // A name that is an id is taken as the id, even when it is also a domain.
+        #expect(try catalog.resolve("googlemail.com").provider.id == "googlemail.com")
     }
 
     @Test func badFilesAreSkippedAndChangeNothing() throws {
