@@ -91,9 +91,7 @@ extension Catalog {
             guard origin == .user else { throw CatalogError.readOnlyPreset(row.providerID) }
             let updated = try change(try row.model())
             try updated.validate()
-            var record = ServerRecord(updated, providerID: row.providerID, position: row.position, id: id)
-            try record.update(db)
-            _ = record
+            try ServerRecord(updated, providerID: row.providerID, position: row.position, id: id).update(db)
             try db.execute(sql: "UPDATE provider SET updated_at = ? WHERE id = ?", arguments: [Date(), row.providerID])
             return updated
         }

@@ -38,8 +38,8 @@ import MailSettings
 
 @Suite struct Ports {
     @Test func range() throws {
-        #expect(try Port(1).value == 1)
-        #expect(try Port(65535).value == 65535)
+        #expect(try Port(Int(1)).value == 1)
+        #expect(try Port(Int(65535)).value == 65535)
         #expect(try Port(parsing: "587").value == 587)
         for bad in [0, -1, 65536, 100_000] {
             #expect(throws: ValidationError.self) { try Port(bad) }
@@ -151,7 +151,7 @@ import MailSettings
             #expect(error.description.contains("outgoing"))
         }
         #expect(throws: ValidationError.self) {
-            try ServerSetting(protocol: .smtp, description: "two\nlines", hostname: host, port: 25, security: .none, authentication: [.none])
+            try ServerSetting(protocol: .smtp, description: "two\nlines", hostname: host, port: 25, security: ConnectionSecurity.none, authentication: [.none])
         }
         #expect(throws: ValidationError.self) {
             try ServerSetting(protocol: .ews, hostname: nil, port: nil, security: nil, authentication: [.oauth2], url: "ftp://x")

@@ -60,7 +60,7 @@ struct ProvidersShow: ParsableCommand {
             let rows = p.dnsRecords.map { r in
                 [r.purpose.rawValue, r.type, r.name, r.value, r.required ? "required" : "recommended", r.note ?? ""]
             }
-            lines.append(Output.table(["PURPOSE", "TYPE", "NAME", "VALUE", "", "NOTE"], rows, indent: "  "))
+            lines.append(Output.table(["PURPOSE", "TYPE", "NAME", "VALUE", "NEED", "NOTE"], rows, indent: "  "))
         }
         if !p.documentation.isEmpty {
             lines.append("")
