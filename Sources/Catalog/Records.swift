@@ -44,6 +44,7 @@ struct DomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case domain, position
         case providerID = "provider_id"
     }
+
 }
 
 struct ServerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
@@ -151,4 +152,51 @@ public struct CatalogEntry: Sendable, Hashable {
     public var source: String?
     /// Database ids of the servers, in the order of `provider.servers`.
     public var serverIDs: [Int64]
+}
+
+extension ProviderRecord {
+    /// Decodes by column name directly: every command reads providers, and GRDB's
+    /// Codable decoding costs more than the query.
+    init(row: Row) throws {
+        id = row["id"]
+        origin = row["origin"]
+        displayName = row["display_name"]
+        shortName = row["short_name"]
+        kind = row["kind"]
+        notes = row["notes"]
+        regionCode = row["region_code"]
+        regionName = row["region_name"]
+        clientConfigID = row["client_config_id"]
+        documentation = row["documentation"]
+        dnsRecords = row["dns_records"]
+        extras = row["extras"]
+        source = row["source"]
+        contentHash = row["content_hash"]
+        updatedAt = row["updated_at"]
+    }
+}
+
+extension DomainRecord {
+    init(row: Row) throws {
+        providerID = row["provider_id"]
+        domain = row["domain"]
+        position = row["position"]
+    }
+}
+
+extension ServerRecord {
+    init(row: Row) throws {
+        id = row["id"]
+        providerID = row["provider_id"]
+        position = row["position"]
+        self.protocol = row["protocol"]
+        description = row["description"]
+        hostname = row["hostname"]
+        port = row["port"]
+        security = row["security"]
+        authentication = row["authentication"]
+        username = row["username"]
+        url = row["url"]
+        extras = row["extras"]
+    }
 }

@@ -145,7 +145,7 @@ extension ClientConfig {
 
         /// Collapses line breaks and runs of spaces in free text to single spaces.
         func oneLine(_ text: String) -> String {
-            text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+            text.collapsingWhitespace()
         }
 
         mutating func readServer(_ e: XElement) -> ServerSetting? {

@@ -206,10 +206,31 @@ public enum SafeXMLParser {
 }
 
 extension String {
+    /// Without leading and trailing XML whitespace (space, tab, CR, LF).
     func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isXMLSpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isXMLSpace($0) })!
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[first...last])
+    }
+
+    /// Runs of XML whitespace (line breaks included) made one space, ends trimmed:
+    /// free text such as a display name, as one line.
+    func collapsingWhitespace() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for b in utf8 {
+            if isXMLSpace(b) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
+
+@inline(__always) func isXMLSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
