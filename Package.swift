@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libxml2 from the system (Debian: apt-get install libxml2-dev).
@@ -40,7 +42,13 @@ let package = Package(
             resources: [.process("Providers")]
         ),
         // The SMTP client: replies, capabilities, SASL, commands, transcript. Imports nothing of ours.
-        .target(name: "SMTPClient", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SMTPClient", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The command line.
         .executableTarget(
             name: "mailconf",
@@ -54,7 +62,13 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),
-        .testTarget(name: "SMTPClientTests", dependencies: ["SMTPClient"]),
+        .testTarget(name: "SMTPClientTests", dependencies: [
+            "SMTPClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["mailconf"]),
     ],
     swiftLanguageModes: [.v6]

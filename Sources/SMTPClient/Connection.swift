@@ -1,0 +1,254 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// What it takes to start TLS: made once, used on the event loop.
+struct TLSSetup: Sendable {
+    var context: NIOSSLContext
+    var serverHostname: String?
+    func makeHandler() throws -> NIOSSLClientHandler {
+        try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
+    }
+}
+
+/// The channel handler under a session: decodes replies and hands each to the command
+/// waiting for it. Runs on the channel's event loop only.
+/// Confined to its channel's event loop: every method and timer runs there.
+final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    struct Waiter {
+        var promise: EventLoopPromise<SMTPReply>
+        var phase: String
+        var timeout: Scheduled<Void>?
+        /// For STARTTLS: the TLS handler to put in front of this one when the 220 arrives.
+        var upgrade: NIOSSLClientHandler?
+    }
+
+    private var decoder: ReplyDecoder
+    private var waiters: [Waiter] = []
+    private var failure: SMTPClientError?
+    var handshake: EventLoopPromise<Void>?
+    /// For messages about the certificate.
+    let serverHostname: String?
+
+    init(limits: SMTPLimits, serverHostname: String?) {
+        decoder = ReplyDecoder(limits: limits)
+        self.serverHostname = serverHostname
+    }
+
+    /// Registers interest in the next reply. Call on the event loop, before writing the command.
+    func expect(_ phase: String, timeout: TimeAmount, on context: ChannelHandlerContext,
+                upgrade: NIOSSLClientHandler? = nil) -> EventLoopFuture<SMTPReply> {
+        let promise = context.eventLoop.makePromise(of: SMTPReply.self)
+        if let failure {
+            promise.fail(failure)
+            return promise.futureResult
+        }
+        let seconds = Double(timeout.nanoseconds) / 1e9
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let scheduled = context.eventLoop.scheduleTask(in: timeout) { [weak self] () -> Void in
+            guard let self else { return }
+            self.fail(.timeout(phase: phase, seconds: seconds), context: bound.value)
+        }
+        waiters.append(Waiter(promise: promise, phase: phase, timeout: scheduled, upgrade: upgrade))
+        return promise.futureResult
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let replies: [SMTPReply]
+        do {
+            replies = try decoder.feed(buffer.readableBytesView)
+        } catch {
+            fail(.protocolViolation(phase: waiters.first?.phase ?? "the session", error), context: context)
+            return
+        }
+        for (i, reply) in replies.enumerated() {
+            guard !waiters.isEmpty else {
+                fail(.unsolicitedReply(reply), context: context)
+                return
+            }
+            let waiter = waiters.removeFirst()
+            waiter.timeout?.cancel()
+            if let tls = waiter.upgrade, reply.code == 220 {
+                // Anything after the 220 in this read came before the handshake: injected.
+                let later = replies[(i + 1)...].reduce(0) { sum, r in sum + r.lines.reduce(0) { $0 + 6 + $1.utf8.count } }
+                let extra = later + decoder.bufferedByteCount
+                if extra > 0 || decoder.hasPartialData {
+                    waiter.promise.fail(SMTPClientError.startTLSInjection(bytes: extra))
+                    fail(.startTLSInjection(bytes: extra), context: context)
+                    return
+                }
+                do {
+                    // Same event-loop turn as the 220: every later byte goes through TLS.
+                    try context.pipeline.syncOperations.addHandler(tls, position: .before(self))
+                } catch {
+                    waiter.promise.fail(SMTPClientError.tlsHandshakeFailed("\(error)"))
+                    fail(.tlsHandshakeFailed("\(error)"), context: context)
+                    return
+                }
+            }
+            waiter.promise.succeed(reply)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            handshake?.succeed(())
+            handshake = nil
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let e = error as? SMTPClientError {
+            fail(e, context: context)
+        } else if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            fail(.certificateNameMismatch(host: serverHostname ?? "the server"), context: context)
+        } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            let text = Self.describe(error)
+            fail(text.contains("CERTIFICATE_VERIFY_FAILED") ? .certificateUntrusted(text) : .tlsHandshakeFailed(text), context: context)
+        } else {
+            fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(.connectionClosed(phase: waiters.first?.phase ?? handshakePhase), context: context)
+        context.fireChannelInactive()
+    }
+
+    private var handshakePhase: String { handshake == nil ? "the session" : "the TLS handshake" }
+
+    func fail(_ error: SMTPClientError, context: ChannelHandlerContext) {
+        if failure == nil { failure = error }
+        let pending = waiters
+        waiters = []
+        for w in pending {
+            w.timeout?.cancel()
+            w.promise.fail(error)
+        }
+        handshake?.fail(error)
+        handshake = nil
+        context.close(promise: nil)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let ssl = error as? NIOSSLError {
+            switch ssl {
+            case .handshakeFailed(let e): return "handshake failed (\(e))"
+            default: return "\(ssl)"
+            }
+        }
+        return "\(error)"
+    }
+}
+
+/// One TCP (and maybe TLS) connection to an SMTP server, with an async request/reply API.
+final class SMTPConnection: @unchecked Sendable {
+    let channel: any Channel
+    let handler: SMTPReplyHandler
+    let replyTimeout: TimeAmount
+
+    private init(channel: any Channel, handler: SMTPReplyHandler, replyTimeout: TimeAmount) {
+        self.channel = channel
+        self.handler = handler
+        self.replyTimeout = replyTimeout
+    }
+
+    /// Connects and registers the wait for the greeting before any byte can arrive.
+    static func connect(host: String, port: Int, group: any EventLoopGroup, connectTimeout: TimeAmount,
+                        replyTimeout: TimeAmount, limits: SMTPLimits,
+                        implicitTLS: TLSSetup?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
+        let handler = SMTPReplyHandler(limits: limits, serverHostname: host)
+        let greeting = GreetingBox()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let context = try channel.pipeline.syncOperations.context(handler: handler)
+                    greeting.future = handler.expect("greeting", timeout: replyTimeout, on: context)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: host, port: port).get()
+        } catch let error as ChannelError {
+            if case .connectTimeout = error {
+                throw SMTPClientError.connectionTimeout(host: host, port: port, seconds: Double(connectTimeout.nanoseconds) / 1e9)
+            }
+            throw SMTPClientError.connectionFailed(host: host, port: port, reason: "\(error)")
+        } catch let error as NIOConnectionError {
+            let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" }
+            if error.dnsAError != nil && error.dnsAAAAError != nil && error.connectionErrors.isEmpty {
+                throw SMTPClientError.connectionFailed(host: host, port: port, reason: "the name does not resolve")
+            }
+            throw SMTPClientError.connectionFailed(host: host, port: port,
+                                                   reason: reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+        } catch {
+            throw SMTPClientError.connectionFailed(host: host, port: port, reason: "\(error)")
+        }
+        return (SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
+    }
+
+    /// Sends bytes and waits for the next reply.
+    func send(_ bytes: [UInt8], phase: String, upgrade: TLSSetup? = nil) async throws -> SMTPReply {
+        let handler = self.handler
+        let timeout = replyTimeout
+        let channel = self.channel
+        let future: EventLoopFuture<SMTPReply> = try await channel.eventLoop.submit {
+            let context = try channel.pipeline.syncOperations.context(handler: handler)
+            let reply = handler.expect(phase, timeout: timeout, on: context, upgrade: try upgrade?.makeHandler())
+            if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
+            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+            return reply
+        }.get()
+        return try await future.get()
+    }
+
+    /// Waits for the TLS handshake that a STARTTLS 220 started, with the reply timeout.
+    func waitForHandshake() async throws {
+        let handler = self.handler
+        let channel = self.channel
+        let timeout = replyTimeout
+        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
+            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
+            let scheduled = channel.eventLoop.scheduleTask(in: timeout) {
+                promise.fail(SMTPClientError.timeout(phase: "the TLS handshake", seconds: Double(timeout.nanoseconds) / 1e9))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in scheduled.cancel() }
+            return promise.futureResult
+        }.get()
+        try await future.get()
+    }
+
+    /// The TLS facts of the connection, when it is encrypted.
+    func tlsDetails() async -> TLSDetails? {
+        let channel = self.channel
+        return try? await channel.eventLoop.submit { () -> TLSDetails? in
+            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
+            return TLSDetails(version: tls.tlsVersion.map { "\($0)" }, peerSubject: tls.peerCertificate.map { "\($0)" })
+        }.get()
+    }
+
+    func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// Carries the greeting future out of the channel initializer.
+private final class GreetingBox: @unchecked Sendable {
+    var future: EventLoopFuture<SMTPReply>?
+}
+
+/// What the TLS layer reports about an encrypted connection.
+public struct TLSDetails: Sendable, Equatable, Codable {
+    public var version: String?
+    public var peerSubject: String?
+}

@@ -1,0 +1,83 @@
+/// Why a session failed. `kind` is stable for `--json`; the description says what
+/// happened in words a person can act on.
+public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    case connectionFailed(host: String, port: Int, reason: String)
+    case connectionTimeout(host: String, port: Int, seconds: Double)
+    case timeout(phase: String, seconds: Double)
+    case connectionClosed(phase: String)
+    case protocolViolation(phase: String, ReplyError)
+    case unexpectedReply(phase: String, SMTPReply)
+    case greetingRejected(SMTPReply)
+    case startTLSNotOffered
+    case startTLSRefused(SMTPReply)
+    case startTLSInjection(bytes: Int)
+    case tlsHandshakeFailed(String)
+    case certificateNameMismatch(host: String)
+    case certificateUntrusted(String)
+    case authNotOffered
+    case authMechanismNotOffered(String, offered: [String])
+    case plaintextPasswordRefused(mechanism: String)
+    case authRejected(SMTPReply)
+    case invalidCommand(SMTPCommand.EncodingError)
+    case sasl(SASLError)
+    case unsolicitedReply(SMTPReply)
+
+    public var kind: String {
+        switch self {
+        case .connectionFailed: return "connection-refused"
+        case .connectionTimeout: return "connection-timeout"
+        case .timeout(let phase, _): return phase == "greeting" ? "greeting-timeout" : "timeout"
+        case .connectionClosed: return "connection-closed"
+        case .protocolViolation(_, let e):
+            switch e {
+            case .replyTooLarge, .tooManyLines, .lineTooLong: return "reply-too-large"
+            case .malformed: return "not-smtp"
+            case .inconsistentCodes: return "protocol-error"
+            }
+        case .unexpectedReply, .unsolicitedReply: return "protocol-error"
+        case .greetingRejected: return "greeting-rejected"
+        case .startTLSNotOffered: return "starttls-not-offered"
+        case .startTLSRefused: return "starttls-refused"
+        case .startTLSInjection: return "starttls-injection"
+        case .tlsHandshakeFailed: return "tls-handshake-failed"
+        case .certificateNameMismatch: return "certificate-name-mismatch"
+        case .certificateUntrusted: return "certificate-untrusted"
+        case .authNotOffered: return "auth-not-offered"
+        case .authMechanismNotOffered: return "auth-mechanism-not-offered"
+        case .plaintextPasswordRefused: return "plaintext-auth-refused"
+        case .authRejected: return "auth-rejected"
+        case .invalidCommand: return "invalid-input"
+        case .sasl: return "sasl-error"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .connectionFailed(let host, let port, let reason): return "could not connect to \(host):\(port): \(reason)"
+        case .connectionTimeout(let host, let port, let s): return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
+        case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
+        case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
+        case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
+        case .unexpectedReply(let phase, let r): return "unexpected reply during \(phase): \(r)"
+        case .greetingRejected(let r): return "the server refused the connection: \(r)"
+        case .startTLSNotOffered: return "the server does not offer STARTTLS; stopped before sending anything else (no plaintext fallback)"
+        case .startTLSRefused(let r): return "the server refused STARTTLS: \(r)"
+        case .startTLSInjection(let n):
+            return "the server sent \(n) bytes after its STARTTLS reply and before the TLS handshake (STARTTLS response injection); connection dropped"
+        case .tlsHandshakeFailed(let why): return "TLS handshake failed: \(why)"
+        case .certificateNameMismatch(let host):
+            return "the server's certificate is not valid for \(host); check the host name (the certificate names another)"
+        case .certificateUntrusted(let why):
+            return "the server's certificate could not be verified (untrusted issuer, expired or not yet valid): \(why); give the issuing CA with --ca-file if it is a private CA"
+        case .authNotOffered: return "the server offers no AUTH"
+        case .authMechanismNotOffered(let m, let offered):
+            return "the server does not offer AUTH \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"
+        case .plaintextPasswordRefused(let m):
+            return "refusing AUTH \(m) over a connection without TLS (the password would cross the network readable); use TLS or allow it explicitly"
+        case .authRejected(let r): return "authentication failed: \(r)"
+        case .invalidCommand(let e): return e.description
+        case .sasl(let e): return e.description
+        case .unsolicitedReply(let r): return "the server sent a reply nobody asked for: \(r)"
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// How the connection is protected.
+public enum TLSMode: String, Sendable, Codable {
+    /// Plaintext only.
+    case none
+    /// Plaintext, then STARTTLS before anything else; never falls back to plaintext.
+    case startTLS = "starttls"
+    /// TLS from the first byte.
+    case implicit = "tls"
+}
+
+/// Where trust comes from when checking the server's certificate.
+public enum TrustPolicy: Sendable, Equatable {
+    /// The system's trust store.
+    case system
+    /// Only the CAs in this PEM file.
+    case caFile(String)
+    /// No verification at all: only when the caller asks, and the report says so.
+    case noVerification
+}
+
+public struct SMTPSessionOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var tls: TLSMode
+    public var trust: TrustPolicy
+    /// The name this client gives in EHLO.
+    public var clientName: String
+    public var connectTimeout: Double
+    /// Longest wait for any one reply (and for the TLS handshake).
+    public var replyTimeout: Double
+    public var limits: SMTPLimits
+    /// Allow PLAIN/LOGIN over a connection without TLS.
+    public var allowPlaintextPassword: Bool
+
+    public init(host: String, port: Int, tls: TLSMode, trust: TrustPolicy = .system, clientName: String = "mailconf.localhost",
+                connectTimeout: Double = 10, replyTimeout: Double = 30, limits: SMTPLimits = .default,
+                allowPlaintextPassword: Bool = false) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.trust = trust
+        self.clientName = clientName
+        self.connectTimeout = connectTimeout
+        self.replyTimeout = replyTimeout
+        self.limits = limits
+        self.allowPlaintextPassword = allowPlaintextPassword
+    }
+}
+
+/// One SMTP session: connect, greeting, EHLO (HELO on a 5xx), STARTTLS and EHLO again
+/// when asked, AUTH, an optional message, QUIT. Every step is recorded in `transcript`
+/// with credentials redacted.
+public final class SMTPSession: @unchecked Sendable {
+    public let options: SMTPSessionOptions
+    public private(set) var transcript = Transcript()
+    public private(set) var greeting: SMTPReply?
+    /// Capabilities before and (after STARTTLS) after the upgrade.
+    public private(set) var capabilitiesBeforeTLS: Capabilities?
+    public private(set) var capabilities: Capabilities?
+    public private(set) var isEncrypted = false
+    public private(set) var tls: TLSDetails?
+
+    private var connection: SMTPConnection?
+    private let group: any EventLoopGroup
+
+    public init(options: SMTPSessionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.options = options
+        self.group = group
+    }
+
+    /// Connects and runs the greeting, EHLO and (when asked) STARTTLS with a second EHLO.
+    public func open() async throws {
+        for s in [options.clientName] {
+            do { _ = try SMTPCommand.ehlo(s).encoded() } catch { throw SMTPClientError.invalidCommand(error) }
+        }
+        let implicit = options.tls == .implicit ? try makeTLSHandler() : nil
+        transcript.record(.note, "connecting to \(options.host):\(options.port) (\(options.tls.rawValue))", phase: "connect")
+        let (connection, greetingFuture) = try await SMTPConnection.connect(
+            host: options.host, port: options.port, group: group,
+            connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
+            replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
+            limits: options.limits, implicitTLS: implicit)
+        self.connection = connection
+        let greeting = try await greetingFuture.get()
+        transcript.received(greeting, phase: "greeting")
+        self.greeting = greeting
+        guard greeting.code == 220 else { throw SMTPClientError.greetingRejected(greeting) }
+        if options.tls == .implicit {
+            isEncrypted = true
+            tls = await connection.tlsDetails()
+        }
+        var caps = try await hello(phase: "ehlo")
+        if options.tls == .startTLS {
+            capabilitiesBeforeTLS = caps
+            guard caps.startTLS else { throw SMTPClientError.startTLSNotOffered }
+            let handler = try makeTLSHandler()
+            transcript.sent(.startTLS, phase: "starttls")
+            let reply = try await connection.send(try encode(.startTLS), phase: "starttls", upgrade: handler)
+            transcript.received(reply, phase: "starttls")
+            guard reply.code == 220 else { throw SMTPClientError.startTLSRefused(reply) }
+            try await connection.waitForHandshake()
+            isEncrypted = true
+            tls = await connection.tlsDetails()
+            transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
+            caps = try await hello(phase: "ehlo-after-tls")
+        }
+        capabilities = caps
+    }
+
+    private func hello(phase: String) async throws -> Capabilities {
+        let connection = try requireConnection()
+        transcript.sent(.ehlo(options.clientName), phase: phase)
+        let reply = try await connection.send(try encode(.ehlo(options.clientName)), phase: phase)
+        transcript.received(reply, phase: phase)
+        if reply.isPositive { return Capabilities(ehlo: reply) }
+        guard reply.isPermanentFailure else { throw SMTPClientError.unexpectedReply(phase: phase, reply) }
+        transcript.sent(.helo(options.clientName), phase: phase)
+        let helo = try await connection.send(try encode(.helo(options.clientName)), phase: phase)
+        transcript.received(helo, phase: phase)
+        guard helo.isPositive else { throw SMTPClientError.unexpectedReply(phase: phase, helo) }
+        return Capabilities(ehlo: helo)
+    }
+
+    /// Authenticates with one mechanism. PLAIN/LOGIN without TLS are refused unless allowed.
+    public func authenticate(_ mechanism: some SASLMechanism) async throws {
+        var mechanism = mechanism
+        let connection = try requireConnection()
+        guard let caps = capabilities, !caps.authMechanisms.isEmpty else { throw SMTPClientError.authNotOffered }
+        guard caps.offers(mechanism.name) else {
+            throw SMTPClientError.authMechanismNotOffered(mechanism.name, offered: caps.authMechanisms)
+        }
+        if mechanism.exposesPassword && !isEncrypted && !options.allowPlaintextPassword {
+            throw SMTPClientError.plaintextPasswordRefused(mechanism: mechanism.name)
+        }
+        let initial: [UInt8]?
+        do { initial = try mechanism.start() } catch { throw SMTPClientError.sasl(error) }
+        let command = SMTPCommand.auth(mechanism: mechanism.name, initialResponse: initial.map { Data($0).base64EncodedString() })
+        transcript.sent(command, phase: "auth")
+        var reply = try await connection.send(try encode(command), phase: "auth")
+        transcript.received(reply, phase: "auth", redactChallenge: true)
+        var rounds = 0
+        while reply.code == 334 {
+            rounds += 1
+            guard rounds <= 10 else { throw SMTPClientError.unexpectedReply(phase: "auth", reply) }
+            let challenge = Data(base64Encoded: reply.lines.first ?? "") ?? Data()
+            let answer: [UInt8]
+            do { answer = try mechanism.next(challenge: [UInt8](challenge)) } catch { throw SMTPClientError.sasl(error) }
+            let response = SMTPCommand.authResponse(Data(answer).base64EncodedString())
+            transcript.sent(response, phase: "auth")
+            reply = try await connection.send(try encode(response), phase: "auth")
+            transcript.received(reply, phase: "auth", redactChallenge: true)
+        }
+        guard reply.code == 235 else { throw SMTPClientError.authRejected(reply) }
+    }
+
+    /// MAIL FROM, then RSET: does the server take mail from this client as it is?
+    public func probeMailFrom(_ sender: String) async throws -> SMTPReply {
+        let connection = try requireConnection()
+        transcript.sent(.mailFrom(sender), phase: "mail")
+        let reply = try await connection.send(try encode(.mailFrom(sender)), phase: "mail")
+        transcript.received(reply, phase: "mail")
+        transcript.sent(.rset, phase: "mail")
+        let rset = try await connection.send(try encode(.rset), phase: "mail")
+        transcript.received(rset, phase: "mail")
+        return reply
+    }
+
+    /// Sends one message: MAIL FROM, RCPT TO for each recipient, DATA with dot-stuffing.
+    public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws -> SMTPReply {
+        let connection = try requireConnection()
+        for (command, phase) in [(SMTPCommand.mailFrom(sender), "mail")] + recipients.map({ (SMTPCommand.rcptTo($0), "rcpt") }) {
+            transcript.sent(command, phase: phase)
+            let reply = try await connection.send(try encode(command), phase: phase)
+            transcript.received(reply, phase: phase)
+            guard reply.isPositive else { throw SMTPClientError.unexpectedReply(phase: phase, reply) }
+        }
+        transcript.sent(.data, phase: "data")
+        let go = try await connection.send(try encode(.data), phase: "data")
+        transcript.received(go, phase: "data")
+        guard go.code == 354 else { throw SMTPClientError.unexpectedReply(phase: "data", go) }
+        transcript.record(.sent, "(\(message.count) bytes of message)", phase: "data")
+        let done = try await connection.send(DataEncoder.encode(message), phase: "data")
+        transcript.received(done, phase: "data")
+        guard done.isPositive else { throw SMTPClientError.unexpectedReply(phase: "data", done) }
+        return done
+    }
+
+    /// QUIT and close; safe to call more than once, and after a failure.
+    public func close() async {
+        guard let connection else { return }
+        self.connection = nil
+        if connection.channel.isActive {
+            transcript.sent(.quit, phase: "quit")
+            if let reply = try? await connection.send(Array("QUIT\r\n".utf8), phase: "quit") {
+                transcript.received(reply, phase: "quit")
+            }
+        }
+        await connection.close()
+    }
+
+    private func requireConnection() throws -> SMTPConnection {
+        guard let connection else { throw SMTPClientError.connectionClosed(phase: "the session") }
+        return connection
+    }
+
+    private func encode(_ command: SMTPCommand) throws -> [UInt8] {
+        do { return try command.encoded() } catch { throw SMTPClientError.invalidCommand(error) }
+    }
+
+    private func makeTLSHandler() throws -> TLSSetup {
+        var config = TLSConfiguration.makeClientConfiguration()
+        switch options.trust {
+        case .system: break
+        case .caFile(let path): config.trustRoots = .file(path)
+        case .noVerification: config.certificateVerification = .none
+        }
+        do {
+            let context = try NIOSSLContext(configuration: config)
+            let isIP = options.host.contains(":") || options.host.allSatisfy { $0.isNumber || $0 == "." }
+            return TLSSetup(context: context, serverHostname: isIP ? nil : options.host)
+        } catch {
+            throw SMTPClientError.tlsHandshakeFailed("cannot set up TLS: \(error)")
+        }
+    }
+}

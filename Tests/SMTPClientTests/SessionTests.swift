@@ -1,0 +1,173 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import SMTPClient
+
+/// Runs a session against a scripted server and returns the error it ended with.
+private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test ESMTP\r\n")],
+                     tls: TLSMode = .none, replyTimeout: Double = 5, allowPlaintext: Bool = false,
+                     auth: Bool = false,
+                     script: @escaping FakeSMTPServer.Script) async throws -> (SMTPClientError?, FakeSMTPServer, SMTPSession) {
+    let server = try await FakeSMTPServer(greeting: greeting, script: script)
+    let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: tls, connectTimeout: 5,
+                                                          replyTimeout: replyTimeout, allowPlaintextPassword: allowPlaintext))
+    var caught: SMTPClientError?
+    do {
+        try await session.open()
+        if auth { try await session.authenticate(PlainMechanism(username: "alice", password: Secret("s3cret-pw"))) }
+    } catch let e as SMTPClientError {
+        caught = e
+    }
+    await session.close()
+    await server.stop()
+    return (caught, server, session)
+}
+
+@Suite struct HostileServers {
+    @Test func refusedGreeting() async throws {
+        let (e, _, _) = try await failure(greeting: [.send("554 5.7.1 go away\r\n")]) { _ in [] }
+        #expect(e?.kind == "greeting-rejected")
+    }
+
+    @Test func notSMTPAtAll() async throws {
+        let (e, _, _) = try await failure(greeting: [.send("HTTP/1.1 400 Bad Request\r\n\r\n")]) { _ in [] }
+        #expect(e?.kind == "not-smtp")
+    }
+
+    @Test func closeAfterGreeting() async throws {
+        let (e, _, _) = try await failure { _ in [.close] }
+        #expect(e?.kind == "connection-closed")
+    }
+
+    @Test func closeInTheMiddleOfAReply() async throws {
+        let (e, _, _) = try await failure { _ in [.send("250-fake.test\r\n250-SIZE 10"), .close] }
+        #expect(e?.kind == "connection-closed")
+    }
+
+    @Test func replyOfEndlessLines() async throws {
+        let (e, _, _) = try await failure { _ in [.send(String(repeating: "250-more and more\r\n", count: 5000))] }
+        #expect(e?.kind == "reply-too-large")
+    }
+
+    @Test func fourMegabyteLineWithoutCRLF() async throws {
+        let (e, _, _) = try await failure { _ in [.sendBytes([UInt8](repeating: UInt8(ascii: "a"), count: 4 * 1024 * 1024))] }
+        #expect(e?.kind == "reply-too-large")
+    }
+
+    @Test func greetingDrippedOneByteASecondHitsTheReplyDeadline() async throws {
+        let start = Date()
+        let (e, _, _) = try await failure(greeting: [.drip("220 slow.test ESMTP\r\n", interval: .seconds(1))], replyTimeout: 1.5) { _ in [] }
+        #expect(e?.kind == "greeting-timeout")
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func startTLSResponseInjectionIsRefused() async throws {
+        let (e, server, _) = try await failure(tls: .startTLS) { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["STARTTLS", "AUTH PLAIN"]))] }
+            if line == "STARTTLS" { return [.send("220 2.0.0 go ahead\r\n250 injected\r\n")] }
+            return []
+        }
+        #expect(e == .startTLSInjection(bytes: 14))
+        #expect(!server.lines.contains { $0.hasPrefix("AUTH") })
+    }
+
+    @Test func startTLSNotOfferedButAUTHOfferedSendsNoAUTH() async throws {
+        let (e, server, _) = try await failure(tls: .startTLS, auth: true) { line in
+            line.hasPrefix("EHLO") ? [.send(EHLOReply.make(["AUTH PLAIN LOGIN"]))] : [.send("250 ok\r\n")]
+        }
+        #expect(e == .startTLSNotOffered)
+        #expect(!server.lines.contains { $0.hasPrefix("AUTH") })
+        #expect(server.lines.allSatisfy { !$0.contains("s3cret") })
+    }
+
+    @Test func passwordOverPlaintextIsRefusedUnlessAllowed() async throws {
+        let script: FakeSMTPServer.Script = { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["AUTH PLAIN"]))] }
+            if line.hasPrefix("AUTH") { return [.send("235 2.7.0 ok\r\n")] }
+            return [.send("221 bye\r\n")]
+        }
+        let (refused, server, _) = try await failure(auth: true, script: script)
+        #expect(refused?.kind == "plaintext-auth-refused")
+        #expect(!server.lines.contains { $0.hasPrefix("AUTH") })
+        let (allowed, server2, session) = try await failure(allowPlaintext: true, auth: true, script: script)
+        #expect(allowed == nil)
+        #expect(server2.lines.contains { $0.hasPrefix("AUTH PLAIN ") })
+        #expect(!session.transcript.text.contains("czNjcmV0LXB3"))   // base64 of part of the password
+        #expect(session.transcript.text.contains("AUTH PLAIN <redacted>"))
+    }
+
+    @Test func silenceAfterAUTHTimesOut() async throws {
+        let (e, _, _) = try await failure(replyTimeout: 1, allowPlaintext: true, auth: true) { line in
+            line.hasPrefix("EHLO") ? [.send(EHLOReply.make(["AUTH PLAIN"]))] : []
+        }
+        #expect(e == .timeout(phase: "auth", seconds: 1))
+    }
+
+    @Test func mixedCodesInOneReply() async throws {
+        let (e, _, _) = try await failure { _ in [.send("250-fake.test\r\n550 nope\r\n")] }
+        #expect(e?.kind == "protocol-error")
+    }
+
+    @Test func heloAfterEHLOIsRefused() async throws {
+        let (e, server, session) = try await failure { line in
+            line.hasPrefix("EHLO") ? [.send("502 5.5.1 command not implemented\r\n")] : [.send("250 old.test\r\n")]
+        }
+        #expect(e == nil)
+        #expect(server.lines.prefix(2) == ["EHLO mailconf.localhost", "HELO mailconf.localhost"])
+        #expect(session.capabilities?.authMechanisms == [])
+    }
+
+    @Test func nothingListening() async throws {
+        let server = try await FakeSMTPServer(greeting: []) { _ in [] }
+        let port = server.port
+        await server.stop()
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: port, tls: .none, connectTimeout: 2))
+        await #expect(throws: SMTPClientError.self) { try await session.open() }
+        do { try await session.open() } catch let e as SMTPClientError { #expect(e.kind == "connection-refused") }
+    }
+
+    @Test func injectionInClientNameIsRefusedBeforeConnecting() async throws {
+        let server = try await FakeSMTPServer(greeting: [.send("220 x\r\n")]) { _ in [] }
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none,
+                                                              clientName: "me\r\nMAIL FROM:<x@y>"))
+        do { try await session.open(); Issue.record("opened") } catch let e as SMTPClientError {
+            #expect(e.kind == "invalid-input")
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(server.connections == 0)
+        await server.stop()
+    }
+}
+
+@Suite struct MessageDelivery {
+    @Test func aMessageIsDotStuffedAndTheTranscriptHidesTheSecret() async throws {
+        let server = try await FakeSMTPServer(greeting: [.send("220 fake.test ESMTP\r\n")]) { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["AUTH LOGIN", "8BITMIME"]))] }
+            if line == "AUTH LOGIN" { return [.send("334 VXNlcm5hbWU6\r\n")] }
+            if line == Data("bob".utf8).base64EncodedString() { return [.send("334 UGFzc3dvcmQ6\r\n")] }
+            if line == Data("pa55word".utf8).base64EncodedString() { return [.send("235 2.7.0 Authentication successful\r\n")] }
+            if line.hasPrefix("MAIL") || line.hasPrefix("RCPT") { return [.send("250 2.1.0 ok\r\n")] }
+            if line == "DATA" { return [.send("354 go on\r\n")] }
+            if line == "." { return [.send("250 2.0.0 queued as 42\r\n")] }
+            if line == "QUIT" { return [.send("221 bye\r\n"), .close] }
+            return []
+        }
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none,
+                                                              allowPlaintextPassword: true))
+        try await session.open()
+        try await session.authenticate(LoginMechanism(username: "bob", password: Secret("pa55word")))
+        let done = try await session.send(from: "bob@example.test", to: ["carol@example.test"],
+                                          message: Array("Subject: t\n\n.leading dot\nend".utf8))
+        #expect(done.code == 250)
+        await session.close()
+        await server.stop()
+        let lines = server.lines
+        #expect(lines.contains("..leading dot"))
+        #expect(lines.contains("MAIL FROM:<bob@example.test>"))
+        #expect(lines.last == "QUIT")
+        let text = session.transcript.text
+        #expect(!text.contains(Data("pa55word".utf8).base64EncodedString()))
+        #expect(!text.contains("pa55word"))
+        #expect(text.contains("S: [data] 250 2.0.0 queued as 42"))
+    }
+}
