@@ -6,8 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-# Debian packages the build and tests need.
-PACKAGES=(libxml2-dev libsqlite3-dev pkg-config)
+# Debian packages the build and tests need: the two system libraries, and for the SMTP
+# integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test certificates.
+PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,8 +16,18 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    # Postfix is installed unconfigured and no package starts a system service: the
+    # tests run their own instance and leave the machine's mail set-up alone.
+    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+    policy_added=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod +x /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+    [ -z "$policy_added" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 command -v swift >/dev/null || { echo "swift is not on PATH: install a Swift 6 toolchain (swift.org)" >&2; exit 1; }
 
@@ -30,7 +41,15 @@ fi
 # Tests must never touch a user's real catalog.
 unset MAILCONF_DB
 export XDG_DATA_HOME="$(mktemp -d)"
-trap 'rm -rf "$XDG_DATA_HOME"' EXIT
+
+# Our own Postfix + Dovecot on loopback ports, torn down at the end.
+cleanup() {
+    "$ROOT/scripts/test-servers.sh" stop || true
+    rm -rf "$XDG_DATA_HOME"
+}
+trap cleanup EXIT
+export MAILCONF_TEST_SERVERS="$("$ROOT/scripts/test-servers.sh" start)"
+echo "test MTA: $(tr '\n' ' ' < "$MAILCONF_TEST_SERVERS" | sed 's/PASSWORD_FILE=[^ ]* //')"
 
 swift build --build-tests
 swift test "$@"

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import SMTPClient
+
+/// The Postfix + Dovecot instance started by scripts/test-servers.sh; its env file is
+/// named by MAILCONF_TEST_SERVERS (scripts/test.sh sets it).
+struct TestServers {
+    let values: [String: String]
+
+    static let current: TestServers? = {
+        guard let path = ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"],
+              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        return TestServers(values: values)
+    }()
+
+    func port(_ name: String) -> Int { Int(values[name] ?? "") ?? 0 }
+    var caFile: String { values["CA_FILE"] ?? "" }
+    var user: String { values["USER"] ?? "" }
+    var password: Secret { Secret((try? String(contentsOfFile: values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "") }
+    var maildir: URL { URL(fileURLWithPath: values["MAILDIR"] ?? "/nonexistent") }
+
+    func session(_ portName: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
+                 allowPlaintext: Bool = false) -> SMTPSession {
+        SMTPSession(options: SMTPSessionOptions(host: host, port: port(portName), tls: tls, trust: trust ?? .caFile(caFile),
+                                                connectTimeout: 5, replyTimeout: 10, allowPlaintextPassword: allowPlaintext))
+    }
+}
+
+private let serversMissing = "no test MTA: run the tests through scripts/test.sh, which starts Postfix and Dovecot (or set MAILCONF_TEST_SERVERS)"
+
+@Suite(.serialized, .enabled(if: TestServers.current != nil, Comment(rawValue: serversMissing)))
+struct PostfixIntegration {
+    let servers = TestServers.current!
+
+    @Test func plainPortAcceptsAndDeliversAMessage() async throws {
+        let token = UUID().uuidString
+        let session = servers.session("PLAIN_PORT", tls: .none)
+        try await session.open()
+        #expect(session.capabilities?.startTLS == false)
+        #expect(session.capabilities?.authMechanisms == [])
+        #expect(try await session.probeMailFrom("probe@example.test").code == 250)
+        let message = "From: probe@example.test\r\nTo: \(servers.user)\r\nSubject: mailconf \(token)\r\n\r\n.dot line\r\nbody\r\n"
+        let reply = try await session.send(from: "probe@example.test", to: [servers.user], message: Array(message.utf8))
+        #expect(reply.code == 250)
+        await session.close()
+        // Find it in the mailbox (Postfix's virtual agent writes Maildir/new).
+        var found: String?
+        for _ in 0..<100 where found == nil {
+            let dir = servers.maildir.appendingPathComponent("new")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
+                let text = (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
+                if text.contains(token) { found = text }
+            }
+            if found == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let delivered = try #require(found, "message \(token) not delivered")
+        #expect(delivered.contains("\n.dot line"))   // dot-stuffing undone by the server
+    }
+
+    @Test func submissionRequiresSTARTTLSBeforeAUTH() async throws {
+        let plain = servers.session("SUBMISSION_PORT", tls: .none, allowPlaintext: true)
+        try await plain.open()
+        #expect(plain.capabilities?.startTLS == true)
+        #expect(plain.capabilities?.authMechanisms == [])     // smtpd_tls_auth_only
+        let mail = try await plain.probeMailFrom("alice@example.test")
+        #expect(mail.code == 530)                              // "Must issue a STARTTLS command first"
+        do {
+            try await plain.authenticate(PlainMechanism(username: servers.user, password: servers.password))
+            Issue.record("AUTH without TLS")
+        } catch let e as SMTPClientError { #expect(e.kind == "auth-not-offered") }
+        await plain.close()
+
+        let tls = servers.session("SUBMISSION_PORT", tls: .startTLS)
+        try await tls.open()
+        #expect(tls.isEncrypted)
+        #expect(tls.capabilities?.authMechanisms.contains("PLAIN") == true)
+        try await tls.authenticate(PlainMechanism(username: servers.user, password: servers.password))
+        await tls.close()
+        #expect(!tls.transcript.text.contains(servers.password.value))
+    }
+
+    @Test func wrongPasswordIsRejectedWithAnEnhancedCode() async throws {
+        let session = servers.session("SUBMISSION_PORT", tls: .startTLS)
+        try await session.open()
+        do {
+            try await session.authenticate(LoginMechanism(username: servers.user, password: Secret("wrong-password")))
+            Issue.record("accepted a wrong password")
+        } catch let SMTPClientError.authRejected(reply) {
+            #expect(reply.code == 535)
+            #expect(reply.enhancedCode?.description == "5.7.8")
+        }
+        await session.close()
+    }
+
+    @Test func implicitTLSWithLoginAndPlain() async throws {
+        for mechanism in ["LOGIN", "PLAIN"] {
+            let session = servers.session("SMTPS_PORT", tls: .implicit, host: "localhost")
+            try await session.open()
+            #expect(session.isEncrypted)
+            #expect(session.tls?.version != nil)
+            if mechanism == "LOGIN" {
+                try await session.authenticate(LoginMechanism(username: servers.user, password: servers.password))
+            } else {
+                try await session.authenticate(PlainMechanism(username: servers.user, password: servers.password))
+            }
+            await session.close()
+        }
+    }
+
+    @Test func cramMD5OnlyPort() async throws {
+        let session = servers.session("CRAM_PORT", tls: .none)
+        try await session.open()
+        #expect(session.capabilities?.authMechanisms == ["CRAM-MD5"])
+        do {
+            try await session.authenticate(PlainMechanism(username: servers.user, password: servers.password))
+            Issue.record("PLAIN went through")
+        } catch let e as SMTPClientError { #expect(e.kind == "auth-mechanism-not-offered") }
+        try await session.authenticate(CramMD5Mechanism(username: servers.user, password: servers.password))
+        await session.close()
+    }
+
+    @Test func badCertificatesAreToldApart() async throws {
+        let expired = servers.session("EXPIRED_PORT", tls: .implicit, host: "localhost")
+        do { try await expired.open(); Issue.record("expired certificate accepted") } catch let e as SMTPClientError {
+            #expect(e.kind == "certificate-untrusted" || e.kind == "certificate-expired", "\(e)")
+        }
+        await expired.close()
+        let wrong = servers.session("WRONGNAME_PORT", tls: .implicit, host: "localhost")
+        do { try await wrong.open(); Issue.record("wrong name accepted") } catch let e as SMTPClientError {
+            #expect(e.kind == "certificate-name-mismatch", "\(e)")
+        }
+        await wrong.close()
+        let untrusted = servers.session("SMTPS_PORT", tls: .implicit, host: "localhost", trust: .system)
+        do { try await untrusted.open(); Issue.record("private CA trusted by the system store") } catch let e as SMTPClientError {
+            #expect(e.kind == "certificate-untrusted", "\(e)")
+        }
+        await untrusted.close()
+    }
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Starts (or stops) mailconf's own Postfix + Dovecot SASL instance for the SMTP
+# integration tests: loopback ports only, its own configuration, queue, mailboxes and a
+# CA with certificates made here. The system's own mail set-up is never touched.
+#
+#   scripts/test-servers.sh start   # prints the env file to export as MAILCONF_TEST_SERVERS
+#   scripts/test-servers.sh stop
+#
+# Listeners (127.0.0.1):
+#   PLAIN_PORT       SMTP, no TLS, no AUTH (accepts mail for example.test)
+#   SUBMISSION_PORT  STARTTLS required before AUTH PLAIN/LOGIN
+#   SMTPS_PORT       implicit TLS, AUTH PLAIN/LOGIN
+#   CRAM_PORT        AUTH CRAM-MD5 only (its own Dovecot, which knows no other mechanism)
+#   EXPIRED_PORT     implicit TLS with an expired certificate
+#   WRONGNAME_PORT   implicit TLS with a certificate for another name
+set -euo pipefail
+ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
+BASE_PORT="${MAILCONF_TEST_BASE_PORT:-20025}"
+ENV_FILE="$ROOT/servers.env"
+
+stop() {
+    if [ -f "$ROOT/postfix/etc/main.cf" ]; then postfix -c "$ROOT/postfix/etc" stop >/dev/null 2>&1 || true; fi
+    for d in dovecot-plain dovecot-cram; do
+        if [ -f "$ROOT/$d/run/master.pid" ]; then kill "$(cat "$ROOT/$d/run/master.pid")" 2>/dev/null || true; fi
+    done
+    sleep 0.5
+}
+
+if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
+[ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
+for tool in postfix dovecot openssl; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core openssl" >&2; exit 1; }
+done
+
+stop
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run}
+PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
+CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
+USER=alice@example.test
+PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+
+# --- a CA and three server certificates (valid, expired, wrong name) -------------------
+cd "$ROOT/pki"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=mailconf test CA" 2>/dev/null
+cat > ca.cnf <<CNF
+[ca]
+default_ca = test
+[test]
+dir = $ROOT/pki
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+certificate = \$dir/ca.pem
+private_key = \$dir/ca.key
+default_md = sha256
+policy = anything
+copy_extensions = copy
+[anything]
+commonName = supplied
+CNF
+: > index.txt; echo 01 > serial
+issue() { # name san [startdate enddate]
+    openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" -addext "subjectAltName=$2" 2>/dev/null
+    if [ $# -gt 2 ]; then
+        openssl ca -batch -config ca.cnf -in "$1.csr" -out "$1.pem" -startdate "$3" -enddate "$4" -notext 2>/dev/null
+    else
+        openssl ca -batch -config ca.cnf -in "$1.csr" -out "$1.pem" -days 2 -notext 2>/dev/null
+    fi
+}
+issue valid "DNS:localhost,DNS:mail.mailconf.test,IP:127.0.0.1"
+issue expired "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20200201000000Z
+issue wrongname "DNS:wrong.example"
+chmod 644 ./*.key
+
+# --- Dovecot: two SASL-only instances (PLAIN/LOGIN, and CRAM-MD5 alone) --------------
+echo "$USER:{PLAIN}$PASSWORD" > "$ROOT/users"
+chmod 644 "$ROOT/users"
+for inst in plain cram; do
+    mechs="plain login"; [ $inst = cram ] && mechs="cram-md5"
+    cat > "$ROOT/dovecot-$inst/dovecot.conf" <<CONF
+base_dir = $ROOT/dovecot-$inst/run
+state_dir = $ROOT/dovecot-$inst/run
+log_path = $ROOT/dovecot-$inst/dovecot.log
+protocols = none
+ssl = no
+auth_mechanisms = $mechs
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $ROOT/users
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$ROOT/mail/%d/%n
+}
+service auth {
+  unix_listener auth-client {
+    mode = 0666
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+CONF
+    dovecot -c "$ROOT/dovecot-$inst/dovecot.conf" </dev/null >/dev/null 2>&1
+done
+
+# --- Postfix ---------------------------------------------------------------------------
+P="$ROOT/postfix"
+cat > "$P/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $P/queue
+data_directory = $P/data
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+meta_directory = /etc/postfix
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mail.mailconf.test
+mydomain = mailconf.test
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+local_transport = error:local delivery is disabled
+alias_maps =
+alias_database =
+mynetworks = 127.0.0.0/8
+virtual_mailbox_domains = example.test
+virtual_mailbox_base = $ROOT/mail
+virtual_mailbox_maps = texthash:$P/etc/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+smtpd_tls_cert_file = $ROOT/pki/valid.pem
+smtpd_tls_key_file = $ROOT/pki/valid.key
+smtpd_tls_security_level = may
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $ROOT/dovecot-plain/run/auth-client
+maillog_file = $P/maillog
+maillog_file_prefixes = $ROOT
+smtputf8_enable = no
+CONF
+echo "$USER example.test/alice/" > "$P/etc/vmailbox"
+sasl="-o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject"
+cat > "$P/etc/master.cf" <<CONF
+127.0.0.1:$PLAIN_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none
+127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes $sasl
+127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes $sasl
+127.0.0.1:$CRAM_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-cram/run/auth-client $sasl
+127.0.0.1:$EXPIRED_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/expired.pem -o smtpd_tls_key_file=$ROOT/pki/expired.key
+127.0.0.1:$WRONGNAME_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/wrongname.pem -o smtpd_tls_key_file=$ROOT/pki/wrongname.key
+pickup unix n - n 60 1 pickup
+cleanup unix n - n - 0 cleanup
+qmgr unix n - n 300 1 qmgr
+tlsmgr unix - - n 1000? 1 tlsmgr
+rewrite unix - - n - - trivial-rewrite
+bounce unix - - n - 0 bounce
+defer unix - - n - 0 bounce
+trace unix - - n - 0 bounce
+verify unix - - n - 1 verify
+flush unix n - n 1000? 0 flush
+proxymap unix - - n - - proxymap
+proxywrite unix - - n - 1 proxymap
+smtp unix - - n - - smtp
+relay unix - - n - - smtp
+showq unix n - n - - showq
+error unix - - n - - error
+retry unix - - n - - error
+discard unix - - n - - discard
+virtual unix - n n - - virtual
+anvil unix - - n - 1 anvil
+scache unix - - n - 1 scache
+postlog unix-dgram n - n - 1 postlogd
+CONF
+chown 65534:65534 "$ROOT/mail"
+chown postfix "$P/data"
+postfix -c "$P/etc" check </dev/null >/dev/null 2>&1 || postfix -c "$P/etc" check </dev/null >&2
+postfix -c "$P/etc" start </dev/null >/dev/null 2>&1 || { echo "postfix did not start; see $P/maillog" >&2; exit 1; }
+
+# Wait until every listener answers.
+for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $EXPIRED_PORT $WRONGNAME_PORT; do
+    for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+
+cat > "$ENV_FILE" <<ENV
+PLAIN_PORT=$PLAIN_PORT
+SUBMISSION_PORT=$SUBMISSION_PORT
+SMTPS_PORT=$SMTPS_PORT
+CRAM_PORT=$CRAM_PORT
+EXPIRED_PORT=$EXPIRED_PORT
+WRONGNAME_PORT=$WRONGNAME_PORT
+CA_FILE=$ROOT/pki/ca.pem
+USER=$USER
+PASSWORD_FILE=$ROOT/password
+MAILDIR=$ROOT/mail/example.test/alice
+ENV
+printf '%s' "$PASSWORD" > "$ROOT/password"
+chmod 600 "$ROOT/password"
+echo "$ENV_FILE"
