@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // X.509 parsing for the certificate report (subject, issuer, names, validity).
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // libxml2 from the system (Debian: apt-get install libxml2-dev).
@@ -48,6 +50,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
         ]),
         // The command line.
         .executableTarget(
@@ -58,7 +61,7 @@ let package = Package(
             ]
         ),
         // In-process measurements for the bench/ scripts.
-        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog"], path: "bench/InProcess"),
+        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "SMTPClient"], path: "bench/InProcess"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),

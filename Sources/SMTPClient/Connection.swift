@@ -159,7 +159,7 @@ final class SMTPConnection: @unchecked Sendable {
     }
 
     /// Connects and registers the wait for the greeting before any byte can arrive.
-    static func connect(host: String, port: Int, group: any EventLoopGroup, connectTimeout: TimeAmount,
+    static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: SMTPLimits,
                         implicitTLS: TLSSetup?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
         let handler = SMTPReplyHandler(limits: limits, serverHostname: host)
@@ -177,26 +177,30 @@ final class SMTPConnection: @unchecked Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
+            channel = try await bootstrap.connect(to: address).get()
         } catch let error as ChannelError {
             if case .connectTimeout = error {
-                throw SMTPClientError.connectionTimeout(host: host, port: port, seconds: Double(connectTimeout.nanoseconds) / 1e9)
+                throw SMTPClientError.connectionTimeout(host: host, port: address.port ?? 0,
+                                                        seconds: Double(connectTimeout.nanoseconds) / 1e9)
             }
-            throw SMTPClientError.connectionFailed(host: host, port: port, reason: "\(error)")
-        } catch let error as NIOConnectionError {
-            let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" }
-            if error.dnsAError != nil && error.dnsAAAAError != nil && error.connectionErrors.isEmpty {
-                throw SMTPClientError.connectionFailed(host: host, port: port, reason: "the name does not resolve")
-            }
-            throw SMTPClientError.connectionFailed(host: host, port: port,
-                                                   reason: reasons.isEmpty ? "\(error)" : reasons.joined(separator: "; "))
+            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: "\(error)")
+        } catch let error as IOError {
+            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: Self.describe(error))
         } catch {
-            throw SMTPClientError.connectionFailed(host: host, port: port, reason: "\(error)")
+            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: "\(error)")
         }
         return (SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
     }
 
     /// Sends bytes and waits for the next reply.
+    static func describe(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case ECONNREFUSED: return "connection refused (nothing listens on that port)"
+        case ENETUNREACH, EHOSTUNREACH: return "no route to the host"
+        default: return "\(error)"
+        }
+    }
+
     func send(_ bytes: [UInt8], phase: String, upgrade: TLSSetup? = nil) async throws -> SMTPReply {
         let handler = self.handler
         let timeout = replyTimeout
@@ -229,11 +233,13 @@ final class SMTPConnection: @unchecked Sendable {
     }
 
     /// The TLS facts of the connection, when it is encrypted.
-    func tlsDetails() async -> TLSDetails? {
+    func tlsDetails(verified: Bool) async -> TLSDetails? {
         let channel = self.channel
         return try? await channel.eventLoop.submit { () -> TLSDetails? in
             guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
-            return TLSDetails(version: tls.tlsVersion.map { "\($0)" }, peerSubject: tls.peerCertificate.map { "\($0)" })
+            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
+            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verified,
+                              certificate: der.flatMap(CertificateInfo.init(der:)))
         }.get()
     }
 
@@ -247,8 +253,3 @@ private final class GreetingBox: @unchecked Sendable {
     var future: EventLoopFuture<SMTPReply>?
 }
 
-/// What the TLS layer reports about an encrypted connection.
-public struct TLSDetails: Sendable, Equatable, Codable {
-    public var version: String?
-    public var peerSubject: String?
-}

@@ -1,6 +1,9 @@
 /// Why a session failed. `kind` is stable for `--json`; the description says what
 /// happened in words a person can act on.
+import Foundation
+
 public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    case dnsFailure(host: String, reason: String)
     case connectionFailed(host: String, port: Int, reason: String)
     case connectionTimeout(host: String, port: Int, seconds: Double)
     case timeout(phase: String, seconds: Double)
@@ -14,6 +17,8 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case tlsHandshakeFailed(String)
     case certificateNameMismatch(host: String)
     case certificateUntrusted(String)
+    case certificateExpired(notValidAfter: Date)
+    case certificateNotYetValid(notValidBefore: Date)
     case authNotOffered
     case authMechanismNotOffered(String, offered: [String])
     case plaintextPasswordRefused(mechanism: String)
@@ -24,6 +29,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var kind: String {
         switch self {
+        case .dnsFailure: return "dns-failure"
         case .connectionFailed: return "connection-refused"
         case .connectionTimeout: return "connection-timeout"
         case .timeout(let phase, _): return phase == "greeting" ? "greeting-timeout" : "timeout"
@@ -42,6 +48,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .tlsHandshakeFailed: return "tls-handshake-failed"
         case .certificateNameMismatch: return "certificate-name-mismatch"
         case .certificateUntrusted: return "certificate-untrusted"
+        case .certificateExpired, .certificateNotYetValid: return "certificate-expired"
         case .authNotOffered: return "auth-not-offered"
         case .authMechanismNotOffered: return "auth-mechanism-not-offered"
         case .plaintextPasswordRefused: return "plaintext-auth-refused"
@@ -53,6 +60,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         switch self {
+        case .dnsFailure(let host, let reason): return "cannot resolve \(host): \(reason); check the host name"
         case .connectionFailed(let host, let port, let reason): return "could not connect to \(host):\(port): \(reason)"
         case .connectionTimeout(let host, let port, let s): return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
         case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
@@ -69,6 +77,10 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
             return "the server's certificate is not valid for \(host); check the host name (the certificate names another)"
         case .certificateUntrusted(let why):
             return "the server's certificate could not be verified (untrusted issuer, expired or not yet valid): \(why); give the issuing CA with --ca-file if it is a private CA"
+        case .certificateExpired(let date):
+            return "the server's certificate expired on \(date.formatted(.iso8601)); the server's operator must renew it"
+        case .certificateNotYetValid(let date):
+            return "the server's certificate is not valid before \(date.formatted(.iso8601)); check this machine's clock"
         case .authNotOffered: return "the server offers no AUTH"
         case .authMechanismNotOffered(let m, let offered):
             return "the server does not offer AUTH \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"

@@ -73,18 +73,64 @@ public final class SMTPSession: @unchecked Sendable {
         self.group = group
     }
 
+    /// Every address the host name gave, and what happened on each one tried.
+    public private(set) var addressesTried: [AddressAttempt] = []
+
     /// Connects and runs the greeting, EHLO and (when asked) STARTTLS with a second EHLO.
+    /// A certificate that fails verification is looked at once more, unverified, only to
+    /// say why (expired, not yet valid, or an issuer nobody trusts).
     public func open() async throws {
-        for s in [options.clientName] {
-            do { _ = try SMTPCommand.ehlo(s).encoded() } catch { throw SMTPClientError.invalidCommand(error) }
+        do {
+            try await openOnce()
+        } catch SMTPClientError.certificateUntrusted(let why) where options.trust != .noVerification {
+            await close()
+            throw await diagnose(why)
         }
+    }
+
+    private func diagnose(_ why: String) async -> SMTPClientError {
+        var probeOptions = options
+        probeOptions.trust = .noVerification
+        let probe = SMTPSession(options: probeOptions, group: group)
+        defer { Task { await probe.close() } }
+        guard (try? await probe.openOnce()) != nil, let cert = probe.tls?.certificate else {
+            return .certificateUntrusted(why)
+        }
+        switch cert.validity() {
+        case .expired: return .certificateExpired(notValidAfter: cert.notValidAfter)
+        case .notYetValid: return .certificateNotYetValid(notValidBefore: cert.notValidBefore)
+        case .current: return .certificateUntrusted("issued by \(cert.issuer), which is not trusted here")
+        }
+    }
+
+    private func openOnce() async throws {
+        do { _ = try SMTPCommand.ehlo(options.clientName).encoded() } catch { throw SMTPClientError.invalidCommand(error) }
         let implicit = options.tls == .implicit ? try makeTLSHandler() : nil
-        transcript.record(.note, "connecting to \(options.host):\(options.port) (\(options.tls.rawValue))", phase: "connect")
-        let (connection, greetingFuture) = try await SMTPConnection.connect(
-            host: options.host, port: options.port, group: group,
-            connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
-            replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-            limits: options.limits, implicitTLS: implicit)
+        let addresses = try await Resolver.addresses(host: options.host, port: options.port)
+        transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
+                          + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
+        var opened: (SMTPConnection, EventLoopFuture<SMTPReply>)?
+        var lastError: SMTPClientError?
+        for address in addresses {
+            let shown = address.ipAddress ?? "\(address)"
+            transcript.record(.note, "connecting to \(shown) port \(options.port) (\(options.tls.rawValue))", phase: "connect")
+            do {
+                opened = try await SMTPConnection.connect(
+                    host: options.host, address: address, group: group,
+                    connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
+                    replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
+                    limits: options.limits, implicitTLS: implicit)
+                addressesTried.append(AddressAttempt(address: shown, error: nil))
+                break
+            } catch let e as SMTPClientError {
+                addressesTried.append(AddressAttempt(address: shown, error: e.description))
+                transcript.record(.note, e.description, phase: "connect")
+                lastError = e
+            }
+        }
+        guard let (connection, greetingFuture) = opened else {
+            throw lastError ?? SMTPClientError.dnsFailure(host: options.host, reason: "no address")
+        }
         self.connection = connection
         let greeting = try await greetingFuture.get()
         transcript.received(greeting, phase: "greeting")
@@ -92,7 +138,7 @@ public final class SMTPSession: @unchecked Sendable {
         guard greeting.code == 220 else { throw SMTPClientError.greetingRejected(greeting) }
         if options.tls == .implicit {
             isEncrypted = true
-            tls = await connection.tlsDetails()
+            tls = await connection.tlsDetails(verified: options.trust != .noVerification)
         }
         var caps = try await hello(phase: "ehlo")
         if options.tls == .startTLS {
@@ -105,7 +151,7 @@ public final class SMTPSession: @unchecked Sendable {
             guard reply.code == 220 else { throw SMTPClientError.startTLSRefused(reply) }
             try await connection.waitForHandshake()
             isEncrypted = true
-            tls = await connection.tlsDetails()
+            tls = await connection.tlsDetails(verified: options.trust != .noVerification)
             transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
             caps = try await hello(phase: "ehlo-after-tls")
         }
@@ -156,6 +202,28 @@ public final class SMTPSession: @unchecked Sendable {
             transcript.received(reply, phase: "auth", redactChallenge: true)
         }
         guard reply.code == 235 else { throw SMTPClientError.authRejected(reply) }
+    }
+
+    /// Authenticates with a password, choosing the strongest mechanism both sides have:
+    /// CRAM-MD5, then PLAIN, then LOGIN (PLAIN and LOGIN only under TLS unless allowed).
+    /// Returns the mechanism used.
+    @discardableResult
+    public func authenticate(username: String, password: Secret) async throws -> String {
+        guard let offered = capabilities?.authMechanisms, !offered.isEmpty else { throw SMTPClientError.authNotOffered }
+        var available: Set<String> = ["CRAM-MD5"]
+        if isEncrypted || options.allowPlaintextPassword { available.formUnion(["PLAIN", "LOGIN"]) }
+        guard let name = SASLPreference.strongest(offered: offered, available: available) else {
+            if let exposed = ["PLAIN", "LOGIN"].first(where: { offered.contains($0) }) {
+                throw SMTPClientError.plaintextPasswordRefused(mechanism: exposed)
+            }
+            throw SMTPClientError.authMechanismNotOffered("PLAIN, LOGIN or CRAM-MD5", offered: offered)
+        }
+        switch name {
+        case "CRAM-MD5": try await authenticate(CramMD5Mechanism(username: username, password: password))
+        case "PLAIN": try await authenticate(PlainMechanism(username: username, password: password))
+        default: try await authenticate(LoginMechanism(username: username, password: password))
+        }
+        return name
     }
 
     /// MAIL FROM, then RSET: does the server take mail from this client as it is?
@@ -221,7 +289,7 @@ public final class SMTPSession: @unchecked Sendable {
         }
         do {
             let context = try NIOSSLContext(configuration: config)
-            let isIP = options.host.contains(":") || options.host.allSatisfy { $0.isNumber || $0 == "." }
+            let isIP = (try? SocketAddress(ipAddress: options.host, port: 0)) != nil || options.host.hasPrefix("[")
             return TLSSetup(context: context, serverHostname: isIP ? nil : options.host)
         } catch {
             throw SMTPClientError.tlsHandshakeFailed("cannot set up TLS: \(error)")

@@ -1,8 +1,11 @@
 // In-process measurements for the bench/ scripts, without process start-up:
 //   mailconf-bench lookup CATALOG [ISPDB-DIR]   median of 10,000 domain lookups (target < 50 µs)
 //   mailconf-bench import CATALOG ISPDB-DIR      one import of the folder into a fresh catalog
+//   mailconf-bench smtp HOST PORT CA-FILE USER PASSWORD-FILE SESSIONS PARALLEL
+//                                                full sessions: connect, STARTTLS, AUTH PLAIN, QUIT
 import Catalog
 import Foundation
+import SMTPClient
 
 func fail(_ text: String) -> Never {
     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -46,6 +49,45 @@ case "import":
     let report = try catalog.importFiles([args[2]])
     let elapsed = now() - start
     print("in-process import: \(report.imported.count) files in \(micro(elapsed / 1000)) ms")
+case "smtp":
+    guard args.count >= 7, let port = Int(args[2]), let total = Int(args[6]), let parallel = Int(args[7]) else {
+        fail("smtp needs HOST PORT CA-FILE USER PASSWORD-FILE SESSIONS PARALLEL")
+    }
+    let host = args[1]
+    let options = SMTPSessionOptions(host: host, port: port, tls: .startTLS, trust: .caFile(args[3]), connectTimeout: 10, replyTimeout: 30)
+    let user = args[4]
+    let password = Secret(try String(contentsOfFile: args[5], encoding: .utf8))
+    let start = now()
+    let failures = await withTaskGroup(of: Int.self) { group in
+        var started = 0
+        var failed = 0
+        func one() async -> Int {
+            let session = SMTPSession(options: options)
+            defer { Task { await session.close() } }
+            do {
+                try await session.open()
+                try await session.authenticate(PlainMechanism(username: user, password: password))
+                await session.close()
+                return 0
+            } catch {
+                FileHandle.standardError.write(Data("session failed: \(error)\n".utf8))
+                return 1
+            }
+        }
+        while started < min(parallel, total) { group.addTask { await one() }; started += 1 }
+        for await result in group {
+            failed += result
+            if started < total { group.addTask { await one() }; started += 1 }
+        }
+        return failed
+    }
+    let elapsed = now() - start
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    print("sessions: \(total) (\(parallel) at a time), failed: \(failures)")
+    print(String(format: "wall: %.2f s   cpu per session: %.2f ms   peak memory: %.1f MB",
+                 Double(elapsed) / 1e9, cpu * 1000 / Double(total), Double(usage.ru_maxrss) / 1024))
 default:
-    fail("unknown mode \(mode): lookup or import")
+    fail("unknown mode \(mode): lookup, import or smtp")
 }
