@@ -79,7 +79,13 @@ public final class SMTPSession: @unchecked Sendable {
     /// Connects and runs the greeting, EHLO and (when asked) STARTTLS with a second EHLO.
     /// A certificate that fails verification is looked at once more, unverified, only to
     /// say why (expired, not yet valid, or an issuer nobody trusts).
-    public func open() async throws {
+    /// - Parameter values: everything that will later go into a command (username, sender
+    ///   and recipient addresses); a CR, LF or NUL in any of them is refused here, before
+    ///   a connection is made.
+    public func open(checking values: [String] = []) async throws {
+        for value in values + [options.clientName] {
+            do { _ = try SMTPCommand.checked(value) } catch { throw SMTPClientError.invalidCommand(error) }
+        }
         do {
             try await openOnce()
         } catch SMTPClientError.certificateUntrusted(let why) where options.trust != .noVerification {
@@ -104,7 +110,6 @@ public final class SMTPSession: @unchecked Sendable {
     }
 
     private func openOnce() async throws {
-        do { _ = try SMTPCommand.ehlo(options.clientName).encoded() } catch { throw SMTPClientError.invalidCommand(error) }
         let implicit = options.tls == .implicit ? try makeTLSHandler() : nil
         let addresses = try await Resolver.addresses(host: options.host, port: options.port)
         transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "

@@ -126,6 +126,19 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         do { try await session.open() } catch let e as SMTPClientError { #expect(e.kind == "connection-refused") }
     }
 
+    @Test func injectionInAnyValueIsRefusedBeforeConnecting() async throws {
+        let server = try await FakeSMTPServer(greeting: [.send("220 x\r\n")]) { _ in [] }
+        for bad in ["alice\r\nRSET", "bob@example.test>\nRCPT TO:<victim@x.test", "nul\0byte"] {
+            let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none))
+            do { try await session.open(checking: ["fine@example.test", bad]); Issue.record("opened with \(bad)") } catch let e as SMTPClientError {
+                #expect(e.kind == "invalid-input")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(server.connections == 0)
+        await server.stop()
+    }
+
     @Test func injectionInClientNameIsRefusedBeforeConnecting() async throws {
         let server = try await FakeSMTPServer(greeting: [.send("220 x\r\n")]) { _ in [] }
         let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none,
