@@ -7,8 +7,14 @@ import NIOTLS
 struct TLSSetup: Sendable {
     var context: NIOSSLContext
     var serverHostname: String?
+    /// nil when verification was switched off at the caller's request.
+    var verification: CertificateVerification?
     func makeHandler() throws -> NIOSSLClientHandler {
-        try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
+        if let verification {
+            return try NIOSSLClientHandler(context: context, serverHostname: serverHostname,
+                                           customVerificationCallback: { verification.callback($0, $1) })
+        }
+        return try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
     }
 }
 
@@ -30,12 +36,23 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
     private var waiters: [Waiter] = []
     private var failure: SMTPClientError?
     var handshake: EventLoopPromise<Void>?
-    /// For messages about the certificate.
-    let serverHostname: String?
+    /// The certificate check of this connection's TLS, to name a verification failure.
+    let verification: CertificateVerification?
 
-    init(limits: SMTPLimits, serverHostname: String?) {
+    init(limits: SMTPLimits, verification: CertificateVerification?) {
         decoder = ReplyDecoder(limits: limits)
-        self.serverHostname = serverHostname
+        self.verification = verification
+    }
+
+    /// The precise reason when the handshake failed because the certificate did.
+    private var verificationError: SMTPClientError? {
+        switch verification?.verdict {
+        case .expired(let date): return .certificateExpired(notValidAfter: date)
+        case .notYetValid(let date): return .certificateNotYetValid(notValidBefore: date)
+        case .nameMismatch: return .certificateNameMismatch(host: verification?.expectedName ?? "the server")
+        case .untrusted(let why): return .certificateUntrusted(why)
+        case .trusted, nil: return nil
+        }
     }
 
     /// Registers interest in the next reply. Call on the event loop, before writing the command.
@@ -105,11 +122,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let e = error as? SMTPClientError {
             fail(e, context: context)
-        } else if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
-            fail(.certificateNameMismatch(host: serverHostname ?? "the server"), context: context)
         } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            let text = Self.describe(error)
-            fail(text.contains("CERTIFICATE_VERIFY_FAILED") ? .certificateUntrusted(text) : .tlsHandshakeFailed(text), context: context)
+            fail(verificationError ?? .tlsHandshakeFailed(Self.describe(error)), context: context)
         } else {
             fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
         }
@@ -161,8 +175,8 @@ final class SMTPConnection: @unchecked Sendable {
     /// Connects and registers the wait for the greeting before any byte can arrive.
     static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: SMTPLimits,
-                        implicitTLS: TLSSetup?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
-        let handler = SMTPReplyHandler(limits: limits, serverHostname: host)
+                        implicitTLS: TLSSetup?, tls: TLSSetup?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
+        let handler = SMTPReplyHandler(limits: limits, verification: tls?.verification)
         let greeting = GreetingBox()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
@@ -233,13 +247,14 @@ final class SMTPConnection: @unchecked Sendable {
     }
 
     /// The TLS facts of the connection, when it is encrypted.
-    func tlsDetails(verified: Bool) async -> TLSDetails? {
+    func tlsDetails() async -> TLSDetails? {
         let channel = self.channel
+        let verification = handler.verification
         return try? await channel.eventLoop.submit { () -> TLSDetails? in
             guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
             let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
-            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verified,
-                              certificate: der.flatMap(CertificateInfo.init(der:)))
+            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
+                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
         }.get()
     }
 

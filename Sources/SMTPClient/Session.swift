@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import X509
 
 /// How the connection is protected.
 public enum TLSMode: String, Sendable, Codable {
@@ -77,8 +78,6 @@ public final class SMTPSession: @unchecked Sendable {
     public private(set) var addressesTried: [AddressAttempt] = []
 
     /// Connects and runs the greeting, EHLO and (when asked) STARTTLS with a second EHLO.
-    /// A certificate that fails verification is looked at once more, unverified, only to
-    /// say why (expired, not yet valid, or an issuer nobody trusts).
     /// - Parameter values: everything that will later go into a command (username, sender
     ///   and recipient addresses); a CR, LF or NUL in any of them is refused here, before
     ///   a connection is made.
@@ -86,31 +85,12 @@ public final class SMTPSession: @unchecked Sendable {
         for value in values + [options.clientName] {
             do { _ = try SMTPCommand.checked(value) } catch { throw SMTPClientError.invalidCommand(error) }
         }
-        do {
-            try await openOnce()
-        } catch SMTPClientError.certificateUntrusted(let why) where options.trust != .noVerification {
-            await close()
-            throw await diagnose(why)
-        }
-    }
-
-    private func diagnose(_ why: String) async -> SMTPClientError {
-        var probeOptions = options
-        probeOptions.trust = .noVerification
-        let probe = SMTPSession(options: probeOptions, group: group)
-        defer { Task { await probe.close() } }
-        guard (try? await probe.openOnce()) != nil, let cert = probe.tls?.certificate else {
-            return .certificateUntrusted(why)
-        }
-        switch cert.validity() {
-        case .expired: return .certificateExpired(notValidAfter: cert.notValidAfter)
-        case .notYetValid: return .certificateNotYetValid(notValidBefore: cert.notValidBefore)
-        case .current: return .certificateUntrusted("issued by \(cert.issuer), which is not trusted here")
-        }
+        try await openOnce()
     }
 
     private func openOnce() async throws {
-        let implicit = options.tls == .implicit ? try makeTLSHandler() : nil
+        let tlsSetup = options.tls == .none ? nil : try makeTLSHandler()
+        let implicit = options.tls == .implicit ? tlsSetup : nil
         let addresses = try await Resolver.addresses(host: options.host, port: options.port)
         transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
                           + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
@@ -124,7 +104,7 @@ public final class SMTPSession: @unchecked Sendable {
                     host: options.host, address: address, group: group,
                     connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
                     replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                    limits: options.limits, implicitTLS: implicit)
+                    limits: options.limits, implicitTLS: implicit, tls: tlsSetup)
                 addressesTried.append(AddressAttempt(address: shown, error: nil))
                 break
             } catch let e as SMTPClientError {
@@ -143,20 +123,19 @@ public final class SMTPSession: @unchecked Sendable {
         guard greeting.code == 220 else { throw SMTPClientError.greetingRejected(greeting) }
         if options.tls == .implicit {
             isEncrypted = true
-            tls = await connection.tlsDetails(verified: options.trust != .noVerification)
+            tls = await connection.tlsDetails()
         }
         var caps = try await hello(phase: "ehlo")
         if options.tls == .startTLS {
             capabilitiesBeforeTLS = caps
             guard caps.startTLS else { throw SMTPClientError.startTLSNotOffered }
-            let handler = try makeTLSHandler()
             transcript.sent(.startTLS, phase: "starttls")
-            let reply = try await connection.send(try encode(.startTLS), phase: "starttls", upgrade: handler)
+            let reply = try await connection.send(try encode(.startTLS), phase: "starttls", upgrade: tlsSetup)
             transcript.received(reply, phase: "starttls")
             guard reply.code == 220 else { throw SMTPClientError.startTLSRefused(reply) }
             try await connection.waitForHandshake()
             isEncrypted = true
-            tls = await connection.tlsDetails(verified: options.trust != .noVerification)
+            tls = await connection.tlsDetails()
             transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
             caps = try await hello(phase: "ehlo-after-tls")
         }
@@ -287,15 +266,20 @@ public final class SMTPSession: @unchecked Sendable {
 
     private func makeTLSHandler() throws -> TLSSetup {
         var config = TLSConfiguration.makeClientConfiguration()
-        switch options.trust {
-        case .system: break
-        case .caFile(let path): config.trustRoots = .file(path)
-        case .noVerification: config.certificateVerification = .none
+        let isIP = (try? SocketAddress(ipAddress: options.host, port: 0)) != nil
+        var verification: CertificateVerification?
+        if options.trust == .noVerification {
+            config.certificateVerification = .none
+        } else {
+            let roots: CertificateStore
+            do { roots = try CertificateVerification.roots(for: options.trust) } catch let e as SMTPClientError { throw e } catch {
+                throw SMTPClientError.tlsHandshakeFailed("cannot read the CA file: \(error)")
+            }
+            verification = CertificateVerification(roots: roots, hostname: isIP ? nil : options.host, ip: isIP ? options.host : nil)
         }
         do {
             let context = try NIOSSLContext(configuration: config)
-            let isIP = (try? SocketAddress(ipAddress: options.host, port: 0)) != nil || options.host.hasPrefix("[")
-            return TLSSetup(context: context, serverHostname: isIP ? nil : options.host)
+            return TLSSetup(context: context, serverHostname: isIP ? nil : options.host, verification: verification)
         } catch {
             throw SMTPClientError.tlsHandshakeFailed("cannot set up TLS: \(error)")
         }

@@ -10,6 +10,8 @@ public struct TLSDetails: Sendable, Equatable, Codable {
     public var verified: Bool
     /// The server's own (leaf) certificate.
     public var certificate: CertificateInfo?
+    /// Every certificate the server presented, leaf first (empty when not verified).
+    public var chain: [CertificateInfo] = []
 
     static func name(_ v: TLSVersion) -> String {
         switch v {
@@ -33,6 +35,10 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
 
     init?(der: [UInt8]) {
         guard let cert = try? Certificate(derEncoded: der) else { return nil }
+        self.init(cert)
+    }
+
+    init(_ cert: Certificate) {
         subject = cert.subject.description
         issuer = cert.issuer.description
         notValidBefore = cert.notValidBefore

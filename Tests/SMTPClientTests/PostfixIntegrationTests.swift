@@ -122,6 +122,7 @@ struct PostfixIntegration {
         #expect(cert.issuer.contains("mailconf test CA"))
         #expect(cert.validity() == .current)
         #expect(session.tls?.verified == true)
+        #expect(session.tls?.chain.first == cert)
         #expect(session.addressesTried.last?.error == nil)
         #expect(session.addressesTried.last?.address == "127.0.0.1")
         await session.close()

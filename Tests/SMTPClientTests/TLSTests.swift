@@ -68,6 +68,7 @@ struct TLSSessions {
         #expect(session.capabilitiesBeforeTLS?.startTLS == true)
         #expect(session.tls?.version != nil)
         #expect(session.tls?.certificate?.dnsNames == ["localhost"])
+        #expect(session.tls?.chain.first == session.tls?.certificate)
         try await session.authenticate(PlainMechanism(username: "alice", password: Secret("pw")))
         await session.close()
         await server.stop()
@@ -100,9 +101,8 @@ struct TLSSessions {
             }
             await session.close()
             await server.stop()
-            // Only the unverified diagnosis connection (which says why) may say EHLO; nothing else is sent.
-            #expect(server.lines.filter { $0.hasPrefix("EHLO") }.count <= 1)
-            #expect(!server.lines.contains { $0.hasPrefix("AUTH") || $0.hasPrefix("MAIL") })
+            // The handshake failed, so not one command was sent.
+            #expect(server.lines.isEmpty)
         }
     }
 
