@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MailFormats", targets: ["MailFormats"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "SMTPClient", targets: ["SMTPClient"]),
+        .library(name: "Validator", targets: ["Validator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,11 +54,13 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
+        // Lint rules over settings (and, next, live verification).
+        .target(name: "Validator", dependencies: ["MailSettings"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "Catalog",
+                "MailSettings", "MailFormats", "Catalog", "Validator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +76,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "MailSettings", "Catalog"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf"]),
     ],
     swiftLanguageModes: [.v6]

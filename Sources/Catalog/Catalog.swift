@@ -123,11 +123,12 @@ public final class Catalog: Sendable {
         // Prefer a curated preset over an imported file for the same domain.
         var all: [CatalogEntry] = []
         for id in ids { if let e = try entry(id: id) { all.append(e) } }
-        if let best = all.min(by: { Self.originRank($0.origin) < Self.originRank($1.origin) }) { return best }
+        if let best = all.min(by: { Self.rank($0.origin) < Self.rank($1.origin) }) { return best }
         throw CatalogError.unknownProvider(name, suggestions: try suggestions(for: name))
     }
 
-    static func originRank(_ o: ProviderOrigin) -> Int {
+    /// Lower is preferred when several providers match: the user's own, then presets, then imports.
+    public static func rank(_ o: ProviderOrigin) -> Int {
         switch o { case .user: 0; case .preset: 1; case .imported: 2 }
     }
 

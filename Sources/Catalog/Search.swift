@@ -11,7 +11,7 @@ extension Catalog {
         }
         return scored.sorted {
             $0.0 != $1.0 ? $0.0 > $1.0
-                : (Self.originRank($0.1.origin), $0.1.provider.id) < (Self.originRank($1.1.origin), $1.1.provider.id)
+                : (Self.rank($0.1.origin), $0.1.provider.id) < (Self.rank($1.1.origin), $1.1.provider.id)
         }.prefix(limit).map(\.1)
     }
 

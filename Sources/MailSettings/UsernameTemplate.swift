@@ -49,6 +49,10 @@ public struct UsernameTemplate: Hashable, Sendable, Codable, CustomStringConvert
         parts.compactMap { if case .placeholder(let p) = $0 { return p } else { return nil } }
     }
 
+    /// What is wrong with the placeholders as written (unknown names, unclosed tokens);
+    /// empty for a clean template. Only a leniently read template can have any.
+    public var problems: [String] { TemplateScanner.scan(text).problems.map(\.reason) }
+
     /// True when no placeholder is used (a fixed username such as `apikey`).
     public var isLiteral: Bool { placeholders.isEmpty }
 

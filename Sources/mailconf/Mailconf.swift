@@ -15,6 +15,7 @@ struct Mailconf: ParsableCommand {
         Examples:
           mailconf providers show gmail      (hosts, ports, security, auth)
           mailconf providers search ses      (by id, name or domain)
+          mailconf lint --host smtp.example.com --port 465 --security starttls
           mailconf export thunderbird fastmail.com --email me@fastmail.com
           mailconf import path/to/ispdb/     (Thunderbird ISPDB files)
 
@@ -25,7 +26,7 @@ struct Mailconf: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ProvidersCommand.self, ServersCommand.self, DomainsCommand.self,
-            ImportCommand.self, ExportCommand.self, CatalogCommand.self,
+            LintCommand.self, ImportCommand.self, ExportCommand.self, CatalogCommand.self,
         ]
     )
 

@@ -216,6 +216,24 @@ func ispdbPath() -> String? {
         #expect((report["unchanged"] as? Int ?? 0) > 20)
     }
 
+    @Test func lintExplainsAndSetsTheExitStatus() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let bad = try cli.run(["lint", "--host", "smtp.gmail.com", "--port", "465", "--security", "starttls", "--auth", "password"])
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("port-security-mismatch"))
+        #expect(bad.out.contains("fix: use security tls"))
+        #expect(bad.out.contains("app-password"))   // the catalog knows Gmail wants an app password
+        let json = try cli.run(["lint", "sendgrid", "--json"])
+        #expect(json.status == 0)
+        let reports = try #require(try json.json() as? [[String: Any]])
+        #expect(reports.count == 4)
+        let rules = reports.flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } }
+        #expect(rules == ["port-25-submission"])
+        #expect(try cli.run(["lint"]).status == 2)
+        #expect(try cli.run(["lint", "gmail", "--host", "x.org"]).status == 2)
+    }
+
     @Test func listsAndSearches() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Catalog
+import MailSettings
+import Validator
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check settings for mistakes without connecting anywhere.",
+        discussion: """
+        Checks each server setting of a provider (or one server, or the one given with \
+        --host …) against rules: port and security that do not match, a password over no \
+        encryption, port 25 for submission, providers that want OAuth2 or app passwords, \
+        relay conventions (SendGrid's apikey, SES regions, Postmark tokens), broken \
+        placeholders, duplicate alternatives. Each finding has a rule id, a severity and \
+        a fix.
+
+        Examples:
+          mailconf lint sendgrid
+          mailconf lint '#12'
+          mailconf lint --host smtp.gmail.com --port 465 --security starttls --auth password
+
+        Exit status: 0 when nothing is an error, 1 when something is, 2 usage error.
+        """
+    )
+
+    @Argument(help: "Provider id, mail domain, e-mail address, or a server id such as #12. Omit it to give --host … instead.")
+    var name: String?
+
+    @OptionGroup var fields: ServerFields
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: JSONFlag
+
+    struct Report: Encodable {
+        var server: String
+        var serverId: Int64?
+        var findings: [LintFinding]
+    }
+
+    func run() throws {
+        let cat = try catalog.open()
+        var reports: [Report] = []
+        if let name {
+            guard fields.host == nil else { throw ArgumentParser.ValidationError("give either NAME or --host …, not both") }
+            if let id = Int64(name.hasPrefix("#") ? String(name.dropFirst()) : name) {
+                guard let found = try attempt({ try cat.server(id: id) }) else {
+                    throw CLIError(CatalogError.unknownServer(id))
+                }
+                let reference = try attempt { try cat.entry(id: found.server.providerID)?.provider }
+                reports.append(Report(server: found.server.server.summary, serverId: id,
+                                      findings: Linter.lint(found.server.server, reference: reference)))
+            } else {
+                let entry = try attempt { try cat.resolve(name) }
+                let findings = Linter.lint(entry.provider)
+                for (i, s) in entry.provider.servers.enumerated() {
+                    reports.append(Report(server: "\(s.protocol.rawValue.uppercased()) \(s.summary)",
+                                          serverId: i < entry.serverIDs.count ? entry.serverIDs[i] : nil,
+                                          findings: findings.filter { $0.server == i }.map(\.finding)))
+                }
+            }
+        } else {
+            guard let host = try fields.parsedHost() else {
+                throw ArgumentParser.ValidationError("give a provider, a server id, or --host with --port, --security and --auth")
+            }
+            guard let port = try fields.parsedPort() else { throw ArgumentParser.ValidationError("--port is required with --host") }
+            guard let security = try fields.parsedSecurity() else { throw ArgumentParser.ValidationError("--security is required with --host") }
+            let auth = try fields.parsedAuth() ?? [.passwordCleartext]
+            let setting = try usage { () throws(MailSettings.ValidationError) in
+                try ServerSetting(protocol: try fields.parsedProtocolOrSMTP(), hostname: host, port: port, security: security,
+                                  authentication: auth, username: try fields.parsedUsernameLenient())
+            }
+            // What the catalog knows about this host: presets first.
+            let reference = try attempt { try cat.entries() }
+                .filter { $0.provider.servers.contains { $0.hostname == host } }
+                .min { Catalog.rank($0.origin) < Catalog.rank($1.origin) }?.provider
+            reports.append(Report(server: setting.summary, serverId: nil, findings: Linter.lint(setting, reference: reference)))
+        }
+
+        let all = reports.flatMap(\.findings)
+        if output.json {
+            Output.json(reports)
+        } else {
+            for r in reports {
+                print(r.findings.isEmpty ? "ok    \(r.server)" : "      \(r.server)")
+                for f in r.findings.sorted(by: { $0.severity > $1.severity }) {
+                    print("  \(f.severity.rawValue.padding(7))  \(f.rule): \(f.message)")
+                    if let fix = f.fix { print("           fix: \(fix)") }
+                }
+            }
+            let count = { (s: Severity) in all.filter { $0.severity == s }.count }
+            print("\(count(.error)) error(s), \(count(.warning)) warning(s), \(count(.info)) note(s)")
+        }
+        if all.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+extension ServerFields {
+    /// Lint reads a broken placeholder so it can report it, rather than refuse it.
+    func parsedUsernameLenient() throws(MailSettings.ValidationError) -> UsernameTemplate? {
+        guard let username else { return nil }
+        return try UsernameTemplate.lenient(username).0
+    }
+}
