@@ -55,12 +55,12 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         // Lint rules over settings (and, next, live verification).
-        .target(name: "Validator", dependencies: ["MailSettings"]),
+        .target(name: "Validator", dependencies: ["MailSettings", "SMTPClient"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "Catalog", "Validator",
+                "MailSettings", "MailFormats", "Catalog", "Validator", "SMTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,7 +76,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "MailSettings", "Catalog"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "MailSettings", "Catalog", "SMTPClient"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf"]),
     ],
     swiftLanguageModes: [.v6]

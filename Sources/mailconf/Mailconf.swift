@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Mailconf: ParsableCommand {
+struct Mailconf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailconf",
         abstract: "Get e-mail client and SMTP relay settings right.",
@@ -26,18 +26,22 @@ struct Mailconf: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ProvidersCommand.self, ServersCommand.self, DomainsCommand.self,
-            LintCommand.self, ImportCommand.self, ExportCommand.self, CatalogCommand.self,
+            LintCommand.self, VerifyCommand.self, ImportCommand.self, ExportCommand.self, CatalogCommand.self,
         ]
     )
 
     /// Runs the command line with mailconf's exit codes: 0 success, 1 failure, 2 usage.
-    static func main() {
+    static func main() async {
         let json = CommandLine.arguments.contains("--json")
         var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
             parsed = command
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ArgumentParser.ValidationError where parsed != nil {
             // A value the command itself refused: show that command's usage, not the root's.
             let usage = usageString(for: type(of: parsed!))

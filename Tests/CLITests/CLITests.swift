@@ -234,6 +234,34 @@ func ispdbPath() -> String? {
         #expect(try cli.run(["lint", "gmail", "--host", "x.org"]).status == 2)
     }
 
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"] != nil,
+                   "no test MTA: run through scripts/test.sh"))
+    func verifyAgainstTheLabMTA() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let envText = try String(contentsOfFile: ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"]!, encoding: .utf8)
+        var lab: [String: String] = [:]
+        for line in envText.split(separator: "\n") {
+            let kv = line.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { lab[String(kv[0])] = String(kv[1]) }
+        }
+        let tlsFirst = try cli.run(["verify", "--host", "127.0.0.1", "--port", lab["SUBMISSION_PORT"]!, "--security", "none", "--json"])
+        #expect(tlsFirst.status == 1)
+        let results = try #require(try tlsFirst.json() as? [[String: Any]])
+        #expect(results.first?["kind"] as? String == "tls-required")
+        let ok = try cli.run(["verify", "--host", "localhost", "--port", lab["SUBMISSION_PORT"]!, "--security", "starttls",
+                              "--auth", "plain", "--username", lab["USER"]!, "--password-file", lab["PASSWORD_FILE"]!,
+                              "--ca-file", lab["CA_FILE"]!, "--verbose"])
+        #expect(ok.status == 0, "\(ok.out) \(ok.err)")
+        #expect(ok.out.contains("AUTH PLAIN <redacted>"))
+        let password = try String(contentsOfFile: lab["PASSWORD_FILE"]!, encoding: .utf8)
+        #expect(!ok.out.contains(password) && !ok.err.contains(password))
+        let noPassword = try cli.run(["verify", "--host", "localhost", "--port", lab["SUBMISSION_PORT"]!, "--security", "starttls",
+                                      "--auth", "plain", "--username", "x"])
+        #expect(noPassword.status == 1)
+        #expect(noPassword.err.contains("--password-env"))
+    }
+
     @Test func listsAndSearches() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

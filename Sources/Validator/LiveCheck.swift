@@ -1,0 +1,194 @@
+import Foundation
+import MailSettings
+import SMTPClient
+
+/// What to verify live, and with which credentials.
+public struct VerifyRequest: Sendable {
+    public var setting: ServerSetting
+    public var username: String?
+    /// A password, or for XOAUTH2 an access token.
+    public var secret: Secret?
+    /// PLAIN, LOGIN, CRAM-MD5 or XOAUTH2; nil picks the strongest password mechanism offered.
+    public var mechanism: String?
+    public var trust: TrustPolicy
+    public var allowPlaintextAuth: Bool
+    public var timeout: Double
+    public var sender: String?
+    public var recipients: [String]
+    public var keepTranscript: Bool
+
+    public init(setting: ServerSetting, username: String? = nil, secret: Secret? = nil, mechanism: String? = nil,
+                trust: TrustPolicy = .system, allowPlaintextAuth: Bool = false, timeout: Double = 15,
+                sender: String? = nil, recipients: [String] = [], keepTranscript: Bool = false) {
+        self.setting = setting
+        self.username = username
+        self.secret = secret
+        self.mechanism = mechanism
+        self.trust = trust
+        self.allowPlaintextAuth = allowPlaintextAuth
+        self.timeout = timeout
+        self.sender = sender
+        self.recipients = recipients
+        self.keepTranscript = keepTranscript
+    }
+}
+
+/// The outcome of one live check: ok, or a stable failure kind and a sentence for people,
+/// with what was learnt on the way.
+public struct VerifyResult: Sendable, Codable {
+    public var setting: String
+    public var ok: Bool
+    /// Stable machine-readable failure kind (`tls-required`, `auth-rejected`, …); nil when ok.
+    public var kind: String?
+    public var message: String
+    public var addresses: [AddressAttempt]
+    public var capabilitiesBeforeTLS: [String]?
+    public var capabilities: [String]?
+    public var authMechanisms: [String]?
+    public var mechanismUsed: String?
+    public var tls: TLSDetails?
+    /// Seconds spent in each phase, in order.
+    public var timings: [PhaseTiming]
+    public var transcript: Transcript?
+    public var totalSeconds: Double
+}
+
+public struct PhaseTiming: Sendable, Codable, Equatable {
+    public var phase: String
+    public var seconds: Double
+}
+
+/// Runs the live checks on mailconf's own SMTP client.
+public enum LiveCheck {
+    public static func verify(_ request: VerifyRequest) async -> VerifyResult {
+        let s = request.setting
+        let started = Date()
+        let mode: TLSMode = s.security == .tls ? .implicit : s.security == .starttls ? .startTLS : .none
+        let session = SMTPSession(options: SMTPSessionOptions(
+            host: s.hostname?.name ?? "", port: Int(s.port?.value ?? 25), tls: mode, trust: request.trust,
+            connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth))
+        var kind: String?
+        var message = "works"
+        var mechanismUsed: String?
+        do {
+            try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
+            let needsAuth = s.authentication.contains { $0.usesPassword || $0 == .oauth2 }
+            if needsAuth {
+                guard let username = request.username, let secret = request.secret else {
+                    throw CheckFailure(kind: "credentials-missing", message: "this setting needs a username and a password (or token); give them to verify the login")
+                }
+                mechanismUsed = try await authenticate(session, username: username, secret: secret, mechanism: request.mechanism)
+            }
+            if let sender = request.sender, !request.recipients.isEmpty {
+                let reply = try await session.send(from: sender, to: request.recipients, message: testMessage(from: sender, to: request.recipients))
+                message = "works; test message accepted: \(reply.text)"
+            } else {
+                // Would the server take mail from this client as it is? Nothing is sent.
+                let reply = try await session.probeMailFrom(request.sender ?? defaultSender(for: s.hostname))
+                if reply.code == 530 || (reply.isPermanentFailure && reply.enhancedCode?.description == "5.7.0") {
+                    let wantsTLS = reply.text.uppercased().contains("STARTTLS")
+                    throw CheckFailure(kind: wantsTLS ? "tls-required" : "auth-required",
+                                       message: wantsTLS ? "the server wants STARTTLS before mail: \(reply)"
+                                                         : "the server wants authentication before mail: \(reply)")
+                }
+                if !reply.isPositive {
+                    throw CheckFailure(kind: "sender-rejected", message: "the server refused MAIL FROM: \(reply)")
+                }
+            }
+        } catch let e as CheckFailure {
+            kind = e.kind
+            message = e.message
+        } catch let e as SMTPClientError {
+            kind = e.kind
+            message = e.description
+        } catch {
+            kind = "protocol-error"
+            message = "\(error)"
+        }
+        await session.close()
+        return VerifyResult(
+            setting: s.summary, ok: kind == nil, kind: kind, message: message,
+            addresses: session.addressesTried,
+            capabilitiesBeforeTLS: session.capabilitiesBeforeTLS.map(keywords),
+            capabilities: session.capabilities.map(keywords),
+            authMechanisms: session.capabilities?.authMechanisms,
+            mechanismUsed: mechanismUsed, tls: session.tls,
+            timings: timings(session.transcript),
+            transcript: request.keepTranscript ? session.transcript : nil,
+            totalSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// postmaster at the server's own name (an address literal for an IP): a sender every
+    /// server can parse, used only for MAIL FROM followed by RSET.
+    static func defaultSender(for host: Hostname?) -> String {
+        guard let host else { return "postmaster@localhost" }
+        if host.isIPAddress { return "postmaster@[\(host.name.contains(":") ? "IPv6:" + host.name : host.name)]" }
+        return "postmaster@\(host.name)"
+    }
+
+    struct CheckFailure: Error {
+        var kind: String
+        var message: String
+    }
+
+    static func authenticate(_ session: SMTPSession, username: String, secret: Secret, mechanism: String?) async throws -> String {
+        switch mechanism?.uppercased() {
+        case nil: return try await session.authenticate(username: username, password: secret)
+        case "PLAIN": try await session.authenticate(PlainMechanism(username: username, password: secret))
+        case "LOGIN": try await session.authenticate(LoginMechanism(username: username, password: secret))
+        case "CRAM-MD5": try await session.authenticate(CramMD5Mechanism(username: username, password: secret))
+        case "XOAUTH2": try await session.authenticate(XOAuth2Mechanism(username: username, token: secret))
+        case let other?: throw CheckFailure(kind: "invalid-input", message: "unknown mechanism \(other): plain, login, cram-md5 or xoauth2")
+        }
+        return mechanism!.uppercased()
+    }
+
+    static func keywords(_ c: Capabilities) -> [String] {
+        var k: [String] = []
+        if let size = c.size { k.append(size > 0 ? "SIZE \(size)" : "SIZE") }
+        if c.startTLS { k.append("STARTTLS") }
+        if !c.authMechanisms.isEmpty { k.append("AUTH " + c.authMechanisms.joined(separator: " ")) }
+        if c.pipelining { k.append("PIPELINING") }
+        if c.eightBitMIME { k.append("8BITMIME") }
+        if c.enhancedStatusCodes { k.append("ENHANCEDSTATUSCODES") }
+        if c.smtpUTF8 { k.append("SMTPUTF8") }
+        if c.chunking { k.append("CHUNKING") }
+        if c.dsn { k.append("DSN") }
+        if c.requireTLS { k.append("REQUIRETLS") }
+        return k + c.other
+    }
+
+    /// Time per phase from the transcript: from a phase's first entry to the next phase's first.
+    static func timings(_ t: Transcript) -> [PhaseTiming] {
+        var out: [PhaseTiming] = []
+        var current: (phase: String, start: Double)?
+        for e in t.entries {
+            if current?.phase != e.phase {
+                if let c = current { out.append(PhaseTiming(phase: c.phase, seconds: e.time - c.start)) }
+                current = (e.phase, e.time)
+            }
+        }
+        if let c = current, let last = t.entries.last { out.append(PhaseTiming(phase: c.phase, seconds: last.time - c.start)) }
+        return out
+    }
+
+    static func testMessage(from sender: String, to recipients: [String]) -> [UInt8] {
+        let now = Date()
+        let date = now.formatted(.dateTime.locale(Locale(identifier: "en_US_POSIX"))
+            .weekday(.abbreviated).day(.twoDigits).month(.abbreviated).year().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+        let id = "\(UUID().uuidString.lowercased())@mailconf.invalid"
+        let text = """
+        From: <\(sender)>\r
+        To: \(recipients.map { "<\($0)>" }.joined(separator: ", "))\r
+        Date: \(date) +0000\r
+        Message-ID: <\(id)>\r
+        Subject: mailconf test message \(now.formatted(.iso8601))\r
+        MIME-Version: 1.0\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        This message was sent by mailconf verify to check these settings.\r
+
+        """
+        return Array(text.utf8)
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import MailSettings
+import SMTPClient
+import Validator
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Connect to an SMTP server and check that a setting really works.",
+        discussion: """
+        Connects with mailconf's own SMTP client: every address of the host, TLS or \
+        STARTTLS (never falling back to plaintext), certificate checks, EHLO, AUTH. \
+        Without credentials it still asks whether the server would take mail from this \
+        client (MAIL FROM, then RSET), so "STARTTLS first" and "authentication required" \
+        show up without sending anything. With --send-test-to it sends a real test message.
+
+        The password (or OAuth2 token) never comes from the command line: use \
+        --password-env VAR or --password-file FILE, or type it at the prompt.
+
+        Examples:
+          mailconf verify sendgrid --username apikey --password-env SENDGRID_API_KEY
+          mailconf verify --host smtp.example.org --port 587 --security starttls --auth plain \\
+              --username me@example.org --password-file ~/.config/smtp-pass
+          mailconf verify fastmail --email me@fastmail.com --json
+
+        A provider is checked on all its outgoing settings at once. Exit status: 0 when the \
+        setting works (for a provider: when at least one of its settings works), 1 when \
+        not, 2 usage error.
+        """
+    )
+
+    @Argument(help: "Provider id, mail domain, e-mail address or server id (#12). Omit it to give --host … instead.")
+    var name: String?
+
+    @OptionGroup var fields: ServerFields
+
+    @Option(help: "Your address: fills in %EMAILADDRESS% and the other placeholders of a preset's username.")
+    var email: String?
+
+    @Option(name: .customLong("password-env"), help: "Read the password (or token) from this environment variable.")
+    var passwordEnv: String?
+
+    @Option(name: .customLong("password-file"), help: "Read the password (or token) from this file (its first line).")
+    var passwordFile: String?
+
+    @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file (for a private CA).")
+    var caFile: String?
+
+    @Flag(name: .customLong("insecure-skip-verify"), help: "Do not verify the server's certificate (the result says so).")
+    var skipVerify = false
+
+    @Flag(name: .customLong("allow-plaintext-auth"), help: "Allow PLAIN/LOGIN over a connection without TLS.")
+    var allowPlaintextAuth = false
+
+    @Option(help: "Seconds to wait for the connection and for each reply.")
+    var timeout: Double = 15
+
+    @Option(name: .customLong("send-test-to"), help: "Send a real test message to this address.")
+    var sendTestTo: String?
+
+    @Option(help: "Sender address for the test message (and for the MAIL FROM check).")
+    var from: String?
+
+    @Flag(help: "Also print addresses, capabilities, certificate, timings and the transcript (credentials redacted).")
+    var verbose = false
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        if sendTestTo != nil && from == nil { throw ArgumentParser.ValidationError("--send-test-to needs --from ADDRESS") }
+        for a in [sendTestTo, from, email].compactMap({ $0 }) {
+            _ = try usage { () throws(MailSettings.ValidationError) in try EmailAddress(a) }
+        }
+        let settings = try resolveSettings()
+        let secret = try readSecret(needed: settings.contains { $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
+        let trust: TrustPolicy = skipVerify ? .noVerification : caFile.map { .caFile($0) } ?? .system
+        let mechanism = explicitMechanism()
+        let requests = settings.map { item in
+            VerifyRequest(setting: item.setting, username: item.username, secret: secret, mechanism: mechanism, trust: trust,
+                          allowPlaintextAuth: allowPlaintextAuth, timeout: timeout, sender: from,
+                          recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
+        }
+        let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
+            for (i, r) in requests.enumerated() { group.addTask { (i, await LiveCheck.verify(r)) } }
+            var collected: [(Int, VerifyResult)] = []
+            for await item in group {
+                collected.append(item)
+                if !output.json && requests.count > 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind ?? "fails")\n") }
+            }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        if output.json {
+            Output.json(results)
+        } else {
+            for r in results { print(Self.render(r, verbose: verbose)) }
+        }
+        if !results.contains(where: \.ok) { throw ExitCode.failure }
+    }
+
+    struct Item { var setting: ServerSetting; var username: String? }
+
+    func resolveSettings() throws -> [Item] {
+        let address = try email.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
+        func username(_ template: UsernameTemplate?) throws -> String? {
+            if let explicit = fields.username { return explicit }
+            guard let template else { return nil }
+            if template.isLiteral { return template.text }
+            guard let address else {
+                throw ArgumentParser.ValidationError("the username is '\(template.text)': give --email ADDRESS to fill it in, or --username")
+            }
+            return template.expanded(for: address)
+        }
+        if let name {
+            guard fields.host == nil else { throw ArgumentParser.ValidationError("give either NAME or --host …, not both") }
+            let cat = try catalog.open()
+            if let id = Int64(name.hasPrefix("#") ? String(name.dropFirst()) : name) {
+                guard let found = try attempt({ try cat.server(id: id) }) else { throw CLIError(CatalogError.unknownServer(id)) }
+                return [Item(setting: found.server.server, username: try username(found.server.server.username))]
+            }
+            let entry = try attempt { try cat.resolve(name) }
+            var items: [Item] = []
+            for s in entry.provider.outgoing {
+                var setting = s
+                if let address, let host = s.hostname, host.isTemplate {
+                    setting.hostname = try usage { () throws(MailSettings.ValidationError) in try host.expanded(for: address) }
+                }
+                items.append(Item(setting: setting, username: try username(s.username)))
+            }
+            guard !items.isEmpty else {
+                throw CLIError(kind: "no-outgoing-server", message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
+            }
+            return items
+        }
+        guard let host = try fields.parsedHost() else {
+            throw ArgumentParser.ValidationError("give a provider, a server id, or --host with --port and --security")
+        }
+        guard let port = try fields.parsedPort() else { throw ArgumentParser.ValidationError("--port is required with --host") }
+        guard let security = try fields.parsedSecurity() else { throw ArgumentParser.ValidationError("--security is required with --host: none, starttls or tls") }
+        let auth = try fields.parsedAuth() ?? [.none]
+        let setting = try usage { () throws(MailSettings.ValidationError) in
+            try ServerSetting(protocol: .smtp, hostname: host, port: port, security: security, authentication: auth)
+        }
+        return [Item(setting: setting, username: fields.username)]
+    }
+
+    /// `--auth plain` (and login, cram-md5, xoauth2) names the SASL mechanism to use.
+    func explicitMechanism() -> String? {
+        let names = fields.auth.flatMap { $0.split(separator: ",").map { $0.lowercased() } }
+        return names.first { ["plain", "login", "cram-md5", "xoauth2"].contains($0) }?.uppercased()
+    }
+
+    func readSecret(needed: Bool) throws -> Secret? {
+        if passwordEnv != nil && passwordFile != nil {
+            throw ArgumentParser.ValidationError("give --password-env or --password-file, not both")
+        }
+        if let passwordEnv {
+            guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
+                throw CLIError(kind: "credentials-missing", message: "the environment variable \(passwordEnv) is not set or empty")
+            }
+            return Secret(value)
+        }
+        if let passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw CLIError(kind: "credentials-missing", message: "cannot read the password file \(passwordFile); check the path and its permissions")
+            }
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            return Secret(line.hasSuffix("\r") ? String(line.dropLast()) : line)
+        }
+        guard needed else { return nil }
+        guard isatty(STDIN_FILENO) == 1, let typed = getpass("Password (not shown): ") else {
+            throw CLIError(kind: "credentials-missing",
+                           message: "this setting needs a password: give --password-env VAR or --password-file FILE (no terminal to ask on)")
+        }
+        return Secret(String(cString: typed))
+    }
+
+    static func render(_ r: VerifyResult, verbose: Bool) -> String {
+        var lines: [String] = []
+        let time = String(format: "%.2f s", r.totalSeconds)
+        if r.ok {
+            lines.append("ok    \(r.setting)  \(r.message)\(r.mechanismUsed.map { " (AUTH \($0))" } ?? "")  \(time)")
+        } else {
+            lines.append("FAIL  \(r.setting)  \(r.kind ?? "error"): \(r.message)  \(time)")
+        }
+        if let tls = r.tls, !tls.verified { lines.append("      certificate NOT verified (--insecure-skip-verify)") }
+        guard verbose else { return lines.joined(separator: "\n") }
+        lines.append("      addresses: " + r.addresses.map { $0.address + ($0.error.map { " (\($0))" } ?? " (connected)") }.joined(separator: ", "))
+        if let before = r.capabilitiesBeforeTLS { lines.append("      capabilities before TLS: \(before.joined(separator: ", "))") }
+        if let caps = r.capabilities { lines.append("      capabilities: \(caps.joined(separator: ", "))") }
+        if let tls = r.tls {
+            lines.append("      TLS: \(tls.version ?? "?")\(tls.verified ? ", certificate verified" : "")")
+            if let c = tls.certificate {
+                lines.append("      certificate: \(c.subject); issuer \(c.issuer); names \((c.dnsNames + c.ipAddresses).joined(separator: ", ")); valid \(c.notValidBefore.formatted(.iso8601)) to \(c.notValidAfter.formatted(.iso8601))")
+            }
+        }
+        lines.append("      timings: " + r.timings.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+        if let t = r.transcript { lines.append(t.text.split(separator: "\n").map { "      \($0)" }.joined(separator: "\n")) }
+        return lines.joined(separator: "\n")
+    }
+}

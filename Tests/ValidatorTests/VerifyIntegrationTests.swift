@@ -1,0 +1,79 @@
+import Foundation
+import MailSettings
+import SMTPClient
+import Testing
+@testable import Validator
+
+/// The Postfix + Dovecot instance of scripts/test-servers.sh (see MAILCONF_TEST_SERVERS).
+private struct Lab {
+    let values: [String: String]
+    static let current: Lab? = {
+        guard let path = ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"],
+              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var v: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let kv = line.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { v[String(kv[0])] = String(kv[1]) }
+        }
+        return Lab(values: v)
+    }()
+    func port(_ name: String) -> Int { Int(values[name] ?? "") ?? 0 }
+    var password: Secret { Secret((try? String(contentsOfFile: values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "") }
+}
+
+private let labMissing = "no test MTA: run through scripts/test.sh (or set MAILCONF_TEST_SERVERS)"
+
+@Suite(.enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
+struct VerifyAgainstPostfix {
+    struct Case: Sendable, CustomStringConvertible {
+        var port: String
+        var security: ConnectionSecurity
+        var auth: [AuthenticationMethod]
+        var mechanism: String?
+        var goodPassword = true
+        var trust = "ca"
+        var expected: String?   // nil = works
+        var description: String { "\(port) \(security) \(mechanism ?? "-") \(goodPassword ? "good" : "bad") \(trust) → \(expected ?? "ok")" }
+    }
+
+    static let cases: [Case] = [
+        Case(port: "PLAIN_PORT", security: .none, auth: [.none], expected: nil),
+        Case(port: "PLAIN_PORT", security: .tls, auth: [.none], expected: "tls-handshake-failed"),
+        Case(port: "PLAIN_PORT", security: .starttls, auth: [.none], expected: "starttls-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .none, auth: [.none], expected: "tls-required"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", expected: nil),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", expected: nil),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: nil, expected: nil),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", goodPassword: false, expected: "auth-rejected"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", trust: "system", expected: "certificate-untrusted"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "PLAIN", expected: nil),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "PLAIN", trust: "none", expected: nil),
+        Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: nil),
+        Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", goodPassword: false, expected: "auth-rejected"),
+        Case(port: "CRAM_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-mechanism-not-offered"),
+        Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], expected: "certificate-expired"),
+        Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], expected: "certificate-name-mismatch"),
+    ]
+
+    @Test(arguments: cases)
+    func combination(_ c: Case) async throws {
+        let lab = try #require(Lab.current)
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
+                                        security: c.security, authentication: c.auth)
+        let trust: TrustPolicy = c.trust == "ca" ? .caFile(lab.values["CA_FILE"] ?? "") : c.trust == "system" ? .system : .noVerification
+        let result = await LiveCheck.verify(VerifyRequest(
+            setting: setting, username: lab.values["USER"], secret: c.goodPassword ? lab.password : Secret("wrong"),
+            mechanism: c.mechanism, trust: trust, timeout: 3, keepTranscript: true))
+        #expect(result.kind == c.expected, "\(c): \(result.message)")
+        #expect(result.ok == (c.expected == nil))
+        if c.trust == "none" { #expect(result.tls?.verified == false) }
+        let transcript = result.transcript?.text ?? ""
+        let raw = (try? String(contentsOfFile: lab.values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "unreadable"
+        #expect(!transcript.contains(raw))
+        #expect(!transcript.contains(Data(raw.utf8).base64EncodedString()))
+        #expect(!result.message.isEmpty)
+    }
+}
