@@ -34,7 +34,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
 
     private var decoder: ReplyDecoder
     private var waiters: [Waiter] = []
-    private var failure: SMTPClientError?
+    /// The error that ended the connection, once there is one (read on the event loop).
+    private(set) var failure: SMTPClientError?
     var handshake: EventLoopPromise<Void>?
     /// The certificate check of this connection's TLS, to name a verification failure.
     let verification: CertificateVerification?
@@ -220,7 +221,11 @@ final class SMTPConnection: @unchecked Sendable {
         let timeout = replyTimeout
         let channel = self.channel
         let future: EventLoopFuture<SMTPReply> = try await channel.eventLoop.submit {
-            let context = try channel.pipeline.syncOperations.context(handler: handler)
+            // A connection that already failed (its handlers gone) reports why.
+            if let failure = handler.failure { throw failure }
+            guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
+                throw SMTPClientError.connectionClosed(phase: phase)
+            }
             let reply = handler.expect(phase, timeout: timeout, on: context, upgrade: try upgrade?.makeHandler())
             if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
             channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
@@ -235,6 +240,7 @@ final class SMTPConnection: @unchecked Sendable {
         let channel = self.channel
         let timeout = replyTimeout
         let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
+            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
             guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
             let scheduled = channel.eventLoop.scheduleTask(in: timeout) {
                 promise.fail(SMTPClientError.timeout(phase: "the TLS handshake", seconds: Double(timeout.nanoseconds) / 1e9))

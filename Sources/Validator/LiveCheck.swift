@@ -51,6 +51,17 @@ public struct VerifyResult: Sendable, Codable {
     public var timings: [PhaseTiming]
     public var transcript: Transcript?
     public var totalSeconds: Double
+    /// Other settings on the same host tried after a failure, in order of preference.
+    public var alternatives: [AlternativeOutcome]? = nil
+    /// The first alternative that works, said for people.
+    public var suggestion: String? = nil
+}
+
+public struct AlternativeOutcome: Sendable, Codable, Equatable {
+    public var setting: String
+    public var mechanism: String?
+    public var ok: Bool
+    public var kind: String?
 }
 
 public struct PhaseTiming: Sendable, Codable, Equatable {
@@ -60,6 +71,71 @@ public struct PhaseTiming: Sendable, Codable, Equatable {
 
 /// Runs the live checks on mailconf's own SMTP client.
 public enum LiveCheck {
+    /// Port and security pairs worth trying when a setting fails, best first (RFC 8314).
+    public static let standardAlternatives: [(port: UInt16, security: ConnectionSecurity)] = [
+        (465, .tls), (587, .starttls), (2525, .starttls), (25, .starttls),
+    ]
+
+    /// Failures that another port, security or mechanism on the same host may get around.
+    static let worthProbing: Set<String> = [
+        "connection-refused", "connection-timeout", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
+        "starttls-not-offered", "tls-required", "auth-not-offered", "auth-mechanism-not-offered", "plaintext-auth-refused",
+        "connection-closed", "protocol-error",
+    ]
+
+    /// Verifies the setting; when it fails in a way another setting may fix, tries the
+    /// alternatives on the same host at once and names the first that works.
+    public static func verifyWithAlternatives(
+        _ request: VerifyRequest,
+        alternatives: [(port: UInt16, security: ConnectionSecurity)] = standardAlternatives,
+        probeTimeout: Double = 5
+    ) async -> VerifyResult {
+        var result = await verify(request)
+        guard !result.ok, let kind = result.kind, worthProbing.contains(kind),
+              let port = request.setting.port, let security = request.setting.security else { return result }
+        var probes: [(VerifyRequest, String?)] = []
+        if kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered" {
+            var same = request
+            same.mechanism = nil
+            same.keepTranscript = false
+            probes.append((same, nil))
+        }
+        for alt in alternatives where !(alt.port == port.value && alt.security == security) {
+            var r = request
+            r.setting.port = Port(integerLiteral: alt.port)
+            r.setting.security = alt.security
+            r.timeout = min(request.timeout, probeTimeout)
+            r.keepTranscript = false
+            probes.append((r, nil))
+        }
+        let outcomes = await withTaskGroup(of: (Int, VerifyResult).self) { group in
+            for (i, probe) in probes.enumerated() { group.addTask { (i, await verify(probe.0)) } }
+            var all: [(Int, VerifyResult)] = []
+            for await item in group { all.append(item) }
+            return all.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        result.alternatives = outcomes.map { AlternativeOutcome(setting: $0.setting, mechanism: $0.mechanismUsed, ok: $0.ok, kind: $0.kind) }
+        if let works = outcomes.first(where: \.ok) {
+            let how = works.setting == result.setting ? "with AUTH \(works.mechanismUsed ?? "another mechanism")" : works.setting
+            result.suggestion = "\(explain(kind, port: port.value, security: security))\(how) works"
+        }
+        return result
+    }
+
+    static func explain(_ kind: String, port: UInt16, security: ConnectionSecurity) -> String {
+        if Linter.implicitTLSPorts.contains(port) && security != .tls {
+            return "port \(port) expects SSL/TLS from the first byte; "
+        }
+        if Linter.plaintextFirstPorts.contains(port) && security == .tls {
+            return "port \(port) starts in plaintext (STARTTLS); "
+        }
+        switch kind {
+        case "tls-required": return "the server wants STARTTLS first; "
+        case "auth-mechanism-not-offered": return "the server does not offer that mechanism; "
+        default: return ""
+        }
+    }
+
     public static func verify(_ request: VerifyRequest) async -> VerifyResult {
         let s = request.setting
         let started = Date()

@@ -55,10 +55,10 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
     }
 
     @Test func greetingDrippedOneByteASecondHitsTheReplyDeadline() async throws {
-        let start = Date()
+        // 21 bytes a second apart: a deadline renewed by each byte would let it through;
+        // the deadline is on the whole reply, so the greeting times out.
         let (e, _, _) = try await failure(greeting: [.drip("220 slow.test ESMTP\r\n", interval: .seconds(1))], replyTimeout: 1.5) { _ in [] }
         #expect(e?.kind == "greeting-timeout")
-        #expect(Date().timeIntervalSince(start) < 5)
     }
 
     @Test func startTLSResponseInjectionIsRefused() async throws {

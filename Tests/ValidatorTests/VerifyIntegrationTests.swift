@@ -25,6 +25,35 @@ private let labMissing = "no test MTA: run through scripts/test.sh (or set MAILC
 
 @Suite(.enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
 struct VerifyAgainstPostfix {
+    /// The lab's ports stand in for 465, 587 and 25 on a real host.
+    var labAlternatives: [(port: UInt16, security: ConnectionSecurity)] {
+        let lab = Lab.current!
+        return [(UInt16(lab.port("SMTPS_PORT")), .tls), (UInt16(lab.port("SUBMISSION_PORT")), .starttls),
+                (UInt16(lab.port("PLAIN_PORT")), .starttls)]
+    }
+
+    @Test func aFailingSettingGetsTheWorkingAlternativeQuickly() async throws {
+        let lab = try #require(Lab.current)
+        // SSL/TLS on the STARTTLS submission port: the handshake fails; 'SMTPS with SSL/TLS' works.
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
+                                        security: .tls, authentication: [.passwordCleartext])
+        let result = await LiveCheck.verifyWithAlternatives(
+            VerifyRequest(setting: setting, username: lab.values["USER"], secret: lab.password,
+                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 3), alternatives: labAlternatives, probeTimeout: 2)
+        #expect(result.kind == "tls-handshake-failed")
+        #expect(result.suggestion == "localhost:\(lab.port("SMTPS_PORT")) SSL/TLS works")
+        #expect(result.alternatives?.first { $0.setting.contains(":\(lab.port("SUBMISSION_PORT")) STARTTLS") }?.ok == true)
+
+        // The right port, a mechanism the server lacks: the mechanism it has works.
+        let cram = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("CRAM_PORT")),
+                                     security: ConnectionSecurity.none, authentication: [.passwordCleartext])
+        let r2 = await LiveCheck.verifyWithAlternatives(
+            VerifyRequest(setting: cram, username: lab.values["USER"], secret: lab.password, mechanism: "PLAIN",
+                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 3), alternatives: [], probeTimeout: 2)
+        #expect(r2.kind == "auth-mechanism-not-offered")
+        #expect(r2.suggestion == "the server does not offer that mechanism; with AUTH CRAM-MD5 works")
+    }
+
     struct Case: Sendable, CustomStringConvertible {
         var port: String
         var security: ConnectionSecurity

@@ -84,7 +84,7 @@ struct VerifyCommand: AsyncParsableCommand {
                           recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
         }
         let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
-            for (i, r) in requests.enumerated() { group.addTask { (i, await LiveCheck.verify(r)) } }
+            for (i, r) in requests.enumerated() { group.addTask { (i, await LiveCheck.verifyWithAlternatives(r)) } }
             var collected: [(Int, VerifyResult)] = []
             for await item in group {
                 collected.append(item)
@@ -186,6 +186,12 @@ struct VerifyCommand: AsyncParsableCommand {
             lines.append("FAIL  \(r.setting)  \(r.kind ?? "error"): \(r.message)  \(time)")
         }
         if let tls = r.tls, !tls.verified { lines.append("      certificate NOT verified (--insecure-skip-verify)") }
+        if let suggestion = r.suggestion {
+            lines.append("      instead: \(suggestion)")
+        } else if let alternatives = r.alternatives, !alternatives.isEmpty {
+            lines.append("      no alternative on this host worked either: "
+                         + alternatives.map { "\($0.setting) \($0.kind ?? "ok")" }.joined(separator: "; "))
+        }
         guard verbose else { return lines.joined(separator: "\n") }
         lines.append("      addresses: " + r.addresses.map { $0.address + ($0.error.map { " (\($0))" } ?? " (connected)") }.joined(separator: ", "))
         if let before = r.capabilitiesBeforeTLS { lines.append("      capabilities before TLS: \(before.joined(separator: ", "))") }
