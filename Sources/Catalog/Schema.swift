@@ -54,6 +54,19 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: verification history") { db in
+            try db.create(table: "verification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull().references("provider", onDelete: .cascade)
+                // Server ids change when presets are refreshed; the setting's summary does not.
+                t.column("setting", .text).notNull()
+                t.column("ok", .boolean).notNull()
+                t.column("kind", .text)
+                t.column("message", .text).notNull()
+                t.column("checked_at", .datetime).notNull()
+            }
+            try db.create(index: "verification_by_provider", on: "verification", columns: ["provider_id", "setting", "checked_at"])
+        }
         return migrator
     }
 }

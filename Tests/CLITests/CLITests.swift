@@ -260,6 +260,16 @@ func ispdbPath() -> String? {
                                       "--auth", "plain", "--username", "x"])
         #expect(noPassword.status == 1)
         #expect(noPassword.err.contains("--password-env"))
+
+        // A catalog server: verified, and 'providers show' remembers the outcome.
+        #expect(try cli.run(["servers", "add", "--provider", "lab", "--host", "localhost", "--port", lab["SUBMISSION_PORT"]!,
+                             "--security", "starttls", "--auth", "password-cleartext", "--username", "%EMAILADDRESS%"]).status == 0)
+        let viaCatalog = try cli.run(["verify", "lab", "--email", lab["USER"]!, "--password-file", lab["PASSWORD_FILE"]!,
+                                      "--ca-file", lab["CA_FILE"]!])
+        #expect(viaCatalog.status == 0, "\(viaCatalog.out) \(viaCatalog.err)")
+        let shown = try cli.run(["providers", "show", "lab"])
+        #expect(shown.out.contains("LAST VERIFIED"))
+        #expect(shown.out.contains("  ok 20"))
     }
 
     @Test func listsAndSearches() throws {

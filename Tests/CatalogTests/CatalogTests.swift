@@ -168,6 +168,27 @@ import MailSettings
         #expect(try catalog.entry(id: "mine") == nil)
     }
 
+    @Test func verificationHistoryKeepsTheLatestPerSetting() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        try catalog.recordVerification(providerID: "gmail", setting: "smtp.gmail.com:465 SSL/TLS", ok: false, kind: "timeout",
+                                       message: "no answer", at: t0)
+        try catalog.recordVerification(providerID: "gmail", setting: "smtp.gmail.com:465 SSL/TLS", ok: true, kind: nil,
+                                       message: "works", at: t0.addingTimeInterval(60))
+        try catalog.recordVerification(providerID: "gmail", setting: "smtp.gmail.com:587 STARTTLS", ok: false,
+                                       kind: "auth-rejected", message: "535", at: t0)
+        let last = try catalog.lastVerifications(providerID: "gmail")
+        #expect(last.count == 2)
+        #expect(last["smtp.gmail.com:465 SSL/TLS"]?.ok == true)
+        #expect(last["smtp.gmail.com:465 SSL/TLS"]?.checkedAt == t0.addingTimeInterval(60))
+        #expect(last["smtp.gmail.com:587 STARTTLS"]?.kind == "auth-rejected")
+        // History survives a preset refresh, and goes with a removed provider.
+        try catalog.updatePresets()
+        #expect(try catalog.lastVerifications(providerID: "gmail").count == 2)
+        #expect(try catalog.lastVerifications(providerID: "sendgrid").isEmpty)
+    }
+
     @Test func organisationDomainRules() throws {
         let dir = TempDir()
         let catalog = try Catalog(path: dir.dbPath)

@@ -92,6 +92,17 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        // Remember the outcome for 'providers show' (catalog settings only).
+        if settings.contains(where: { $0.providerID != nil }) {
+            let cat = try catalog.open()
+            for (item, result) in zip(settings, results) {
+                guard let providerID = item.providerID else { continue }
+                try attempt {
+                    try cat.recordVerification(providerID: providerID, setting: item.setting.summary, ok: result.ok,
+                                               kind: result.kind, message: result.message)
+                }
+            }
+        }
         if output.json {
             Output.json(results)
         } else {
@@ -100,7 +111,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if !results.contains(where: \.ok) { throw ExitCode.failure }
     }
 
-    struct Item { var setting: ServerSetting; var username: String? }
+    struct Item { var setting: ServerSetting; var username: String?; var providerID: String? }
 
     func resolveSettings() throws -> [Item] {
         let address = try email.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
@@ -118,7 +129,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let cat = try catalog.open()
             if let id = Int64(name.hasPrefix("#") ? String(name.dropFirst()) : name) {
                 guard let found = try attempt({ try cat.server(id: id) }) else { throw CLIError(CatalogError.unknownServer(id)) }
-                return [Item(setting: found.server.server, username: try username(found.server.server.username))]
+                return [Item(setting: found.server.server, username: try username(found.server.server.username),
+                             providerID: found.server.providerID)]
             }
             let entry = try attempt { try cat.resolve(name) }
             var items: [Item] = []
@@ -127,7 +139,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 if let address, let host = s.hostname, host.isTemplate {
                     setting.hostname = try usage { () throws(MailSettings.ValidationError) in try host.expanded(for: address) }
                 }
-                items.append(Item(setting: setting, username: try username(s.username)))
+                items.append(Item(setting: setting, username: try username(s.username), providerID: entry.provider.id))
             }
             guard !items.isEmpty else {
                 throw CLIError(kind: "no-outgoing-server", message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
@@ -143,7 +155,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let setting = try usage { () throws(MailSettings.ValidationError) in
             try ServerSetting(protocol: .smtp, hostname: host, port: port, security: security, authentication: auth)
         }
-        return [Item(setting: setting, username: fields.username)]
+        return [Item(setting: setting, username: fields.username, providerID: nil)]
     }
 
     /// `--auth plain` (and login, cram-md5, xoauth2) names the SASL mechanism to use.

@@ -14,6 +14,7 @@ struct ProviderJSON: Encodable {
         var authentication: [String]
         var username: String?
         var url: String?
+        var lastVerified: VerificationRecord?
     }
     struct Link: Encodable {
         var url: String
@@ -32,7 +33,7 @@ struct ProviderJSON: Encodable {
     var servers: [Server]
     var source: String?
 
-    init(_ e: CatalogEntry) {
+    init(_ e: CatalogEntry, verifications: [String: VerificationRecord] = [:]) {
         let p = e.provider
         id = p.id
         displayName = p.displayName
@@ -49,7 +50,7 @@ struct ProviderJSON: Encodable {
             Server(id: i < e.serverIDs.count ? e.serverIDs[i] : nil, role: s.role.rawValue, protocol: s.protocol.rawValue,
                    description: s.description, hostname: s.hostname?.name, port: s.port.map { Int($0.value) },
                    security: s.security?.rawValue, authentication: s.authentication.map(\.rawValue),
-                   username: s.username?.text, url: s.url)
+                   username: s.username?.text, url: s.url, lastVerified: verifications[s.summary])
         }
     }
 }

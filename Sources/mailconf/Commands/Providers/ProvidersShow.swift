@@ -20,15 +20,17 @@ struct ProvidersShow: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let entry = try attempt { try catalog.open().resolve(name) }
+        let cat = try catalog.open()
+        let entry = try attempt { try cat.resolve(name) }
+        let checks = try attempt { try cat.lastVerifications(providerID: entry.provider.id) }
         if output.json {
-            Output.json(ProviderJSON(entry))
+            Output.json(ProviderJSON(entry, verifications: checks))
             return
         }
-        print(Self.render(entry))
+        print(Self.render(entry, verifications: checks))
     }
 
-    static func render(_ entry: CatalogEntry) -> String {
+    static func render(_ entry: CatalogEntry, verifications: [String: VerificationRecord] = [:]) -> String {
         let p = entry.provider
         var lines: [String] = []
         var title = "\(p.displayName)  (\(p.id), \(p.kind.rawValue), \(entry.origin.rawValue))"
@@ -43,12 +45,16 @@ struct ProvidersShow: ParsableCommand {
             lines.append(role == .outgoing ? "Outgoing (SMTP), best first:" : "Incoming, best first:")
             let rows = servers.map { i -> [String] in
                 let s = p.servers[i]
+                let check = verifications[s.summary].map { v in
+                    "\(v.ok ? "ok" : v.kind ?? "failed") \(v.checkedAt.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)))"
+                }
                 return [ids[i].map { "#\($0)" } ?? "", s.protocol.rawValue.uppercased(), s.hostname?.name ?? s.url ?? "",
                         s.port?.description ?? "", s.security?.label ?? "",
                         s.authentication.map(\.rawValue).joined(separator: ", "),
-                        s.username?.text ?? "(your account's)", s.description ?? ""]
+                        s.username?.text ?? "(your account's)", s.description ?? "", check ?? ""]
             }
-            lines.append(Output.table(["#", "PROTOCOL", "HOST", "PORT", "SECURITY", "AUTHENTICATION", "USERNAME", "NOTE"], rows, indent: "  "))
+            lines.append(Output.table(["#", "PROTOCOL", "HOST", "PORT", "SECURITY", "AUTHENTICATION", "USERNAME", "NOTE", "LAST VERIFIED"],
+                                      rows, indent: "  "))
         }
         if let notes = p.notes {
             lines.append("")
