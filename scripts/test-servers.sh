@@ -7,7 +7,7 @@
 #   scripts/test-servers.sh stop
 #
 # Listeners (127.0.0.1):
-#   PLAIN_PORT       SMTP, no TLS, no AUTH (accepts mail for example.test)
+#   PLAIN_PORT       SMTP, no TLS, no AUTH (accepts mail for example.test; defers defer@, refuses bounce@)
 #   SUBMISSION_PORT  STARTTLS required before AUTH PLAIN/LOGIN
 #   SMTPS_PORT       implicit TLS, AUTH PLAIN/LOGIN
 #   CRAM_PORT        AUTH CRAM-MD5 only (its own Dovecot, which knows no other mechanism)
@@ -149,9 +149,12 @@ maillog_file_prefixes = $ROOT
 smtputf8_enable = no
 CONF
 echo "$USER example.test/alice/" > "$P/etc/vmailbox"
+# A recipient the plain port always defers (450), for the retry tests.
+printf '%s\n' "defer@example.test 450 4.2.0 try again later (test)" \
+    "bounce@example.test 550 5.1.1 no such user (test)" > "$P/etc/recipient_access"
 sasl="-o smtpd_sasl_auth_enable=yes -o smtpd_client_restrictions=permit_sasl_authenticated,reject"
 cat > "$P/etc/master.cf" <<CONF
-127.0.0.1:$PLAIN_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none
+127.0.0.1:$PLAIN_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_recipient_restrictions=check_recipient_access,texthash:$P/etc/recipient_access
 127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes $sasl
 127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes $sasl
 127.0.0.1:$CRAM_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-cram/run/auth-client $sasl

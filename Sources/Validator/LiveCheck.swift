@@ -55,6 +55,10 @@ public struct VerifyResult: Sendable, Codable {
     public var alternatives: [AlternativeOutcome]? = nil
     /// The first alternative that works, said for people.
     public var suggestion: String? = nil
+    /// The server's queue id for the test message, when it said one.
+    public var queueID: String? = nil
+    /// How many times a temporary (4xx) refusal of the test message was retried.
+    public var retries: Int = 0
 }
 
 public struct AlternativeOutcome: Sendable, Codable, Equatable {
@@ -146,6 +150,7 @@ public enum LiveCheck {
         var kind: String?
         var message = "works"
         var mechanismUsed: String?
+        var queueID: String?
         do {
             try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
             let needsAuth = s.authentication.contains { $0.usesPassword || $0 == .oauth2 }
@@ -156,8 +161,16 @@ public enum LiveCheck {
                 mechanismUsed = try await authenticate(session, username: username, secret: secret, mechanism: request.mechanism)
             }
             if let sender = request.sender, !request.recipients.isEmpty {
-                let reply = try await session.send(from: sender, to: request.recipients, message: testMessage(from: sender, to: request.recipients))
-                message = "works; test message accepted: \(reply.text)"
+                do {
+                    let reply = try await session.send(from: sender, to: request.recipients,
+                                                       message: testMessage(from: sender, to: request.recipients))
+                    queueID = Self.queueID(in: reply)
+                    message = "works; test message accepted: \(reply.text)"
+                } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isPermanentFailure {
+                    throw CheckFailure(kind: "bounced", message: "the server refused the test message at \(phase.uppercased()): \(reply)")
+                } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isTransientFailure {
+                    throw CheckFailure(kind: "deferred", message: "the server deferred the test message at \(phase.uppercased()): \(reply)")
+                }
             } else {
                 // Would the server take mail from this client as it is? Nothing is sent.
                 let reply = try await session.probeMailFrom(request.sender ?? defaultSender(for: s.hostname))
@@ -191,7 +204,35 @@ public enum LiveCheck {
             mechanismUsed: mechanismUsed, tls: session.tls,
             timings: timings(session.transcript),
             transcript: request.keepTranscript ? session.transcript : nil,
-            totalSeconds: Date().timeIntervalSince(started))
+            totalSeconds: Date().timeIntervalSince(started), queueID: queueID)
+    }
+
+    /// Sends the test message, retrying a temporary (4xx) refusal a bounded number of
+    /// times with a growing pause; a 5xx is a bounce and is not retried.
+    public static func verifySending(_ request: VerifyRequest, attempts: Int = 3, firstPause: Double = 1) async -> VerifyResult {
+        var pause = firstPause
+        var result = await verify(request)
+        var retries = 0
+        while result.kind == "deferred" && retries < attempts - 1 {
+            try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+            pause *= 2
+            retries += 1
+            result = await verify(request)
+        }
+        result.retries = retries
+        return result
+    }
+
+    /// "250 2.0.0 Ok: queued as 4F2A1C" → "4F2A1C" (Postfix, Exim "id=", and most others).
+    static func queueID(in reply: SMTPReply) -> String? {
+        let text = reply.text
+        for marker in ["queued as ", "id=", "queued with id "] {
+            if let r = text.range(of: marker, options: .caseInsensitive) {
+                let id = text[r.upperBound...].prefix { !$0.isWhitespace && $0 != ")" && $0 != "," }
+                if !id.isEmpty { return String(id) }
+            }
+        }
+        return nil
     }
 
     /// postmaster at the server's own name (an address literal for an IP): a sender every

@@ -106,3 +106,51 @@ struct VerifyAgainstPostfix {
         #expect(!result.message.isEmpty)
     }
 }
+
+@Suite(.enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
+struct TestMessages {
+    @Test func aTestMessageIsDeliveredAndItsQueueIDReported() async throws {
+        let lab = try #require(Lab.current)
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
+                                        security: .starttls, authentication: [.passwordCleartext])
+        let result = await LiveCheck.verifySending(VerifyRequest(
+            setting: setting, username: lab.values["USER"], secret: lab.password, trust: .caFile(lab.values["CA_FILE"] ?? ""),
+            timeout: 5, sender: lab.values["USER"], recipients: [lab.values["USER"] ?? ""]))
+        #expect(result.ok, "\(result.message)")
+        let id = try #require(result.queueID)
+        #expect(id.count >= 6)
+        // Postfix logs the same queue id for the delivery.
+        let log = URL(fileURLWithPath: lab.values["CA_FILE"]!).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("postfix/maillog")
+        var delivered = false
+        for _ in 0..<50 where !delivered {
+            delivered = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\(id): to=<\(lab.values["USER"]!)>")
+            if !delivered { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(delivered)
+    }
+
+    @Test func aDeferredMessageIsRetriedABoundedNumberOfTimes() async throws {
+        let lab = try #require(Lab.current)
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("PLAIN_PORT")),
+                                        security: ConnectionSecurity.none, authentication: [.none])
+        let result = await LiveCheck.verifySending(VerifyRequest(
+            setting: setting, timeout: 5, sender: "probe@example.test", recipients: ["defer@example.test"]),
+            attempts: 3, firstPause: 0.05)
+        #expect(result.kind == "deferred")
+        #expect(result.retries == 2)
+        #expect(result.message.contains("450"))
+    }
+
+    @Test func aRecipientTheServerRefusesIsABounce() async throws {
+        let lab = try #require(Lab.current)
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("PLAIN_PORT")),
+                                        security: ConnectionSecurity.none, authentication: [.none])
+        let result = await LiveCheck.verifySending(VerifyRequest(
+            setting: setting, timeout: 5, sender: "probe@example.test", recipients: ["bounce@example.test"]))
+        #expect(result.kind == "bounced")
+        #expect(result.message.contains("550 5.1.1"), "\(result.message)")
+        #expect(result.message.contains("RCPT"))
+        #expect(result.retries == 0)
+    }
+}

@@ -84,7 +84,9 @@ struct VerifyCommand: AsyncParsableCommand {
                           recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
         }
         let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
-            for (i, r) in requests.enumerated() { group.addTask { (i, await LiveCheck.verifyWithAlternatives(r)) } }
+            for (i, r) in requests.enumerated() {
+                group.addTask { (i, r.recipients.isEmpty ? await LiveCheck.verifyWithAlternatives(r) : await LiveCheck.verifySending(r)) }
+            }
             var collected: [(Int, VerifyResult)] = []
             for await item in group {
                 collected.append(item)
@@ -198,6 +200,7 @@ struct VerifyCommand: AsyncParsableCommand {
             lines.append("FAIL  \(r.setting)  \(r.kind ?? "error"): \(r.message)  \(time)")
         }
         if let tls = r.tls, !tls.verified { lines.append("      certificate NOT verified (--insecure-skip-verify)") }
+        if let id = r.queueID { lines.append("      queue id: \(id)\(r.retries > 0 ? " (after \(r.retries) retr\(r.retries == 1 ? "y" : "ies"))" : "")") }
         if let suggestion = r.suggestion {
             lines.append("      instead: \(suggestion)")
         } else if let alternatives = r.alternatives, !alternatives.isEmpty {
