@@ -216,9 +216,9 @@ final class SMTPConnection: @unchecked Sendable {
         }
     }
 
-    func send(_ bytes: [UInt8], phase: String, upgrade: TLSSetup? = nil) async throws -> SMTPReply {
+    func send(_ bytes: [UInt8], phase: String, upgrade: TLSSetup? = nil, timeout: TimeAmount? = nil) async throws -> SMTPReply {
         let handler = self.handler
-        let timeout = replyTimeout
+        let timeout = timeout ?? replyTimeout
         let channel = self.channel
         let future: EventLoopFuture<SMTPReply> = try await channel.eventLoop.submit {
             // A connection that already failed (its handlers gone) reports why.

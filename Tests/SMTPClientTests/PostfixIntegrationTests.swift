@@ -27,7 +27,7 @@ struct TestServers {
     func session(_ portName: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
                  allowPlaintext: Bool = false) -> SMTPSession {
         SMTPSession(options: SMTPSessionOptions(host: host, port: port(portName), tls: tls, trust: trust ?? .caFile(caFile),
-                                                connectTimeout: 5, replyTimeout: 10, allowPlaintextPassword: allowPlaintext))
+                                                connectTimeout: 15, replyTimeout: 15, allowPlaintextPassword: allowPlaintext))
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Runs a session against a scripted server and returns the error it ended with.
 private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test ESMTP\r\n")],
-                     tls: TLSMode = .none, replyTimeout: Double = 5, allowPlaintext: Bool = false,
+                     tls: TLSMode = .none, replyTimeout: Double = 15, allowPlaintext: Bool = false,
                      auth: Bool = false,
                      script: @escaping FakeSMTPServer.Script) async throws -> (SMTPClientError?, FakeSMTPServer, SMTPSession) {
     let server = try await FakeSMTPServer(greeting: greeting, script: script)

@@ -62,7 +62,7 @@ struct TLSSessions {
         let server = try await FakeSMTPServer(greeting: [.send("220 localhost ESMTP\r\n")], tls: try pki.serverContext("localhost"),
                                               script: plainScript)
         let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .startTLS,
-                                                              trust: .caFile(pki.caFile), connectTimeout: 5, replyTimeout: 5))
+                                                              trust: .caFile(pki.caFile), connectTimeout: 15, replyTimeout: 15))
         try await session.open()
         #expect(session.isEncrypted)
         #expect(session.capabilitiesBeforeTLS?.startTLS == true)
@@ -80,7 +80,7 @@ struct TLSSessions {
         let server = try await FakeSMTPServer(greeting: [.send("220 localhost ESMTP\r\n")], tls: try pki.serverContext("localhost"),
                                               implicitTLS: true, script: plainScript)
         let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .implicit,
-                                                              trust: .caFile(pki.caFile), connectTimeout: 5, replyTimeout: 5))
+                                                              trust: .caFile(pki.caFile), connectTimeout: 15, replyTimeout: 15))
         try await session.open()
         #expect(session.isEncrypted)
         #expect(session.greeting?.code == 220)
@@ -95,7 +95,7 @@ struct TLSSessions {
             let server = try await FakeSMTPServer(greeting: [.send("220 localhost ESMTP\r\n")], tls: try pki.serverContext(cert),
                                                   implicitTLS: true, script: plainScript)
             let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .implicit,
-                                                                  trust: trust, connectTimeout: 5, replyTimeout: 5))
+                                                                  trust: trust, connectTimeout: 15, replyTimeout: 15))
             do { try await session.open(); Issue.record("\(cert) accepted") } catch let e as SMTPClientError {
                 #expect(e.kind == kind, "\(cert): \(e)")
             }
@@ -109,7 +109,7 @@ struct TLSSessions {
     @Test func plaintextGreetingWhereTLSWasExpected() async throws {
         let server = try await FakeSMTPServer(greeting: [.send("220 plain.test ESMTP\r\n")], script: plainScript)
         let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .implicit,
-                                                              connectTimeout: 5, replyTimeout: 5))
+                                                              connectTimeout: 15, replyTimeout: 15))
         do { try await session.open(); Issue.record("accepted plaintext") } catch let e as SMTPClientError {
             #expect(e.kind == "tls-handshake-failed", "\(e)")
         }

@@ -39,7 +39,7 @@ struct VerifyAgainstPostfix {
                                         security: .tls, authentication: [.passwordCleartext])
         let result = await LiveCheck.verifyWithAlternatives(
             VerifyRequest(setting: setting, username: lab.values["USER"], secret: lab.password,
-                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 3), alternatives: labAlternatives, probeTimeout: 2)
+                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 15), alternatives: labAlternatives, probeTimeout: 15)
         #expect(result.kind == "tls-handshake-failed")
         #expect(result.suggestion == "localhost:\(lab.port("SMTPS_PORT")) SSL/TLS works")
         #expect(result.alternatives?.first { $0.setting.contains(":\(lab.port("SUBMISSION_PORT")) STARTTLS") }?.ok == true)
@@ -49,7 +49,7 @@ struct VerifyAgainstPostfix {
                                      security: ConnectionSecurity.none, authentication: [.passwordCleartext])
         let r2 = await LiveCheck.verifyWithAlternatives(
             VerifyRequest(setting: cram, username: lab.values["USER"], secret: lab.password, mechanism: "PLAIN",
-                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 3), alternatives: [], probeTimeout: 2)
+                          trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 15), alternatives: [], probeTimeout: 15)
         #expect(r2.kind == "auth-mechanism-not-offered")
         #expect(r2.suggestion == "the server does not offer that mechanism; with AUTH CRAM-MD5 works")
     }
@@ -95,7 +95,7 @@ struct VerifyAgainstPostfix {
         let trust: TrustPolicy = c.trust == "ca" ? .caFile(lab.values["CA_FILE"] ?? "") : c.trust == "system" ? .system : .noVerification
         let result = await LiveCheck.verify(VerifyRequest(
             setting: setting, username: lab.values["USER"], secret: c.goodPassword ? lab.password : Secret("wrong"),
-            mechanism: c.mechanism, trust: trust, timeout: 3, keepTranscript: true))
+            mechanism: c.mechanism, trust: trust, timeout: 15, keepTranscript: true))
         #expect(result.kind == c.expected, "\(c): \(result.message)")
         #expect(result.ok == (c.expected == nil))
         if c.trust == "none" { #expect(result.tls?.verified == false) }
