@@ -65,7 +65,7 @@ let package = Package(
             ]
         ),
         // In-process measurements for the bench/ scripts.
-        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "SMTPClient"], path: "bench/InProcess"),
+        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),

@@ -1,12 +1,17 @@
 // In-process measurements for the bench/ scripts, without process start-up:
 //   mailconf-bench lookup CATALOG [ISPDB-DIR]   median of 10,000 domain lookups (target < 50 µs)
 //   mailconf-bench import CATALOG ISPDB-DIR      one import of the folder into a fresh catalog
+//   mailconf-bench verify COMBOS-FILE CA-FILE USER PASSWORD-FILE PARALLEL ALT-PORTS
+//                                                live checks of "port security mechanism good|bad" lines,
+//                                                then how long a failing setting's alternatives take
 //   mailconf-bench smtp HOST PORT CA-FILE USER PASSWORD-FILE SESSIONS PARALLEL
 //                                                full sessions: connect, STARTTLS, AUTH PLAIN, QUIT
 import Catalog
 import Foundation
 import MailFormats
+import MailSettings
 import SMTPClient
+import Validator
 
 func fail(_ text: String) -> Never {
     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -97,6 +102,44 @@ case "smtp":
     print("sessions: \(total) (\(parallel) at a time), failed: \(failures)")
     print(String(format: "wall: %.2f s   cpu per session: %.2f ms   peak memory: %.1f MB",
                  Double(elapsed) / 1e9, cpu * 1000 / Double(total), Double(usage.ru_maxrss) / 1024))
+case "verify":
+    guard args.count >= 7, let parallel = Int(args[5]) else {
+        fail("verify needs COMBOS-FILE CA-FILE USER PASSWORD-FILE PARALLEL ALT-PORTS(tls,starttls,starttls)")
+    }
+    let lines = try String(contentsOfFile: args[1], encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ") }
+    let user = args[3]
+    let password = Secret(try String(contentsOfFile: args[4], encoding: .utf8))
+    func request(_ f: [Substring]) throws -> VerifyRequest {
+        let security = try ConnectionSecurity(parsing: String(f[1]))
+        let mechanism = f[2] == "-" ? nil : String(f[2])
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(parsing: String(f[0])),
+                                        security: security, authentication: mechanism == nil ? [.none] : [.passwordCleartext])
+        return VerifyRequest(setting: setting, username: user, secret: f[3] == "good" ? password : Secret("wrong"),
+                             mechanism: mechanism, trust: .caFile(args[2]), timeout: 15)
+    }
+    let requests = try lines.map(request)
+    let start = now()
+    var kinds: [String: Int] = [:]
+    await withTaskGroup(of: String.self) { group in
+        var next = 0
+        while next < min(parallel, requests.count) { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind ?? "ok" }; next += 1 }
+        for await kind in group {
+            kinds[kind, default: 0] += 1
+            if next < requests.count { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind ?? "ok" }; next += 1 }
+        }
+    }
+    let elapsed = now() - start
+    print("checks: \(requests.count) (\(parallel) at a time) in \(String(format: "%.2f", Double(elapsed) / 1e9)) s")
+    print("outcomes: " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    // A failing setting (SSL/TLS on the STARTTLS port) and its alternatives.
+    let ports = args[6].split(separator: ",").compactMap { UInt16($0) }
+    let failing = try request(["\(ports[1])", "tls", "PLAIN", "good"].map { Substring($0) })
+    let alternatives: [(port: UInt16, security: ConnectionSecurity)] = [(ports[0], .tls), (ports[1], .starttls), (ports[2], .starttls)]
+    let altStart = now()
+    let result = await LiveCheck.verifyWithAlternatives(failing, alternatives: alternatives, probeTimeout: 2)
+    let altSeconds = Double(now() - altStart) / 1e9
+    print(String(format: "failing setting to working alternative: %.3f s (target < 2 s: %@) — %@", altSeconds,
+                 altSeconds < 2 ? "met" : "NOT met", result.suggestion ?? "no alternative found"))
 default:
-    fail("unknown mode \(mode): lookup, import or smtp")
+    fail("unknown mode \(mode): lookup, import, verify or smtp")
 }
