@@ -85,6 +85,21 @@ struct VerifyAgainstPostfix {
         Case(port: "CRAM_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-mechanism-not-offered"),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], expected: "certificate-expired"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], expected: "certificate-name-mismatch"),
+        Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-name-mismatch"),
+        Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
+        Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-expired"),
+        Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.oauth2], mechanism: "XOAUTH2", expected: "auth-mechanism-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: nil, expected: nil),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: nil, goodPassword: false, expected: "auth-rejected"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.none], expected: nil),
+        Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: nil, expected: nil),
+        Case(port: "CRAM_PORT", security: .tls, auth: [.none], expected: "tls-handshake-failed"),
+        Case(port: "CRAM_PORT", security: .starttls, auth: [.none], expected: "starttls-not-offered"),
+        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered"),
+        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordEncrypted], mechanism: nil, expected: "auth-not-offered"),
     ]
 
     @Test(arguments: cases)

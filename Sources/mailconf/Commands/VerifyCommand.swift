@@ -90,7 +90,7 @@ struct VerifyCommand: AsyncParsableCommand {
             var collected: [(Int, VerifyResult)] = []
             for await item in group {
                 collected.append(item)
-                if !output.json && requests.count > 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind ?? "fails")\n") }
+                if !output.json && requests.count > 1 && isatty(STDERR_FILENO) == 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind ?? "fails")\n") }
             }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
