@@ -66,18 +66,20 @@ let package = Package(
         ),
         // In-process measurements for the bench/ scripts.
         .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
+        // What the tests share: the ISPDB location and the lab MTA's settings.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
-        .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings"]),
+        .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
-            "SMTPClient",
+            "SMTPClient", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "MailSettings", "Catalog", "SMTPClient"]),
-        .testTarget(name: "CLITests", dependencies: ["mailconf"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the real `mailconf` binary built beside this test bundle (or `MAILCONF_BIN`).
 struct CLI {
@@ -52,11 +53,7 @@ struct CLI {
     func cleanUp() { try? FileManager.default.removeItem(at: dir) }
 }
 
-func ispdbPath() -> String? {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = ProcessInfo.processInfo.environment["MAILCONF_ISPDB"] ?? root.deletingLastPathComponent().appendingPathComponent("shared/ispdb").path
-    return FileManager.default.fileExists(atPath: path) ? path : nil
-}
+func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
 
 @Suite(.serialized) struct CommandLineBehaviour {
     @Test func helpTeaches() throws {
@@ -234,17 +231,11 @@ func ispdbPath() -> String? {
         #expect(try cli.run(["lint", "gmail", "--host", "x.org"]).status == 2)
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"] != nil,
-                   "no test MTA: run through scripts/test.sh"))
+    @Test(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
     func verifyAgainstTheLabMTA() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let envText = try String(contentsOfFile: ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"]!, encoding: .utf8)
-        var lab: [String: String] = [:]
-        for line in envText.split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { lab[String(kv[0])] = String(kv[1]) }
-        }
+        let lab = try #require(LabServers.current).values
         let tlsFirst = try cli.run(["verify", "--host", "127.0.0.1", "--port", lab["SUBMISSION_PORT"]!, "--security", "none", "--json"])
         #expect(tlsFirst.status == 1)
         let results = try #require(try tlsFirst.json() as? [[String: Any]])

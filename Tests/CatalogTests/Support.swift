@@ -1,5 +1,6 @@
 import Foundation
 @testable import Catalog
+import TestSupport
 
 /// A fresh folder for one test's catalog file, removed afterwards.
 final class TempDir {
@@ -17,16 +18,8 @@ final class TempDir {
     }
 }
 
-/// The Thunderbird ISPDB copy: `MAILCONF_ISPDB`, else `../shared/ispdb` beside the checkout.
-func ispdbDirectory() -> URL? {
-    let env = ProcessInfo.processInfo.environment["MAILCONF_ISPDB"]
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let url = env.map { URL(fileURLWithPath: $0) } ?? root.deletingLastPathComponent().appendingPathComponent("shared/ispdb")
-    var isDir: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue ? url : nil
-}
-
-let ispdbMissing = "ISPDB copy not found: set MAILCONF_ISPDB to a folder of clientConfig files (../shared/ispdb by default)"
+func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
+let ispdbMissing = TestEnvironment.ispdbMissing
 
 let validFile = """
 <?xml version="1.0" encoding="UTF-8"?>

@@ -2,18 +2,12 @@ import Foundation
 import Testing
 @testable import MailFormats
 import MailSettings
+import TestSupport
 
-/// The Thunderbird ISPDB copy: `MAILCONF_ISPDB`, else `../shared/ispdb` beside the checkout.
-func ispdbDirectory() -> URL? {
-    let env = ProcessInfo.processInfo.environment["MAILCONF_ISPDB"]
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let url = env.map { URL(fileURLWithPath: $0) } ?? root.deletingLastPathComponent().appendingPathComponent("shared/ispdb")
-    var isDir: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue ? url : nil
-}
+func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
 @Suite struct ISPDBCorpus {
-    @Test(.enabled(if: ispdbDirectory() != nil, "ISPDB copy not found: set MAILCONF_ISPDB to a folder of clientConfig files"))
+    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: TestEnvironment.ispdbMissing)))
     func everyFileReadsWritesAndReadsBackTheSame() throws {
         let dir = try #require(ispdbDirectory())
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()

@@ -1,28 +1,18 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SMTPClient
 
-/// The Postfix + Dovecot instance started by scripts/test-servers.sh; its env file is
-/// named by MAILCONF_TEST_SERVERS (scripts/test.sh sets it).
+/// The lab MTA, with a session factory for these tests.
 struct TestServers {
-    let values: [String: String]
+    let lab: LabServers
+    static let current: TestServers? = LabServers.current.map(TestServers.init)
 
-    static let current: TestServers? = {
-        guard let path = ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"],
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
-        }
-        return TestServers(values: values)
-    }()
-
-    func port(_ name: String) -> Int { Int(values[name] ?? "") ?? 0 }
-    var caFile: String { values["CA_FILE"] ?? "" }
-    var user: String { values["USER"] ?? "" }
-    var password: Secret { Secret((try? String(contentsOfFile: values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "") }
-    var maildir: URL { URL(fileURLWithPath: values["MAILDIR"] ?? "/nonexistent") }
+    func port(_ name: String) -> Int { lab.port(name) }
+    var caFile: String { lab.caFile }
+    var user: String { lab.user }
+    var password: Secret { Secret(lab.passwordText) }
+    var maildir: URL { lab.maildir }
 
     func session(_ portName: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
                  allowPlaintext: Bool = false) -> SMTPSession {
@@ -31,7 +21,7 @@ struct TestServers {
     }
 }
 
-private let serversMissing = "no test MTA: run the tests through scripts/test.sh, which starts Postfix and Dovecot (or set MAILCONF_TEST_SERVERS)"
+private let serversMissing = TestEnvironment.labMissing
 
 @Suite(.serialized, .enabled(if: TestServers.current != nil, Comment(rawValue: serversMissing)))
 struct PostfixIntegration {

@@ -2,26 +2,16 @@ import Foundation
 import MailSettings
 import SMTPClient
 import Testing
+import TestSupport
 @testable import Validator
 
-/// The Postfix + Dovecot instance of scripts/test-servers.sh (see MAILCONF_TEST_SERVERS).
-private struct Lab {
-    let values: [String: String]
-    static let current: Lab? = {
-        guard let path = ProcessInfo.processInfo.environment["MAILCONF_TEST_SERVERS"],
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        var v: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { v[String(kv[0])] = String(kv[1]) }
-        }
-        return Lab(values: v)
-    }()
-    func port(_ name: String) -> Int { Int(values[name] ?? "") ?? 0 }
-    var password: Secret { Secret((try? String(contentsOfFile: values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "") }
+private typealias Lab = LabServers
+
+extension LabServers {
+    var password: Secret { Secret(passwordText) }
 }
 
-private let labMissing = "no test MTA: run through scripts/test.sh (or set MAILCONF_TEST_SERVERS)"
+private let labMissing = TestEnvironment.labMissing
 
 @Suite(.enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
 struct VerifyAgainstPostfix {
@@ -115,7 +105,7 @@ struct VerifyAgainstPostfix {
         #expect(result.ok == (c.expected == nil))
         if c.trust == "none" { #expect(result.tls?.verified == false) }
         let transcript = result.transcript?.text ?? ""
-        let raw = (try? String(contentsOfFile: lab.values["PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "unreadable"
+        let raw = lab.passwordText
         #expect(!transcript.contains(raw))
         #expect(!transcript.contains(Data(raw.utf8).base64EncodedString()))
         #expect(!result.message.isEmpty)
