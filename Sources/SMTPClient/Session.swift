@@ -55,7 +55,7 @@ public struct SMTPSessionOptions: Sendable {
 
 /// One SMTP session: connect, greeting, EHLO (HELO on a 5xx), STARTTLS and EHLO again
 /// when asked, AUTH, an optional message, QUIT. Every step is recorded in `transcript`
-/// with credentials redacted.
+/// with credentials redacted. A session is a conversation: use it from one task at a time.
 public final class SMTPSession: @unchecked Sendable {
     public let options: SMTPSessionOptions
     public private(set) var transcript = Transcript()
