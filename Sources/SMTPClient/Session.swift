@@ -278,6 +278,9 @@ public final class SMTPSession: @unchecked Sendable {
                 throw SMTPClientError.tlsHandshakeFailed("cannot read the CA file: \(error)")
             }
             verification = CertificateVerification(roots: roots, hostname: isIP ? nil : options.host, ip: isIP ? options.host : nil)
+            // The verifier decides trust; BoringSSL need not load the system bundle for
+            // every connection (that was most of a session's CPU time).
+            config.trustRoots = .certificates([])
         }
         do {
             let context = try NIOSSLContext(configuration: config)
