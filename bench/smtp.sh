@@ -7,11 +7,7 @@ need swaks swaks
 SESSIONS=${SESSIONS:-500}
 PARALLEL=${PARALLEL:-16}
 build_release mailconf-bench
-env_file=$("$ROOT/scripts/test-servers.sh" start)
-trap '"$ROOT/scripts/test-servers.sh" stop' EXIT
-# shellcheck disable=SC1090
-source "$env_file"
-PW=$(cat "$PASSWORD_FILE")
+start_lab
 
 t0=$(now_ns)
 seq "$SESSIONS" | xargs -P "$PARALLEL" -I{} swaks --silent 2 -s 127.0.0.1 -p "$SUBMISSION_PORT" -tls --tls-verify \

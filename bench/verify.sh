@@ -7,12 +7,8 @@ need swaks swaks
 COUNT=${COUNT:-200}
 PARALLEL=${PARALLEL:-16}
 build_release mailconf-bench
-env_file=$("$ROOT/scripts/test-servers.sh" start)
 tmp=$(mktemp -d)
-trap '"$ROOT/scripts/test-servers.sh" stop; rm -rf "$tmp"' EXIT
-# shellcheck disable=SC1090
-source "$env_file"
-PW=$(cat "$PASSWORD_FILE")
+start_lab
 base=(
     "$SUBMISSION_PORT starttls PLAIN good" "$SUBMISSION_PORT starttls LOGIN bad" "$SMTPS_PORT tls PLAIN good"
     "$SMTPS_PORT tls LOGIN good" "$CRAM_PORT none CRAM-MD5 good" "$CRAM_PORT none CRAM-MD5 bad" "$PLAIN_PORT none - good"

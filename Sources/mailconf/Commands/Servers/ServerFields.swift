@@ -40,7 +40,7 @@ struct ServerFields: ParsableArguments {
         return try names.map { n in try usage { () throws(MailSettings.ValidationError) in try AuthenticationMethod(parsing: n) } }
     }
     func parsedUsername() throws -> UsernameTemplate? {
-        try username.map { u in try usage { () throws(MailSettings.ValidationError) in try UsernameTemplate(u) } }
+        try usage { () throws(MailSettings.ValidationError) in try parsedUsernameTyped() }
     }
 }
 
