@@ -22,7 +22,7 @@ while read -r port security mech pw; do
         starttls) args="$args -tls --tls-verify --tls-ca-path $CA_FILE" ;;
         tls) args="$args --tlsc --tls-verify --tls-ca-path $CA_FILE" ;;
     esac
-    if [ "$mech" = "-" ]; then args="$args --quit-after MAIL"; else
+    if [ "$mech" = "-" ]; then args="$args -t mailconf-probe@example.com --quit-after RCPT"; else
         [ "$pw" = good ] && p="$PW" || p=wrong
         args="$args -a $mech -au $USER -ap $p --quit-after AUTH"
     fi

@@ -212,14 +212,28 @@ public final class SMTPSession: @unchecked Sendable {
 
     /// MAIL FROM, then RSET: does the server take mail from this client as it is?
     public func probeMailFrom(_ sender: String) async throws -> SMTPReply {
+        try await probeEnvelope(from: sender, to: nil).mail
+    }
+
+    /// MAIL FROM, then RCPT TO when the sender was taken, then RSET: would the server take
+    /// this envelope from this client? Nothing is sent. A server that refuses relaying
+    /// without authentication usually says so only at RCPT.
+    public func probeEnvelope(from sender: String, to recipient: String?) async throws -> (mail: SMTPReply, rcpt: SMTPReply?) {
         let connection = try requireConnection()
         transcript.sent(.mailFrom(sender), phase: "mail")
-        let reply = try await connection.send(try encode(.mailFrom(sender)), phase: "mail")
-        transcript.received(reply, phase: "mail")
+        let mail = try await connection.send(try encode(.mailFrom(sender)), phase: "mail")
+        transcript.received(mail, phase: "mail")
+        var rcpt: SMTPReply?
+        if mail.isPositive, let recipient {
+            transcript.sent(.rcptTo(recipient), phase: "rcpt")
+            let reply = try await connection.send(try encode(.rcptTo(recipient)), phase: "rcpt")
+            transcript.received(reply, phase: "rcpt")
+            rcpt = reply
+        }
         transcript.sent(.rset, phase: "mail")
         let rset = try await connection.send(try encode(.rset), phase: "mail")
         transcript.received(rset, phase: "mail")
-        return reply
+        return (mail, rcpt)
     }
 
     /// Sends one message: MAIL FROM, RCPT TO for each recipient, DATA with dot-stuffing.

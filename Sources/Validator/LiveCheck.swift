@@ -33,6 +33,15 @@ public struct VerifyRequest: Sendable {
     }
 }
 
+extension VerifyRequest {
+    /// The secret is an OAuth2 access token: XOAUTH2 was asked for, or OAuth2 is the only
+    /// authentication the setting has.
+    var usesToken: Bool {
+        if let m = mechanism { return m.uppercased() == "XOAUTH2" }
+        return setting.authentication == [.oauth2]
+    }
+}
+
 /// The outcome of one live check: ok, or a stable failure kind and a sentence for people,
 /// with what was learnt on the way.
 public struct VerifyResult: Sendable, Codable {
@@ -98,7 +107,15 @@ public enum LiveCheck {
         guard !result.ok, let kind = result.kind, worthProbing.contains(kind),
               let port = request.setting.port, let security = request.setting.security else { return result }
         var probes: [(VerifyRequest, String?)] = []
-        if kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered" {
+        let token = request.usesToken
+        if token && kind == "auth-mechanism-not-offered" {
+            // A token is not a password: say what the server offers instead of trying it.
+            let offered = result.authMechanisms ?? []
+            result.suggestion = "the server does not offer XOAUTH2"
+                + (offered.isEmpty ? "" : "; it offers AUTH \(offered.joined(separator: " ")): use a password (an app password) with one of those")
+            return result
+        }
+        if !token && (kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered") {
             var same = request
             same.mechanism = nil
             same.keepTranscript = false
@@ -158,7 +175,8 @@ public enum LiveCheck {
                 guard let username = request.username, let secret = request.secret else {
                     throw CheckFailure(kind: "credentials-missing", message: "this setting needs a username and a password (or token); give them to verify the login")
                 }
-                mechanismUsed = try await authenticate(session, username: username, secret: secret, mechanism: request.mechanism)
+                mechanismUsed = try await authenticate(session, username: username, secret: secret,
+                                                       mechanism: request.usesToken ? "XOAUTH2" : request.mechanism)
             }
             if let sender = request.sender, !request.recipients.isEmpty {
                 do {
@@ -172,17 +190,11 @@ public enum LiveCheck {
                     throw CheckFailure(kind: "deferred", message: "the server deferred the test message at \(phase.uppercased()): \(reply)")
                 }
             } else {
-                // Would the server take mail from this client as it is? Nothing is sent.
-                let reply = try await session.probeMailFrom(request.sender ?? defaultSender(for: s.hostname))
-                if reply.code == 530 || (reply.isPermanentFailure && reply.enhancedCode?.description == "5.7.0") {
-                    let wantsTLS = reply.text.uppercased().contains("STARTTLS")
-                    throw CheckFailure(kind: wantsTLS ? "tls-required" : "auth-required",
-                                       message: wantsTLS ? "the server wants STARTTLS before mail: \(reply)"
-                                                         : "the server wants authentication before mail: \(reply)")
-                }
-                if !reply.isPositive {
-                    throw CheckFailure(kind: "sender-rejected", message: "the server refused MAIL FROM: \(reply)")
-                }
+                // Would the server take mail from this client as it is? Nothing is sent:
+                // MAIL FROM, RCPT TO an address elsewhere, RSET.
+                let probe = try await session.probeEnvelope(from: request.sender ?? defaultSender(for: s.hostname),
+                                                            to: relayProbeRecipient)
+                try classify(probe.mail, probe.rcpt, authenticated: mechanismUsed != nil)
             }
         } catch let e as CheckFailure {
             kind = e.kind
@@ -205,6 +217,34 @@ public enum LiveCheck {
             timings: timings(session.transcript),
             transcript: request.keepTranscript ? session.transcript : nil,
             totalSeconds: Date().timeIntervalSince(started), queueID: queueID)
+    }
+
+    /// A recipient in a reserved domain (RFC 2606) that no server delivers for itself: taking
+    /// it means the server would relay for this client.
+    static let relayProbeRecipient = "mailconf-probe@example.com"
+
+    /// What the envelope probe's replies say about this client's standing with the server.
+    static func classify(_ mail: SMTPReply, _ rcpt: SMTPReply?, authenticated: Bool) throws {
+        if mail.code == 530 || (mail.isPermanentFailure && mail.enhancedCode?.description == "5.7.0") {
+            if mail.text.uppercased().contains("STARTTLS") {
+                throw CheckFailure(kind: "tls-required", message: "the server wants STARTTLS before mail: \(mail)")
+            }
+            throw CheckFailure(kind: "auth-required", message: "the server wants authentication before mail: \(mail)")
+        }
+        guard mail.isPositive else {
+            throw CheckFailure(kind: "sender-rejected", message: "the server refused MAIL FROM: \(mail)")
+        }
+        guard let rcpt, rcpt.isPermanentFailure else { return }
+        let text = rcpt.text.lowercased()
+        let policy = rcpt.code == 530 || rcpt.enhancedCode.map { $0.subject == 7 } == true
+            || text.contains("relay") || text.contains("authenticat") || text.contains("access denied")
+        guard policy else { return }
+        if authenticated {
+            throw CheckFailure(kind: "relay-refused",
+                               message: "logged in, but the server refused a recipient in another domain at RCPT: \(rcpt)")
+        }
+        throw CheckFailure(kind: "auth-required",
+                           message: "the server took MAIL FROM but refused a recipient in another domain at RCPT, so it relays only after authentication: \(rcpt)")
     }
 
     /// Sends the test message, retrying a temporary (4xx) refusal a bounded number of
@@ -289,15 +329,23 @@ public enum LiveCheck {
         return out
     }
 
+    /// "Sun, 29 Nov 2026 07:04:55 +0000" (RFC 5322 section 3.3), in UTC whatever the local zone.
+    static func rfc5322Date(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(secondsFromGMT: 0)
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return f.string(from: date)
+    }
+
     static func testMessage(from sender: String, to recipients: [String]) -> [UInt8] {
         let now = Date()
-        let date = now.formatted(.dateTime.locale(Locale(identifier: "en_US_POSIX"))
-            .weekday(.abbreviated).day(.twoDigits).month(.abbreviated).year().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+        let date = rfc5322Date(now)
         let id = "\(UUID().uuidString.lowercased())@mailconf.invalid"
         let text = """
         From: <\(sender)>\r
         To: \(recipients.map { "<\($0)>" }.joined(separator: ", "))\r
-        Date: \(date) +0000\r
+        Date: \(date)\r
         Message-ID: <\(id)>\r
         Subject: mailconf test message \(now.formatted(.iso8601))\r
         MIME-Version: 1.0\r

@@ -52,6 +52,8 @@ struct VerifyAgainstPostfix {
         var goodPassword = true
         var trust = "ca"
         var expected: String?   // nil = works
+        /// The working alternative mailconf names; `{SMTPS_PORT}` stands for that lab port. nil = none.
+        var suggestion: String? = nil
         var description: String { "\(port) \(security) \(mechanism ?? "-") \(goodPassword ? "good" : "bad") \(trust) → \(expected ?? "ok")" }
     }
 
@@ -64,32 +66,37 @@ struct VerifyAgainstPostfix {
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: nil, expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", goodPassword: false, expected: "auth-rejected"),
-        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered"),
-        Case(port: "SUBMISSION_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer that mechanism; with AUTH PLAIN works"),
+        Case(port: "SUBMISSION_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered", suggestion: "localhost:{SMTPS_PORT} SSL/TLS works"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", trust: "system", expected: "certificate-untrusted"),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "PLAIN", expected: nil),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "PLAIN", trust: "none", expected: nil),
         Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: nil),
         Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", goodPassword: false, expected: "auth-rejected"),
-        Case(port: "CRAM_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-mechanism-not-offered"),
+        Case(port: "CRAM_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer that mechanism; with AUTH CRAM-MD5 works"),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], expected: "certificate-expired"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], expected: "certificate-name-mismatch"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-name-mismatch"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-expired"),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
-        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.oauth2], mechanism: "XOAUTH2", expected: "auth-mechanism-not-offered"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.oauth2], mechanism: "XOAUTH2", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer XOAUTH2; it offers AUTH PLAIN LOGIN: use a password (an app password) with one of those"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
-        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered"),
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer that mechanism; with AUTH PLAIN works"),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: nil, expected: nil),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: nil, goodPassword: false, expected: "auth-rejected"),
-        Case(port: "SMTPS_PORT", security: .tls, auth: [.none], expected: nil),
+        // Implicit TLS works, but these ports relay only after AUTH: refused at RCPT, not at MAIL FROM.
+        Case(port: "SMTPS_PORT", security: .tls, auth: [.none], expected: "auth-required"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.none], expected: "auth-required"),
+        Case(port: "CRAM_PORT", security: .none, auth: [.none], expected: "auth-required"),
+        Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.oauth2], goodPassword: false, expected: "auth-mechanism-not-offered",
+             suggestion: "the server does not offer XOAUTH2; it offers AUTH PLAIN LOGIN: use a password (an app password) with one of those"),
         Case(port: "CRAM_PORT", security: .none, auth: [.passwordEncrypted], mechanism: nil, expected: nil),
         Case(port: "CRAM_PORT", security: .tls, auth: [.none], expected: "tls-handshake-failed"),
         Case(port: "CRAM_PORT", security: .starttls, auth: [.none], expected: "starttls-not-offered"),
-        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered"),
-        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordEncrypted], mechanism: nil, expected: "auth-not-offered"),
+        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered", suggestion: "localhost:{SMTPS_PORT} SSL/TLS works"),
+        Case(port: "PLAIN_PORT", security: .none, auth: [.passwordEncrypted], mechanism: nil, expected: "auth-not-offered", suggestion: "localhost:{SMTPS_PORT} SSL/TLS works"),
     ]
 
     @Test(arguments: cases)
@@ -98,10 +105,12 @@ struct VerifyAgainstPostfix {
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
                                         security: c.security, authentication: c.auth)
         let trust: TrustPolicy = c.trust == "ca" ? .caFile(lab.values["CA_FILE"] ?? "") : c.trust == "system" ? .system : .noVerification
-        let result = await LiveCheck.verify(VerifyRequest(
+        let result = await LiveCheck.verifyWithAlternatives(VerifyRequest(
             setting: setting, username: lab.values["USER"], secret: c.goodPassword ? lab.password : Secret("wrong"),
-            mechanism: c.mechanism, trust: trust, timeout: 15, keepTranscript: true))
+            mechanism: c.mechanism, trust: trust, timeout: 15, keepTranscript: true), alternatives: labAlternatives, probeTimeout: 15)
         #expect(result.kind == c.expected, "\(c): \(result.message)")
+        let suggestion = c.suggestion?.replacingOccurrences(of: "{SMTPS_PORT}", with: "\(lab.port("SMTPS_PORT"))")
+        #expect(result.suggestion == suggestion, "\(c): alternatives \(result.alternatives ?? [])")
         #expect(result.ok == (c.expected == nil))
         if c.trust == "none" { #expect(result.tls?.verified == false) }
         let transcript = result.transcript?.text ?? ""

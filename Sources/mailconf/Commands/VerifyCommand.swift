@@ -12,9 +12,10 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
         Connects with mailconf's own SMTP client: every address of the host, TLS or \
         STARTTLS (never falling back to plaintext), certificate checks, EHLO, AUTH. \
-        Without credentials it still asks whether the server would take mail from this \
-        client (MAIL FROM, then RSET), so "STARTTLS first" and "authentication required" \
-        show up without sending anything. With --send-test-to it sends a real test message.
+        It then asks whether the server would take mail from this client (MAIL FROM, RCPT \
+        TO an address in another domain, then RSET), so "STARTTLS first" and \
+        "authentication required" show up without sending anything. With --send-test-to \
+        it sends a real test message.
 
         The password (or OAuth2 token) never comes from the command line: use \
         --password-env VAR or --password-file FILE, or type it at the prompt.
@@ -24,6 +25,16 @@ struct VerifyCommand: AsyncParsableCommand {
           mailconf verify --host smtp.example.org --port 587 --security starttls --auth plain \\
               --username me@example.org --password-file ~/.config/smtp-pass
           mailconf verify fastmail --email me@fastmail.com --json
+
+        A failure has a stable kind (in --json: "kind"): dns-failure, connection-refused, \
+        connection-timeout, connection-closed, greeting-timeout, greeting-rejected, \
+        not-smtp, tls-handshake-failed, certificate-untrusted, certificate-expired (also \
+        not yet valid), certificate-name-mismatch, starttls-not-offered, starttls-refused, \
+        starttls-injection, tls-required, plaintext-auth-refused, auth-not-offered, \
+        auth-mechanism-not-offered, auth-required, auth-rejected, credentials-missing, \
+        sasl-error, sender-rejected, relay-refused, deferred, bounced, protocol-error, \
+        reply-too-large, timeout, invalid-input. When another port, security or mechanism on the same host works, the \
+        result names it.
 
         A provider is checked on all its outgoing settings at once. Exit status: 0 when the \
         setting works (for a provider: when at least one of its settings works), 1 when \

@@ -1,0 +1,49 @@
+import Foundation
+import SMTPClient
+import Testing
+@testable import Validator
+
+/// What the MAIL FROM / RCPT TO probe's replies are taken to mean.
+struct ProbeClassification {
+    func reply(_ code: Int, _ text: String) -> SMTPReply {
+        SMTPReply(code: code, enhancedCode: EnhancedStatusCode(prefixOf: Substring(text)), lines: [text])
+    }
+
+    func kind(_ mail: SMTPReply, _ rcpt: SMTPReply?, authenticated: Bool = false) -> String? {
+        do {
+            try LiveCheck.classify(mail, rcpt, authenticated: authenticated)
+            return nil
+        } catch let e as LiveCheck.CheckFailure {
+            return e.kind
+        } catch {
+            return "unexpected"
+        }
+    }
+
+    @Test func mailFromRefusals() {
+        #expect(kind(reply(530, "5.7.0 Must issue a STARTTLS command first"), nil) == "tls-required")
+        #expect(kind(reply(530, "5.7.0 Authentication required"), nil) == "auth-required")
+        #expect(kind(reply(553, "5.7.1 Sender address rejected: not owned by user"), nil) == "sender-rejected")
+    }
+
+    @Test func aRelayRefusalAtRcptMeansAuthenticationIsNeeded() {
+        let ok = reply(250, "2.1.0 Ok")
+        #expect(kind(ok, reply(554, "5.7.1 <mailconf-probe@example.com>: Relay access denied")) == "auth-required")
+        #expect(kind(ok, reply(554, "5.7.1 <unknown[127.0.0.1]>: Client host rejected: Access denied")) == "auth-required")
+        #expect(kind(ok, reply(530, "Authentication required")) == "auth-required")
+        // After a login the same refusal is the account's, not a missing login.
+        #expect(kind(ok, reply(554, "5.7.1 Relay access denied"), authenticated: true) == "relay-refused")
+    }
+
+    @Test func otherRecipientAnswersDoNotFailTheSetting() {
+        let ok = reply(250, "2.1.0 Ok")
+        #expect(kind(ok, reply(250, "2.1.5 Ok")) == nil)
+        #expect(kind(ok, reply(450, "4.7.1 Greylisted, try again later")) == nil)
+        #expect(kind(ok, reply(550, "5.1.1 Recipient address rejected: User unknown")) == nil)
+        #expect(kind(ok, nil) == nil)
+    }
+
+    @Test func theTestMessageDateIsRFC5322InUTC() {
+        #expect(LiveCheck.rfc5322Date(Date(timeIntervalSince1970: 1_795_935_895)) == "Sun, 29 Nov 2026 07:04:55 +0000")
+    }
+}
