@@ -166,6 +166,16 @@ public final class Catalog: Sendable {
     static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, at time: DatabaseValue,
                       in db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM server WHERE provider_id = ?").execute(arguments: [p.id])
+        try writeProviderRow(p, origin: origin, source: source, hash: hash, at: time, in: db)
+        for (i, s) in p.servers.enumerated() {
+            try insertServer(ServerRecord(s, providerID: p.id, position: i), in: db)
+        }
+    }
+
+    /// Inserts or updates a provider's own row and replaces its domains; its servers are
+    /// left as they are (so user servers keep their ids). The one writer of these rows.
+    static func writeProviderRow(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String,
+                                 at time: DatabaseValue, in db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM provider_domain WHERE provider_id = ?").execute(arguments: [p.id])
         try db.cachedStatement(sql: """
             INSERT INTO provider(id, origin, display_name, short_name, kind, notes, region_code, region_name,
@@ -185,9 +195,6 @@ public final class Catalog: Sendable {
         let insertDomain = try db.cachedStatement(sql: "INSERT INTO provider_domain(provider_id, domain, position) VALUES (?, ?, ?)")
         for (i, d) in p.domains.enumerated() {
             try insertDomain.execute(arguments: [p.id, d, i])
-        }
-        for (i, s) in p.servers.enumerated() {
-            try insertServer(ServerRecord(s, providerID: p.id, position: i), in: db)
         }
     }
 

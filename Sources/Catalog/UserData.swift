@@ -46,16 +46,7 @@ extension Catalog {
             let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM server WHERE provider_id = ?", arguments: [id]) ?? -1) + 1
             provider.servers.append(server)
             // The provider row and domains are rewritten; existing servers keep their ids.
-            try ProviderRecord(
-                id: id, origin: .user, displayName: provider.displayName, shortName: provider.shortName,
-                kind: provider.kind.rawValue, notes: provider.notes, regionCode: nil, regionName: nil,
-                clientConfigID: nil, documentation: "[]", dnsRecords: "[]", extras: "{}", source: nil,
-                contentHash: "user", updatedAt: Date()
-            ).save(db)
-            try db.execute(sql: "DELETE FROM provider_domain WHERE provider_id = ?", arguments: [id])
-            for (i, d) in provider.domains.enumerated() {
-                try DomainRecord(providerID: id, domain: d, position: i).insert(db)
-            }
+            try Self.writeProviderRow(provider, origin: .user, source: nil, hash: "user", at: Date().databaseValue, in: db)
             return try Self.insertServer(ServerRecord(server, providerID: id, position: position), in: db)
         }
     }

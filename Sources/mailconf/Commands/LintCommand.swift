@@ -40,38 +40,22 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let cat = try catalog.open()
         var reports: [Report] = []
-        if let name {
-            guard fields.host == nil else { throw ArgumentParser.ValidationError("give either NAME or --host …, not both") }
-            if let id = Int64(name.hasPrefix("#") ? String(name.dropFirst()) : name) {
-                guard let found = try attempt({ try cat.server(id: id) }) else {
-                    throw CLIError(CatalogError.unknownServer(id))
-                }
-                let reference = try attempt { try cat.entry(id: found.server.providerID)?.provider }
-                reports.append(Report(server: found.server.server.summary, serverId: id,
-                                      findings: Linter.lint(found.server.server, reference: reference)))
-            } else {
-                let entry = try attempt { try cat.resolve(name) }
-                let findings = Linter.lint(entry.provider)
-                for (i, s) in entry.provider.servers.enumerated() {
-                    reports.append(Report(server: "\(s.protocol.rawValue.uppercased()) \(s.summary)",
-                                          serverId: i < entry.serverIDs.count ? entry.serverIDs[i] : nil,
-                                          findings: findings.filter { $0.server == i }.map(\.finding)))
-                }
+        switch try fields.select(name: name, catalog: { cat }, defaultAuth: [.passwordCleartext], lenientUsername: true) {
+        case .server(let found):
+            let reference = try attempt { try cat.entry(id: found.providerID)?.provider }
+            reports.append(Report(server: found.server.summary, serverId: found.id,
+                                  findings: Linter.lint(found.server, reference: reference)))
+        case .provider(let entry):
+            let findings = Linter.lint(entry.provider)
+            for (i, s) in entry.provider.servers.enumerated() {
+                reports.append(Report(server: "\(s.protocol.rawValue.uppercased()) \(s.summary)",
+                                      serverId: i < entry.serverIDs.count ? entry.serverIDs[i] : nil,
+                                      findings: findings.filter { $0.server == i }.map(\.finding)))
             }
-        } else {
-            guard let host = try fields.parsedHost() else {
-                throw ArgumentParser.ValidationError("give a provider, a server id, or --host with --port, --security and --auth")
-            }
-            guard let port = try fields.parsedPort() else { throw ArgumentParser.ValidationError("--port is required with --host") }
-            guard let security = try fields.parsedSecurity() else { throw ArgumentParser.ValidationError("--security is required with --host") }
-            let auth = try fields.parsedAuth() ?? [.passwordCleartext]
-            let setting = try usage { () throws(MailSettings.ValidationError) in
-                try ServerSetting(protocol: try fields.parsedProtocolOrSMTP(), hostname: host, port: port, security: security,
-                                  authentication: auth, username: try fields.parsedUsernameLenient())
-            }
+        case .given(let setting):
             // What the catalog knows about this host: presets first.
             let reference = try attempt { try cat.entries() }
-                .filter { $0.provider.servers.contains { $0.hostname == host } }
+                .filter { $0.provider.servers.contains { $0.hostname == setting.hostname } }
                 .min { Catalog.rank($0.origin) < Catalog.rank($1.origin) }?.provider
             reports.append(Report(server: setting.summary, serverId: nil, findings: Linter.lint(setting, reference: reference)))
         }

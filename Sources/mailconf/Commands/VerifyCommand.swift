@@ -137,15 +137,11 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             return template.expanded(for: address)
         }
-        if let name {
-            guard fields.host == nil else { throw ArgumentParser.ValidationError("give either NAME or --host …, not both") }
-            let cat = try catalog.open()
-            if let id = Int64(name.hasPrefix("#") ? String(name.dropFirst()) : name) {
-                guard let found = try attempt({ try cat.server(id: id) }) else { throw CLIError(CatalogError.unknownServer(id)) }
-                return [Item(setting: found.server.server, username: try username(found.server.server.username),
-                             providerID: found.server.providerID)]
-            }
-            let entry = try attempt { try cat.resolve(name) }
+        switch try fields.select(name: name, catalog: { try catalog.open() }, defaultAuth: [.none], lenientUsername: false) {
+        case .server(let found):
+            guard found.server.protocol == .smtp else { throw notSMTP(found.server) }
+            return [Item(setting: found.server, username: try username(found.server.username), providerID: found.providerID)]
+        case .provider(let entry):
             var items: [Item] = []
             for s in entry.provider.outgoing {
                 var setting = s
@@ -158,17 +154,15 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw CLIError(kind: "no-outgoing-server", message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
             }
             return items
+        case .given(let setting):
+            guard setting.protocol == .smtp else { throw notSMTP(setting) }
+            return [Item(setting: setting, username: fields.username, providerID: nil)]
         }
-        guard let host = try fields.parsedHost() else {
-            throw ArgumentParser.ValidationError("give a provider, a server id, or --host with --port and --security")
-        }
-        guard let port = try fields.parsedPort() else { throw ArgumentParser.ValidationError("--port is required with --host") }
-        guard let security = try fields.parsedSecurity() else { throw ArgumentParser.ValidationError("--security is required with --host: none, starttls or tls") }
-        let auth = try fields.parsedAuth() ?? [.none]
-        let setting = try usage { () throws(MailSettings.ValidationError) in
-            try ServerSetting(protocol: .smtp, hostname: host, port: port, security: security, authentication: auth)
-        }
-        return [Item(setting: setting, username: fields.username, providerID: nil)]
+    }
+
+    func notSMTP(_ s: ServerSetting) -> CLIError {
+        CLIError(kind: "not-smtp-setting",
+                 message: "\(s.protocol.rawValue.uppercased()) \(s.summary) is not an SMTP server: verify checks outgoing (SMTP) settings only")
     }
 
     /// `--auth plain` (and login, cram-md5, xoauth2) names the SASL mechanism to use.
