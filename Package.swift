@@ -32,6 +32,12 @@ let package = Package(
         .target(name: "MailSettings"),
         // Formats between the model and bytes; every XML byte goes through libxml2.
         .target(name: "MailFormats", dependencies: ["MailSettings", "CLibXML2"]),
+        // Client configuration files (Thunderbird, Autodiscover, Apple, msmtp, mutt, git,
+        // Postfix, .env) from the model; XML through MailFormats' libxml2 writer.
+        .target(name: "ClientExport", dependencies: [
+            "MailSettings", "MailFormats",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The SQLite catalog: schema, migrations, presets, import, queries.
         .target(
             name: "Catalog",
@@ -60,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "Catalog", "Validator", "SMTPClient",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +76,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
+        .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
             "SMTPClient", "TestSupport",

@@ -2,12 +2,12 @@ import CLibXML2
 
 /// Writes XML through libxml2's text writer, which escapes every value; nothing is
 /// concatenated by hand.
-final class XMLWriter {
+package final class XMLWriter {
     private let buffer: xmlBufferPtr
     private let writer: xmlTextWriterPtr
     private var finished = false
 
-    init(indent: Bool = true, declaration: Bool = true) {
+    package init(indent: Bool = true, declaration: Bool = true) {
         buffer = xmlBufferCreate()
         writer = xmlNewTextWriterMemory(buffer, 0)
         if indent {
@@ -24,24 +24,24 @@ final class XMLWriter {
         xmlBufferFree(buffer)
     }
 
-    func start(_ name: String) {
+    package func start(_ name: String) {
         xmlTextWriterStartElement(writer, name)
     }
 
-    func attribute(_ name: String, _ value: String) {
+    package func attribute(_ name: String, _ value: String) {
         xmlTextWriterWriteAttribute(writer, name, value)
     }
 
-    func text(_ value: String) {
+    package func text(_ value: String) {
         xmlTextWriterWriteString(writer, value)
     }
 
-    func end() {
+    package func end() {
         xmlTextWriterEndElement(writer)
     }
 
     /// `<name attr…>text</name>` on one line.
-    func element(_ name: String, _ text: String, attributes: [(String, String)] = []) {
+    package func element(_ name: String, _ text: String, attributes: [(String, String)] = []) {
         start(name)
         for (k, v) in attributes { attribute(k, v) }
         self.text(text)
@@ -73,8 +73,25 @@ final class XMLWriter {
         end()
     }
 
+    /// `<!DOCTYPE name PUBLIC "publicID" "systemID">`: written, never fetched.
+    package func doctype(_ name: String, publicID: String, systemID: String) {
+        xmlTextWriterWriteDTD(writer, name, publicID, systemID, nil)
+    }
+
+    /// Can this text go into an XML 1.0 document at all? (No NUL or other C0 controls but
+    /// tab, LF and CR; no U+FFFE/U+FFFF.) libxml2 escapes markup but passes these through.
+    package static func isValidText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            switch s.value {
+            case 0x9, 0xA, 0xD: return true
+            case 0..<0x20, 0xFFFE, 0xFFFF: return false
+            default: return true
+            }
+        }
+    }
+
     /// Ends the document and returns its text.
-    func finish() -> String {
+    package func finish() -> String {
         xmlTextWriterEndDocument(writer)
         xmlFreeTextWriter(writer)
         finished = true

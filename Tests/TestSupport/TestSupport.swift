@@ -39,3 +39,71 @@ public struct LabServers: Sendable {
     public var passwordText: String { (try? String(contentsOfFile: passwordFile, encoding: .utf8)) ?? "" }
     public var maildir: URL { URL(fileURLWithPath: values["MAILDIR"] ?? "/nonexistent") }
 }
+
+/// Runs a real program (xmllint, msmtp, git, …) the way a user would, for tests that
+/// check a file with the tool that reads it.
+public enum Tool {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The program's path on PATH, or nil.
+    public static func path(_ name: String) -> String? {
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/sbin", "/sbin"]
+        return dirs.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    public static func missing(_ names: String...) -> String {
+        "\(names.joined(separator: ", ")) not installed: scripts/test.sh installs it (Debian package)"
+    }
+
+    public static func run(_ name: String, _ args: [String], stdin: String? = nil, environment: [String: String]? = nil,
+                           directory: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path(name) ?? name)
+        p.arguments = args
+        if let environment { p.environment = environment }
+        if let directory { p.currentDirectoryURL = directory }
+        // Output goes to files, so a chatty tool can never stall on a full pipe.
+        let dir = TemporaryFolder()
+        let outURL = dir.url.appendingPathComponent("out"), errURL = dir.url.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: p.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A folder under the system temporary directory, removed when the value goes.
+public final class TemporaryFolder: @unchecked Sendable {
+    public let url: URL
+    public init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> URL {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+        return file
+    }
+}
+
+/// The repository's root (for schemas/ and the like), found from this source file.
+public let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import ClientExport
 import Foundation
 import MailFormats
 import MailSettings
@@ -9,25 +10,38 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a provider's settings as a client configuration file.",
         discussion: """
-        Formats: thunderbird (clientConfig v1.1 autoconfig XML).
-        NAME is a provider id, a mail domain or an e-mail address. With --email, the \
-        placeholders (%EMAILADDRESS%, …) are filled in for that address.
+        Formats (see them with --list):
+        \(ExportFormat.allCases.map { "  \($0.rawValue.padding(13)) \($0.summary)" }.joined(separator: "\n"))
+
+        NAME is a provider id, a mail domain (an organisation domain too) or an e-mail \
+        address. An address fills in the placeholders (%EMAILADDRESS%, …); give it with \
+        --email when NAME is not one. Thunderbird files keep the placeholders without one \
+        (Thunderbird fills them in); the other formats ask for an address when the \
+        username depends on it. No file ever holds a password: each says where it goes.
+
+        Mailbox formats (thunderbird, autodiscover, mobileconfig) need an incoming server, \
+        so a relay service (SendGrid, Amazon SES, …) exports only as msmtp, mutt, git, \
+        postfix or env.
 
         Examples:
           mailconf export thunderbird gmail
-          mailconf export thunderbird example.org --email alice@example.org -o config-v1.1.xml
+          mailconf export mobileconfig alice@example.org -o alice.mobileconfig
+          mailconf export msmtp fastmail --email me@fastmail.com >> ~/.msmtprc
+          mailconf export postfix sendgrid
+          mailconf export --list --json
+
+        Exit status: 0 written, 1 the provider cannot be written in that format, 2 usage error.
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case thunderbird
-    }
+    @Flag(help: "List the formats and exit.")
+    var list = false
 
-    @Argument(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: Format
+    @Argument(help: "Output format (see --list).")
+    var format: String?
 
     @Argument(help: "Provider id, mail domain or e-mail address.")
-    var name: String
+    var name: String?
 
     @Option(help: "Fill in placeholders for this address.")
     var email: String?
@@ -35,15 +49,39 @@ struct ExportCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
-    @Flag(help: "Leave out mailconf's own metadata (the mc: elements Thunderbird ignores).")
+    @Flag(help: "Thunderbird: leave out mailconf's own metadata (the mc: elements Thunderbird ignores).")
     var thunderbirdOnly = false
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var json: JSONFlag
 
     func run() throws {
-        let address = try email.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
+        if list {
+            if json.json {
+                struct Row: Encodable { var format: String; var summary: String; var needsIncomingServer: Bool; var fileName: String }
+                Output.json(ExportFormat.allCases.map { Row(format: $0.rawValue, summary: $0.summary,
+                                                             needsIncomingServer: $0.needsIncomingServer, fileName: $0.suggestedFileName) })
+            } else {
+                for f in ExportFormat.allCases { print("\(f.rawValue.padding(13)) \(f.summary)") }
+            }
+            return
+        }
+        guard let format else { throw ArgumentParser.ValidationError("give a format (see mailconf export --list) and a provider") }
+        guard let chosen = ExportFormat(rawValue: format.lowercased()) else {
+            throw ArgumentParser.ValidationError(
+                "unknown format '\(format)': expected one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let name else { throw ArgumentParser.ValidationError("give the provider, domain or address to export after the format") }
+        let given = email ?? (name.contains("@") ? name : nil)
+        let address = try given.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
         let entry = try attempt { try catalog.open().resolve(name) }
-        let text = try attempt { try ClientConfig.write(entry.provider, address: address, includeExtension: !thunderbirdOnly) }
+        let text: String
+        do {
+            text = try chosen.render(entry.provider, address: address,
+                                     options: ExportOptions(includeMailconfExtension: !thunderbirdOnly))
+        } catch {
+            throw CLIError(kind: error.kind.rawValue, message: error.message)
+        }
         if let output {
             try AtomicFile.write(text, to: output)
         } else {

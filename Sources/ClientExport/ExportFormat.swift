@@ -1,0 +1,126 @@
+import MailSettings
+
+/// The client configuration files mailconf writes, one exporter each.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case thunderbird
+    case autodiscover
+    case mobileconfig
+    case msmtp
+    case mutt
+    case git
+    case postfix
+    case env
+
+    /// One line for `mailconf export --list`.
+    public var summary: String {
+        switch self {
+        case .thunderbird: return "Thunderbird autoconfig XML (clientConfig v1.1): config-v1.1.xml"
+        case .autodiscover: return "Microsoft Autodiscover POX response (Outlook) for one address"
+        case .mobileconfig: return "Apple configuration profile (iOS, iPadOS, macOS Mail): .mobileconfig"
+        case .msmtp: return "msmtp account block for ~/.msmtprc (sendmail replacement)"
+        case .mutt: return "mutt / neomutt sending settings (smtp_url and friends)"
+        case .git: return "git send-email settings ([sendemail] for ~/.gitconfig)"
+        case .postfix: return "Postfix main.cf lines to relay through the service, with the sasl_passwd line"
+        case .env: return "SMTP_* variables for an application's .env file"
+        }
+    }
+
+    /// What a provider must have for this format to make sense.
+    public var needsIncomingServer: Bool {
+        switch self {
+        case .thunderbird, .autodiscover, .mobileconfig: return true
+        default: return false
+        }
+    }
+
+    public var needsOutgoingServer: Bool { true }
+
+    /// Whether the client this format sets up can log in with OAuth2 (XOAUTH2). Postfix's
+    /// SASL client and Apple's mail profiles take passwords only.
+    public var supportsOAuth2: Bool {
+        switch self {
+        case .postfix, .mobileconfig: return false
+        default: return true
+        }
+    }
+
+    /// A file name the format is usually saved under.
+    public var suggestedFileName: String {
+        switch self {
+        case .thunderbird: return "config-v1.1.xml"
+        case .autodiscover: return "autodiscover.xml"
+        case .mobileconfig: return "mail.mobileconfig"
+        case .msmtp: return "msmtprc"
+        case .mutt: return "muttrc"
+        case .git: return "gitconfig"
+        case .postfix: return "main.cf"
+        case .env: return ".env"
+        }
+    }
+
+    /// Can this provider be written in this format? nil when it can, else why not.
+    public func unsuitability(for provider: Provider) -> String? {
+        let input = ExportInput(provider: provider, address: nil)
+        if needsIncomingServer && input.incoming.isEmpty {
+            return "\(provider.id) has no incoming (IMAP or POP3) server, and a \(rawValue) file sets up a mailbox that needs one"
+                + (provider.kind == .relay ? "; for a relay service use msmtp, mutt, git, postfix or env" : "")
+        }
+        guard let outgoing = input.outgoing else {
+            return "\(provider.id) has no outgoing (SMTP) server, and a \(rawValue) file needs one"
+        }
+        if !supportsOAuth2 && outgoing.needsAuthentication && input.passwordMethod(outgoing) == nil {
+            return "\(provider.id) logs in with \(outgoing.authentication.map(\.rawValue).joined(separator: ", ")) only, and a \(rawValue) file can set up password logins only"
+        }
+        return nil
+    }
+
+    /// Writes the provider's settings in this format. With an address, placeholders are
+    /// filled in; formats that cannot keep placeholders ask for one.
+    public func render(_ provider: Provider, address: EmailAddress? = nil,
+                       options: ExportOptions = ExportOptions()) throws(ExportError) -> String {
+        if let why = unsuitability(for: provider) { throw ExportError(.unsuitable, why) }
+        let input = ExportInput(provider: provider, address: address)
+        switch self {
+        case .thunderbird: return try ThunderbirdExport.render(input, includeExtension: options.includeMailconfExtension)
+        case .autodiscover: return try AutodiscoverExport.render(input)
+        case .mobileconfig: return try MobileConfigExport.render(input)
+        case .msmtp: return try MsmtpExport.render(input)
+        case .mutt: return try MuttExport.render(input)
+        case .git: return try GitSendEmailExport.render(input)
+        case .postfix: return try PostfixRelayExport.render(input)
+        case .env: return try DotEnvExport.render(input)
+        }
+    }
+}
+
+public struct ExportOptions: Sendable {
+    /// Thunderbird: keep mailconf's own `mc:` elements (Thunderbird ignores them).
+    public var includeMailconfExtension: Bool
+    public init(includeMailconfExtension: Bool = true) {
+        self.includeMailconfExtension = includeMailconfExtension
+    }
+}
+
+/// Why a file could not be written; the message says what to do.
+public struct ExportError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The provider lacks what the format needs (an incoming server, …).
+        case unsuitable = "format-unsuitable"
+        /// The format has no place for a placeholder: an address is needed.
+        case needsAddress = "address-needed"
+        /// A value the format cannot carry (a newline, a quote, …).
+        case unrepresentable = "value-unrepresentable"
+        /// No authentication the format knows.
+        case unsupportedAuthentication = "authentication-unsupported"
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
