@@ -6,9 +6,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-# Debian packages the build and tests need: the two system libraries, and for the SMTP
-# integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test certificates.
-PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core openssl)
+# Debian packages the build and tests need: the two system libraries; for the SMTP
+# integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test
+# certificates; and the real readers of each exported format (xmllint with the project's
+# schemas, Python's plistlib, msmtp, neomutt, git).
+PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core openssl
+          libxml2-utils python3 msmtp neomutt git)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -68,8 +68,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         guard let outgoing = input.outgoing else {
             return "\(provider.id) has no outgoing (SMTP) server, and a \(rawValue) file needs one"
         }
-        if !supportsOAuth2 && outgoing.needsAuthentication && input.passwordMethod(outgoing) == nil {
-            return "\(provider.id) logs in with \(outgoing.authentication.map(\.rawValue).joined(separator: ", ")) only, and a \(rawValue) file can set up password logins only"
+        let used = [outgoing] + (needsIncomingServer ? [input.incoming[0]] : [])
+        if !supportsOAuth2, let s = used.first(where: { $0.needsAuthentication && input.passwordMethod($0) == nil }) {
+            return "\(provider.id)'s \(s.protocol.rawValue.uppercased()) server \(s.summary) logs in with \(s.authentication.map(\.rawValue).joined(separator: ", ")) only, and a \(rawValue) file can set up password logins only"
         }
         return nil
     }

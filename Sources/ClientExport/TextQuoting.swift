@@ -21,6 +21,7 @@ enum TextQuoting {
     /// to write a line break.
     static func msmtp(_ value: String) throws(ExportError) -> String {
         if hasLineBreakOrControl(value) { throw refuse(value, "msmtprc", "it holds a line break or control character") }
+        if value.utf8.count > 400 { throw refuse(value, "msmtprc", "msmtp reads lines of at most 500 characters") }
         if isPlain(value) { return value }
         return "\"" + value + "\""
     }

@@ -49,6 +49,11 @@ public struct XElement: Hashable, Sendable {
         elements.filter { $0.name == name && $0.namespaceURI == nil }
     }
 
+    /// Child elements with this local name in this namespace.
+    public func elements(named name: String, namespace: String) -> [XElement] {
+        elements.filter { $0.name == name && $0.namespaceURI == namespace }
+    }
+
     /// The concatenated text of direct text children.
     public var text: String {
         children.map { if case .text(let t) = $0 { return t } else { return "" } }.joined()

@@ -172,6 +172,37 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
         #expect(missingDir.err.contains("nope/x.xml"))
     }
 
+    @Test func exportListsFormatsAndExplainsWhatDoesNotFit() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let list = try cli.run(["export", "--list", "--json"])
+        #expect(list.status == 0, "\(list.err)")
+        let rows = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
+        #expect(Set(rows.compactMap { $0["format"] as? String })
+            == ["thunderbird", "autodiscover", "mobileconfig", "msmtp", "mutt", "git", "postfix", "env"])
+
+        // An address as NAME is also the address the file is for.
+        let msmtp = try cli.run(["export", "msmtp", "alice@fastmail.com"])
+        #expect(msmtp.status == 0, "\(msmtp.err)")
+        #expect(msmtp.out.contains("user alice@fastmail.com\n") && msmtp.out.contains("from alice@fastmail.com\n"))
+        #expect(msmtp.out.contains("passwordeval"))
+
+        // A relay has no mailbox: a clear refusal, exit 1, nothing on stdout.
+        let relay = try cli.run(["export", "mobileconfig", "sendgrid"])
+        #expect(relay.status == 1)
+        #expect(relay.out.isEmpty)
+        #expect(relay.err.contains("no incoming") && relay.err.contains("msmtp"))
+
+        // A username that depends on the address, and no address: say what to give.
+        let noAddress = try cli.run(["export", "git", "fastmail"])
+        #expect(noAddress.status == 1)
+        #expect(noAddress.err.contains("--email"))
+
+        let unknown = try cli.run(["export", "outlook", "gmail"])
+        #expect(unknown.status == 2)
+        #expect(unknown.err.contains("thunderbird, autodiscover"))
+    }
+
     @Test func importReportsCountsAndSkippedFiles() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

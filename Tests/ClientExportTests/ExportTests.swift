@@ -25,9 +25,10 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
             // Worked out here from the preset, not asked of the exporter.
             let outgoing = p.outgoing.first { ($0.security ?? .none) != .none } ?? p.outgoing.first
             let noIncoming = format.needsIncomingServer && p.incoming.isEmpty
-            let oauthOnly = !format.supportsOAuth2 && outgoing.map {
-                !$0.authentication.contains { $0.usesPassword } && $0.authentication.contains(.oauth2)
-            } == true
+            let incoming = p.incoming.first { $0.protocol == .imap } ?? p.incoming.first { $0.protocol == .pop3 }
+            let oauthOnly = !format.supportsOAuth2 && ([outgoing] + (format.needsIncomingServer ? [incoming] : [])).contains {
+                $0.map { !$0.authentication.contains { $0.usesPassword } && $0.authentication.contains(.oauth2) } == true
+            }
             do {
                 out.append((p, try format.render(p, address: sampleAddress(p))))
                 #expect(!noIncoming && !oauthOnly, "\(p.id) exported as \(format.rawValue) but should have been refused")
@@ -65,7 +66,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         for (p, text) in try rendered(.autodiscover) {
             files.append(try dir.write("\(p.id).xml", text).path)
             let root = try SafeXMLParser.parse(Array(text.utf8), source: p.id)
-            let protocols = root.elements(named: "Response").flatMap { $0.elements(named: "Account") }.flatMap { $0.elements(named: "Protocol") }
+            let protocols = root.outlookProtocols
             let smtp = try #require(protocols.first { $0.child("Type")?.text == "SMTP" }, "\(p.id)")
             let expected = try #require(p.outgoing.first { ($0.security ?? .none) != .none } ?? p.outgoing.first)
             #expect(smtp.child("Port")?.text == "\(expected.port!.value)", "\(p.id)")
@@ -104,7 +105,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         for (p, text) in try rendered(.msmtp) {
             let file = try dir.write("\(p.id).msmtprc", text)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-            let r = try Tool.run("msmtp", ["-C", file.path, "-a", p.id, "--pretend"])
+            let r = try MsmtpHome(dir, account: p.id).run(["-C", file.path, "-a", p.id, "--pretend"])
             #expect(r.status == 0, "\(p.id): \(r.stderr)")
             let s = try #require(p.outgoing.first { ($0.security ?? .none) != .none } ?? p.outgoing.first)
             let host = try s.hostname!.expanded(for: sampleAddress(p)).name
@@ -168,6 +169,21 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
     }
 }
 
+/// A home folder holding the password file the exported passwordeval reads, so msmtp
+/// runs as it would for a user who has put it there.
+struct MsmtpHome {
+    let folder: TemporaryFolder
+    init(_ folder: TemporaryFolder, account: String, password: String = "not-the-real-one") throws {
+        self.folder = folder
+        let file = try folder.write("home/.config/msmtp/\(account).password", password + "\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+    }
+    func run(_ args: [String], stdin: String? = nil) throws -> Tool.Result {
+        try Tool.run("msmtp", args, stdin: stdin,
+                     environment: ["HOME": folder.url.appendingPathComponent("home").path, "PATH": "/usr/bin:/bin"])
+    }
+}
+
 /// Reads property lists with Python's plistlib, the reference reader on Linux.
 enum Plist {
     static func load(folder: URL) throws -> [String: [String: Any]] {
@@ -198,7 +214,14 @@ enum Shell {
 }
 
 extension XElement {
-    func child(_ name: String) -> XElement? { elements(named: name).first }
+    /// Children in the Outlook 2006a namespace, the one every element under Response has.
+    func child(_ name: String) -> XElement? { elements(named: name, namespace: AutodiscoverExport.outlookNamespace).first }
+    /// Autodiscover → Response → Account → Protocol.
+    var outlookProtocols: [XElement] {
+        let ns = AutodiscoverExport.outlookNamespace
+        return elements(named: "Response", namespace: ns).flatMap { $0.elements(named: "Account", namespace: ns) }
+            .flatMap { $0.elements(named: "Protocol", namespace: ns) }
+    }
 }
 
 struct ToolFailure: Error, CustomStringConvertible {

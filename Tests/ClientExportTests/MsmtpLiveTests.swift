@@ -1,0 +1,40 @@
+import ClientExport
+import Foundation
+import MailSettings
+import Testing
+import TestSupport
+
+/// The exported msmtprc, used by the real msmtp, delivers a message through the lab's
+/// Postfix (STARTTLS, AUTH against Dovecot) into the lab mailbox.
+@Suite(.enabled(if: LabServers.current != nil && Tool.path("msmtp") != nil,
+                Comment(rawValue: LabServers.current == nil ? TestEnvironment.labMissing : Tool.missing("msmtp"))))
+struct MsmtpLive {
+    @Test func anExportedAccountSendsAMessageThatIsDelivered() async throws {
+        let lab = try #require(LabServers.current)
+        let address = try EmailAddress(lab.user)
+        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
+                                     security: .starttls, authentication: [.passwordCleartext], username: .emailAddress)
+        let provider = try Provider(id: "lab", displayName: "Lab relay", kind: .relay, domains: ["example.test"], servers: [smtp])
+        let text = try ExportFormat.msmtp.render(provider, address: address)
+        #expect(!text.contains(lab.passwordText))
+
+        let dir = TemporaryFolder()
+        let rc = try dir.write("msmtprc", text)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc.path)
+        let home = try MsmtpHome(dir, account: "lab", password: lab.passwordText.trimmingCharacters(in: .newlines))
+        let marker = "mailconf msmtp export \(UUID().uuidString)"
+        let message = "From: <\(lab.user)>\nTo: <\(lab.user)>\nSubject: \(marker)\n\nsent by msmtp from an exported msmtprc\n"
+        // The lab's CA is private; everything else comes from the exported file.
+        let r = try home.run(["-C", rc.path, "-a", "lab", "--tls-trust-file=\(lab.caFile)", lab.user], stdin: message)
+        #expect(r.status == 0, "msmtp: \(r.stderr)")
+
+        var delivered = false
+        for _ in 0..<50 where !delivered {
+            let newMail = lab.maildir.appendingPathComponent("new")
+            let files = (try? FileManager.default.contentsOfDirectory(at: newMail, includingPropertiesForKeys: nil)) ?? []
+            delivered = files.contains { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains(marker) }
+            if !delivered { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(delivered, "the message did not reach \(lab.maildir.path)")
+    }
+}
