@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // X.509 parsing for the certificate report (subject, issuer, names, validity).
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // The autoconfig HTTP service; no default traits (swift-configuration is not used).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libxml2 from the system (Debian: apt-get install libxml2-dev).
@@ -37,6 +41,16 @@ let package = Package(
         .target(name: "ClientExport", dependencies: [
             "MailSettings", "MailFormats",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The autoconfig / Autodiscover HTTP service over a read-only catalog.
+        .target(name: "AutoconfigService", dependencies: [
+            "Catalog", "ClientExport", "MailFormats", "MailSettings",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The SQLite catalog: schema, migrations, presets, import, queries.
         .target(
@@ -66,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +92,12 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
+        .testTarget(name: "AutoconfigServiceTests", dependencies: [
+            "AutoconfigService", "Catalog", "MailFormats", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
             "SMTPClient", "TestSupport",

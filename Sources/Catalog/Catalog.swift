@@ -77,8 +77,29 @@ public final class Catalog: Sendable {
         do { return try pool.read(body) } catch { throw Self.mapped(error, path: path) }
     }
 
+    /// One transaction. When it changed anything, the catalog's generation goes up in the
+    /// same transaction, so readers in other processes (`mailconf serve`) can tell.
     func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
-        do { return try pool.write(body) } catch { throw Self.mapped(error, path: path) }
+        do {
+            return try pool.write { db in
+                let before = db.totalChangesCount
+                let result = try body(db)
+                if db.totalChangesCount != before {
+                    try db.execute(sql: """
+                        INSERT INTO catalog_meta(key, value) VALUES ('generation', '1')
+                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                        """)
+                }
+                return result
+            }
+        } catch { throw Self.mapped(error, path: path) }
+    }
+
+    /// A number that changes with every committed change to the catalog (by any process).
+    public func generation() throws(CatalogError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM catalog_meta WHERE key = 'generation'") ?? 0
+        }
     }
 
     static func mapped(_ error: any Error, path: String) -> CatalogError {

@@ -1,0 +1,82 @@
+import Catalog
+import Dispatch
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+
+/// `mailconf serve`: the autoconfig service over one catalog, opened read-only.
+public enum AutoconfigServer {
+    public struct TLSFiles: Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+        public init(certificateChain: String, privateKey: String) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
+
+    public enum StartError: Error, CustomStringConvertible {
+        case tls(String)
+        public var description: String {
+            switch self { case .tls(let why): return why }
+        }
+    }
+
+    /// Builds the application: the responder, and HTTP or HTTPS.
+    public static func application(
+        store: SettingsStore, metrics: Metrics = Metrics(), configuration: ServiceConfiguration,
+        host: String, port: Int, tls: TLSFiles?, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let responder = AutoconfigResponder(store: store, metrics: metrics, configuration: configuration, logger: logger)
+        let server: HTTPServerBuilder
+        if let tls {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+                let config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                server = try .tls(.http1(), tlsConfiguration: config)
+            } catch {
+                throw StartError.tls("cannot use --tls-cert \(tls.certificateChain) with --tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
+            }
+        } else {
+            server = .http1()
+        }
+        return Application(
+            responder: responder, server: server,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Builds the application and runs it until SIGTERM or SIGINT.
+    public static func serve(
+        store: SettingsStore, configuration: ServiceConfiguration, host: String, port: Int, tls: TLSFiles?,
+        logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let app = try application(store: store, configuration: configuration, host: host, port: port, tls: tls,
+                                  logger: logger, onRunning: onRunning)
+        try await run(app, store: store)
+    }
+
+    /// Runs until SIGTERM or SIGINT (requests in flight finish, new ones are refused).
+    /// Another process's change to the catalog is picked up within the poll interval;
+    /// SIGHUP reloads at once.
+    public static func run(_ app: some ApplicationProtocol, store: SettingsStore) async throws {
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP)
+        hup.setEventHandler {
+            do { try store.reload() } catch { store.logger.error("SIGHUP: cannot reload the catalog: \(error)") }
+        }
+        hup.resume()
+        let watcher = Task { await store.watch() }
+        defer {
+            watcher.cancel()
+            hup.cancel()
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,46 @@
+import MailSettings
+
+/// Untrusted request values, checked before use. Messages never repeat the value back.
+enum RequestChecks {
+    struct Refusal: Error {
+        var status: Int
+        var message: String
+    }
+
+    /// An e-mail address from a query or a body: at most 254 octets, one @, a valid
+    /// domain, no control characters or spaces.
+    static func address(_ raw: Substring, parameter: String) throws(Refusal) -> EmailAddress {
+        let text = String(raw)
+        guard !text.isEmpty, text.utf8.count <= 254 else {
+            throw Refusal(status: 400, message: "\(parameter) must be an e-mail address of at most 254 characters")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }),
+              text.filter({ $0 == "@" }).count == 1 else {
+            throw Refusal(status: 400, message: "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
+        }
+        do { return try EmailAddress(text) } catch {
+            throw Refusal(status: 400, message: "\(parameter) is not an e-mail address: \(error.reason)")
+        }
+    }
+
+    /// The mail domain a Host header stands for: `autoconfig.example.com:443` → `example.com`.
+    static func domain(fromHost raw: String?) throws(Refusal) -> String {
+        guard var host = raw?.lowercased(), !host.isEmpty else {
+            throw Refusal(status: 400, message: "no address given and no Host header: add ?emailaddress=you@example.com")
+        }
+        if host.hasPrefix("[") { throw Refusal(status: 404, message: "an IP address is not a mail domain: add ?emailaddress=") }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        for prefix in ["autoconfig.", "autodiscover."] where host.hasPrefix(prefix) {
+            host = String(host.dropFirst(prefix.count))
+        }
+        return try domain(host, what: "the Host header")
+    }
+
+    /// A bare domain (from a path or the Host header), lower-cased and checked.
+    static func domain(_ raw: String, what: String) throws(Refusal) -> String {
+        guard raw.utf8.count <= 253, let host = try? Hostname(raw.lowercased()), !host.isTemplate, !host.isIPAddress else {
+            throw Refusal(status: 400, message: "\(what) is not a mail domain")
+        }
+        return host.name
+    }
+}

@@ -1,0 +1,27 @@
+/// How `mailconf serve` answers.
+public struct ServiceConfiguration: Sendable {
+    /// Also answer for every mail domain the catalog's providers know (an ISPDB mirror),
+    /// not only the organisation's own domains.
+    public var answerForAllKnownDomains: Bool
+    /// Write whole addresses in the access log (off: only the domain).
+    public var logAddresses: Bool
+    /// How often the catalog is checked for changes made by other processes.
+    public var pollInterval: Duration
+    /// The largest Autodiscover request body taken.
+    public var maxRequestBody: Int
+    /// Public base URL the JSON Autodiscover answer points to; nil: from the request.
+    public var publicBaseURL: String?
+    /// `Cache-Control: max-age` for answers.
+    public var maxAge: Int
+
+    public init(answerForAllKnownDomains: Bool = false, logAddresses: Bool = false,
+                pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = 64 * 1024,
+                publicBaseURL: String? = nil, maxAge: Int = 300) {
+        self.answerForAllKnownDomains = answerForAllKnownDomains
+        self.logAddresses = logAddresses
+        self.pollInterval = pollInterval
+        self.maxRequestBody = maxRequestBody
+        self.publicBaseURL = publicBaseURL
+        self.maxAge = maxAge
+    }
+}

@@ -1,0 +1,115 @@
+import Catalog
+import ClientExport
+import Foundation
+import Logging
+import MailSettings
+import Synchronization
+
+/// What the service answers from: the catalog's providers by mail domain, and each
+/// domain's Thunderbird file built once and kept until the catalog changes.
+public final class SettingsStore: Sendable {
+    struct Snapshot {
+        var generation: Int
+        /// Organisation domains (and, as a mirror, every known mail domain) → provider.
+        var providers: [String: Provider]
+        /// Built on first request, per domain.
+        var thunderbird: [String: CachedBody] = [:]
+    }
+
+    let catalog: Catalog
+    let configuration: ServiceConfiguration
+    let logger: Logger
+    private let state: Mutex<Snapshot>
+
+    public init(catalog: Catalog, configuration: ServiceConfiguration, logger: Logger) throws(CatalogError) {
+        self.catalog = catalog
+        self.configuration = configuration
+        self.logger = logger
+        state = Mutex(try Self.load(catalog, configuration))
+    }
+
+    static func load(_ catalog: Catalog, _ configuration: ServiceConfiguration) throws(CatalogError) -> Snapshot {
+        let generation = try catalog.generation()
+        var providers: [String: Provider] = [:]
+        let entries = try catalog.entries()
+        let byID = Dictionary(entries.map { ($0.provider.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if configuration.answerForAllKnownDomains {
+            // The user's own first, then presets, then imports: the best-ranked wins a domain.
+            for entry in entries.sorted(by: { Catalog.rank($0.origin) > Catalog.rank($1.origin) }) {
+                for d in entry.provider.domains { providers[d] = entry.provider }
+            }
+        }
+        for org in try catalog.organisationDomains() {
+            if let entry = byID[org.providerID] { providers[org.domain] = entry.provider }
+        }
+        return Snapshot(generation: generation, providers: providers)
+    }
+
+    /// The provider answering for a domain (already lower-cased), if any.
+    public func provider(for domain: String) -> Provider? {
+        state.withLock { $0.providers[domain] }
+    }
+
+    public var domainCount: Int { state.withLock { $0.providers.count } }
+
+    /// The domain's Thunderbird file: built on first use, then served from memory.
+    func thunderbird(for domain: String) throws(ExportError) -> CachedBody? {
+        if let hit = state.withLock({ $0.thunderbird[domain] }) { return hit }
+        guard let provider = provider(for: domain) else { return nil }
+        let text = try ExportFormat.thunderbird.render(provider, options: ExportOptions(includeMailconfExtension: false))
+        let body = CachedBody(text)
+        state.withLock { $0.thunderbird[domain] = body }
+        return body
+    }
+
+    /// Reloads when another process changed the catalog. Returns whether it did.
+    @discardableResult
+    public func reloadIfChanged() -> Bool {
+        do {
+            let now = try catalog.generation()
+            guard now != state.withLock({ $0.generation }) else { return false }
+            try reload()
+            return true
+        } catch {
+            logger.error("cannot read the catalog at \(catalog.path): \(error)")
+            return false
+        }
+    }
+
+    /// Reads the catalog again and drops every built answer.
+    public func reload() throws(CatalogError) {
+        let fresh = try Self.load(catalog, configuration)
+        state.withLock { $0 = fresh }
+        logger.info("catalog loaded: generation \(fresh.generation), \(fresh.providers.count) domains")
+    }
+
+    /// Checks for changes until the task is cancelled.
+    public func watch() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.pollInterval)
+            reloadIfChanged()
+        }
+    }
+}
+
+/// A response body and its validator.
+struct CachedBody: Sendable {
+    let bytes: [UInt8]
+    let etag: String
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+        etag = "\"\(Self.fnv(bytes))\""
+    }
+
+    /// FNV-1a 64: a validator for caches, not a security hash.
+    static func fnv(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01B3
+        }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

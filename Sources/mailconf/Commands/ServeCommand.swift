@@ -1,0 +1,100 @@
+import ArgumentParser
+import AutoconfigService
+import Catalog
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer mail clients' autoconfig and Autodiscover requests for your domains.",
+        discussion: """
+        Serves, from the catalog (opened read-only):
+          GET  /mail/config-v1.1.xml?emailaddress=ADDR        Thunderbird (at autoconfig.DOMAIN)
+          GET  /.well-known/autoconfig/mail/config-v1.1.xml   Thunderbird, on the domain itself
+          GET  /v1.1/DOMAIN                                   ISPDB layout (Thunderbird's ISPDB setting)
+          POST /autodiscover/autodiscover.xml                 Outlook (any letter case)
+          GET  /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
+          GET  /email.mobileconfig?emailaddress=ADDR          Apple profile
+          GET  /healthz, /metrics                             health, Prometheus metrics
+
+        The domain comes from the address, else from the Host header \\
+        (autoconfig.example.com → example.com). Only organisation domains (mailconf \\
+        domains add …) are answered, unless --all-domains makes it a mirror of every mail \\
+        domain the catalog knows. Answers are built once per domain and kept in memory; a \\
+        change to the catalog by another mailconf process is picked up within a second, \\
+        and SIGHUP reloads at once. SIGTERM or SIGINT stops it gracefully.
+
+        Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \\
+        behind a proxy that terminates TLS.
+
+        Examples:
+          mailconf domains add example.org --provider fastmail
+          mailconf serve --port 8080
+          curl 'http://127.0.0.1:8080/mail/config-v1.1.xml?emailaddress=alice@example.org'
+          mailconf serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key key.pem
+        """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one and prints it).")
+    var port = 8080
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.")
+    var tlsKey: String?
+
+    @Flag(name: .customLong("all-domains"), help: "Answer for every mail domain the catalog knows, not only organisation domains.")
+    var allDomains = false
+
+    @Flag(name: .customLong("log-addresses"), help: "Write whole e-mail addresses in the access log (default: only the domain).")
+    var logAddresses = false
+
+    @Option(name: .customLong("public-url"), help: "Base URL clients reach this server at, for the JSON Autodiscover answer (default https://autodiscover.DOMAIN).")
+    var publicURL: String?
+
+    @OptionGroup var catalog: CatalogOptions
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
+        if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+            throw ValidationError("--public-url \(publicURL): expected an http:// or https:// URL")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "mailconf.serve")
+        // Create and seed the catalog on first use, then serve from a read-only open.
+        let path = try catalog.open().path
+        let readOnly = try attempt { try Catalog(path: path, readOnly: true) }
+        let config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
+                                          publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
+        let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
+        if store.domainCount == 0 {
+            logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
+        }
+        let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
+        let scheme = tls == nil ? "http" : "https"
+        let domains = store.domainCount
+        do {
+            try await AutoconfigServer.serve(
+                store: store, configuration: config, host: host, port: port, tls: tls, logger: logger,
+                onRunning: { [host] bound in
+                    print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
+                    fflush(nil)
+                })
+        } catch let e as AutoconfigServer.StartError {
+            throw CLIError(kind: "tls-error", message: e.description)
+        }
+    }
+}
