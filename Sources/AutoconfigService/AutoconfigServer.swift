@@ -6,6 +6,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import ServiceLifecycle
 
 /// `mailconf serve`: the autoconfig service over one catalog, opened read-only.
 public enum AutoconfigServer {
@@ -48,6 +49,7 @@ public enum AutoconfigServer {
         return Application(
             responder: responder, server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf"),
+            services: [CatalogWatcher(store: store)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
@@ -63,20 +65,25 @@ public enum AutoconfigServer {
     }
 
     /// Runs until SIGTERM or SIGINT (requests in flight finish, new ones are refused).
-    /// Another process's change to the catalog is picked up within the poll interval;
-    /// SIGHUP reloads at once.
     public static func run(_ app: some ApplicationProtocol, store: SettingsStore) async throws {
+        try await app.runService()
+    }
+}
+
+/// Runs beside the server: picks up another process's change to the catalog within the
+/// poll interval, and reloads at once on SIGHUP.
+struct CatalogWatcher: Service {
+    let store: SettingsStore
+
+    func run() async throws {
         signal(SIGHUP, SIG_IGN)
         let hup = DispatchSource.makeSignalSource(signal: SIGHUP)
+        let store = store
         hup.setEventHandler {
             do { try store.reload() } catch { store.logger.error("SIGHUP: cannot reload the catalog: \(error)") }
         }
         hup.resume()
-        let watcher = Task { await store.watch() }
-        defer {
-            watcher.cancel()
-            hup.cancel()
-        }
-        try await app.runService()
+        defer { hup.cancel() }
+        try? await cancelWhenGracefulShutdown { await store.watch() }
     }
 }

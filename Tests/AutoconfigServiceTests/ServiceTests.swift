@@ -1,0 +1,222 @@
+import AutoconfigService
+import Catalog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MailFormats
+import Testing
+import TestSupport
+
+/// A catalog file with two organisation domains, served read-only as `mailconf serve` does.
+struct Fixture {
+    let folder = TemporaryFolder()
+    let writer: Catalog
+    let store: SettingsStore
+    let configuration: ServiceConfiguration
+
+    init(allDomains: Bool = false) throws {
+        let path = folder.url.appendingPathComponent("catalog.sqlite").path
+        writer = try Catalog(path: path)
+        try writer.addOrganisationDomain("example.org", providerID: "fastmail")
+        try writer.addOrganisationDomain("relay.example", providerID: "sendgrid")
+        configuration = ServiceConfiguration(answerForAllKnownDomains: allDomains, pollInterval: .milliseconds(50))
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        store = try SettingsStore(catalog: try Catalog(path: path, readOnly: true), configuration: configuration, logger: logger)
+    }
+
+    func app() throws -> some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return try AutoconfigServer.application(store: store, configuration: configuration, host: "127.0.0.1", port: 0,
+                                                tls: nil, logger: logger)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}
+
+func autodiscoverRequest(_ address: String) -> String {
+    """
+    <?xml version="1.0" encoding="utf-8"?>
+    <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+      <Request>
+        <EMailAddress>\(address)</EMailAddress>
+        <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+      </Request>
+    </Autodiscover>
+    """
+}
+
+/// The real server on an ephemeral loopback port, driven by real HTTP requests.
+@Suite struct Endpoints {
+    @Test func thunderbirdAnswersByAddressHostAndPath() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            let byAddress = try await client.execute(uri: "/mail/config-v1.1.xml?emailaddress=alice%40Example.ORG", method: .get)
+            #expect(byAddress.status == .ok)
+            #expect(byAddress.headers[.contentType] == "application/xml; charset=utf-8")
+            let provider = try ClientConfig.read(Array(byAddress.text.utf8), source: "answer", fallbackID: "x").provider
+            #expect(provider.servers.contains { $0.hostname?.name == "imap.fastmail.com" })
+            #expect(!byAddress.text.contains("urn:mailconf"))   // clients get Thunderbird's own format
+            #expect(byAddress.headers[.cacheControl]?.contains("max-age") == true)
+
+            let isp = try await client.execute(uri: "/v1.1/example.org", method: .get)
+            #expect(isp.status == .ok && isp.text == byAddress.text)
+
+            // No address at all (Thunderbird for Android): the Host header names the domain.
+            let port = try #require(client.port)
+            let byHost = try await RawHTTPConnection.fetch(port: port,
+                "GET /.well-known/autoconfig/mail/config-v1.1.xml HTTP/1.1\r\nHost: autoconfig.EXAMPLE.org:8443\r\nConnection: close\r\n\r\n")
+            #expect(byHost.status == 200)
+            #expect(byHost.body == byAddress.text)
+            let noHost = try await RawHTTPConnection.fetch(port: port,
+                "GET /mail/config-v1.1.xml HTTP/1.0\r\n\r\n")
+            #expect(noHost.status == 400)
+        }
+    }
+
+    @Test func etagsGive304() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            let first = try await client.execute(uri: "/v1.1/example.org", method: .get)
+            let etag = try #require(first.headers[.eTag])
+            let again = try await client.execute(uri: "/v1.1/example.org", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            #expect(again.body.readableBytes == 0)
+            let stale = try await client.execute(uri: "/v1.1/example.org", method: .get, headers: [.ifNoneMatch: "\"other\""])
+            #expect(stale.status == .ok)
+        }
+    }
+
+    @Test func autodiscoverInAnyCaseAndTheJSONVersion() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            for path in ["/autodiscover/autodiscover.xml", "/Autodiscover/Autodiscover.xml", "/AUTODISCOVER/AUTODISCOVER.XML"] {
+                let r = try await client.execute(uri: path, method: .post, headers: [.contentType: "text/xml"],
+                                                  body: ByteBuffer(string: autodiscoverRequest("bob@example.org")))
+                #expect(r.status == .ok, "\(path)")
+                let root = try SafeXMLParser.parse(Array(r.text.utf8), source: path)
+                #expect(root.name == "Autodiscover")
+                #expect(r.text.contains("<LoginName>bob@example.org</LoginName>"))
+                #expect(r.text.contains("<Server>smtp.fastmail.com</Server>"))
+            }
+            let json = try await client.execute(uri: "/autodiscover/autodiscover.json?Email=bob@example.org&Protocol=AutodiscoverV1", method: .get)
+            #expect(json.status == .ok)
+            let object = try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: String]
+            #expect(object?["Url"] == "https://autodiscover.example.org/autodiscover/autodiscover.xml")
+            let v1 = try await client.execute(uri: "/autodiscover/autodiscover.json/v1.0/bob@example.org?Protocol=AutodiscoverV1", method: .get)
+            #expect(v1.status == .ok && v1.text == json.text)
+            let other = try await client.execute(uri: "/autodiscover/autodiscover.json?Email=bob@example.org&Protocol=ActiveSync", method: .get)
+            #expect(other.status == .badRequest)
+            // A relay has no mailbox to describe.
+            let relay = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post,
+                                                 body: ByteBuffer(string: autodiscoverRequest("app@relay.example")))
+            #expect(relay.status == .notFound)
+        }
+    }
+
+    @Test func mobileconfigHealthAndMetrics() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            let profile = try await client.execute(uri: "/email.mobileconfig?emailaddress=carol@example.org", method: .get)
+            #expect(profile.status == .ok)
+            #expect(profile.headers[.contentType] == "application/x-apple-aspen-config")
+            #expect(profile.text.contains("<string>carol@example.org</string>"))
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            _ = try await client.execute(uri: "/v1.1/unknown.example", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.text.contains("mailconf_http_requests_total{endpoint=\"mobileconfig\",status=\"200\"} 1"))
+            #expect(metrics.text.contains("mailconf_http_requests_total{endpoint=\"ispdb\",status=\"404\"} 1"))
+            #expect(metrics.text.contains("mailconf_http_request_duration_seconds_bucket{le=\"+Inf\"}"))
+        }
+    }
+
+    @Test func unknownDomainsAndTheMirrorOption() async throws {
+        try await Fixture().app().test(.live) { client in
+            let r = try await client.execute(uri: "/mail/config-v1.1.xml?emailaddress=a@gmail.com", method: .get)
+            #expect(r.status == .notFound)
+            #expect(r.text == "no mail settings for gmail.com on this server\n")
+        }
+        try await Fixture(allDomains: true).app().test(.live) { client in
+            let r = try await client.execute(uri: "/mail/config-v1.1.xml?emailaddress=a@gmail.com", method: .get)
+            #expect(r.status == .ok)
+            #expect(r.text.contains("smtp.gmail.com"))
+        }
+    }
+
+    @Test func aChangeToTheCatalogIsPickedUpWithoutARestart() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            #expect(try await client.execute(uri: "/v1.1/example.net", method: .get).status == .notFound)
+            let before = try await client.execute(uri: "/v1.1/example.org", method: .get).text
+            // Another writer (mailconf domains add) changes the file.
+            try f.writer.addOrganisationDomain("example.net", providerID: "gmail")
+            try f.writer.removeOrganisationDomain("example.org")
+            var status = HTTPResponse.Status.notFound
+            for _ in 0..<100 where status != .ok {
+                status = try await client.execute(uri: "/v1.1/example.net", method: .get).status
+                if status != .ok { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == .ok)
+            #expect(try await client.execute(uri: "/v1.1/example.org", method: .get).status == .notFound)
+            #expect(!before.isEmpty)
+        }
+    }
+}
+
+/// Every bad input gets a 4xx with a one-line reason that does not echo it back.
+@Suite struct BadInput {
+    @Test(arguments: [
+        "a", "a@@example.org", "a@b@example.org", "a%20b@example.org", "a%0d%0aX-Injected:%201@example.org",
+        "alice@", "@example.org", "alice@-bad-.org", "alice@exa_mple.org", "%3Cscript%3E@example.org",
+        String(repeating: "a", count: 250) + "@example.org",
+    ])
+    func addressesAreChecked(_ raw: String) async throws {
+        try await Fixture().app().test(.live) { client in
+            let r = try await client.execute(uri: "/mail/config-v1.1.xml?emailaddress=\(raw)", method: .get)
+            #expect(r.status == .badRequest, "\(raw)")
+            #expect(!r.text.contains("script") && !r.text.contains("Injected"))
+            #expect(r.headers[HTTPField.Name("X-Injected")!] == nil)
+            #expect(r.text.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func autodiscoverBodiesAreBoundedAndParsedSafely() async throws {
+        try await Fixture().app().test(.live) { client in
+            let big = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post,
+                                               body: ByteBuffer(string: String(repeating: "x", count: 65 * 1024)))
+            #expect(big.status == .contentTooLarge)
+            let xxe = """
+                <?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+                <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>&x;</EMailAddress></Request></Autodiscover>
+                """
+            let refused = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post, body: ByteBuffer(string: xxe))
+            #expect(refused.status == .badRequest)
+            #expect(!refused.text.contains("root:"))
+            for body in ["not xml", "<Autodiscover/>", autodiscoverRequest("not-an-address"), autodiscoverRequest("a@b@c")] {
+                let r = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post, body: ByteBuffer(string: body))
+                #expect(r.status == .badRequest, "\(body)")
+            }
+            let get = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .get)
+            #expect(get.status == .methodNotAllowed)
+            #expect(get.headers[.allow] == "POST")
+        }
+    }
+
+    @Test func hostHeadersThatAreNotDomains() async throws {
+        try await Fixture().app().test(.live) { client in
+            let port = try #require(client.port)
+            for host in ["[::1]:8080", "autoconfig.", "exa mple.org", "autoconfig.%EMAILDOMAIN%"] {
+                let r = try await RawHTTPConnection.fetch(port: port,
+                    "GET /mail/config-v1.1.xml HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+                #expect([400, 404].contains(r.status), "\(host): \(r.status)")
+                #expect(!r.body.contains("EMAILDOMAIN") && !r.body.contains("mple.org"))
+            }
+        }
+    }
+}
