@@ -208,5 +208,6 @@ public struct RawHTTPResponse: Sendable {
 
 public struct RawHTTPError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

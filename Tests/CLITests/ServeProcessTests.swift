@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mailconf serve` as a real process: started, answering, stopped by a signal.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let output: URL
+    let port: Int
+
+    init(_ cli: CLI, arguments: [String] = []) throws {
+        output = cli.dir.appendingPathComponent("serve-\(UUID()).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = CLI.binary
+        process.arguments = ["serve", "--port", "0", "--db", cli.db] + arguments
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        var found: Int?
+        for _ in 0..<300 where found == nil {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+               let last = line.split(separator: ":").last?.split(separator: "/").first {
+                found = Int(last)
+            }
+            if found == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        guard let found else {
+            process.terminate()
+            throw RawHTTPError(message: "mailconf serve did not start: \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+        port = found
+    }
+
+    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    func signal(_ s: Int32) { kill(process.processIdentifier, s) }
+
+    /// Waits for the process to end, at most `seconds`; nil when it did not.
+    func exitStatus(within seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+@Suite(.serialized) struct ServeAsAProcess {
+    @Test func aRequestInFlightFinishesWhenSIGTERMArrives() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        let server = try ServeProcess(cli)
+
+        let body = """
+            <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>dan@example.org</EMailAddress></Request></Autodiscover>
+            """
+        let half = body.utf8.count / 2
+        let inFlight = try RawHTTPConnection(port: server.port)
+        try inFlight.send("POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.example.org\r\nContent-Type: text/xml\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        try inFlight.send(String(body.prefix(half)))
+        Thread.sleep(forTimeInterval: 0.2)
+
+        server.signal(SIGTERM)
+        // New connections are refused once the listener closes.
+        var refused = false
+        for _ in 0..<60 where !refused {
+            refused = (try? RawHTTPConnection(port: server.port)) == nil
+            if !refused { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(refused, "the server still accepted connections after SIGTERM")
+        #expect(server.process.isRunning, "the server quit with a request in flight")
+
+        // The request in flight still gets its whole answer.
+        try inFlight.send(String(body.dropFirst(half)))
+        let answer = try inFlight.readAll()
+        #expect(answer.status == 200, "\(answer.body)")
+        #expect(answer.body.contains("<LoginName>dan@example.org</LoginName>"))
+        #expect(server.exitStatus(within: 15) == 0, "\(server.log)")
+    }
+
+    @Test func sighupReloadsAndTheLogKeepsAddressesOut() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        let server = try ServeProcess(cli)
+        let first = try RawHTTPConnection.request(port: server.port,
+            "GET /mail/config-v1.1.xml?emailaddress=erin@example.org HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(first.status == 200)
+        #expect(server.log.contains("autoconfig example.org 200"))
+        #expect(!server.log.contains("erin"))
+
+        #expect(try cli.run(["domains", "add", "example.net", "--provider", "gmail"]).status == 0)
+        server.signal(SIGHUP)
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = try RawHTTPConnection.request(port: server.port, "GET /v1.1/example.net HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status
+            if status != 200 { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(status == 200)
+        server.signal(SIGINT)
+        #expect(server.exitStatus(within: 15) == 0)
+    }
+
+    @Test(.enabled(if: Tool.path("openssl") != nil && Tool.path("curl") != nil, Comment(rawValue: Tool.missing("openssl", "curl"))))
+    func httpsWithACertificateAndKey() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        let cert = cli.dir.appendingPathComponent("cert.pem").path, key = cli.dir.appendingPathComponent("key.pem").path
+        let made = try Tool.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                           "-days", "2", "-subj", "/CN=autoconfig.example.org",
+                                           "-addext", "subjectAltName=DNS:autoconfig.example.org,IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let server = try ServeProcess(cli, arguments: ["--tls-cert", cert, "--tls-key", key])
+        #expect(server.log.contains("https://"))
+        let r = try Tool.run("curl", ["-sS", "--cacert", cert, "https://127.0.0.1:\(server.port)/mail/config-v1.1.xml?emailaddress=f@example.org"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("imap.fastmail.com"))
+        server.signal(SIGTERM)
+        #expect(server.exitStatus(within: 15) == 0)
+
+        let wrong = try cli.run(["serve", "--port", "0", "--tls-cert", key, "--tls-key", cert])
+        #expect(wrong.status == 1)
+        #expect(wrong.err.contains("--tls-cert"))
+    }
+}
