@@ -4,7 +4,7 @@ import MailSettings
 /// the first byte, `starttls` or `none`; SMTP_PASSWORD is left empty for the secret.
 enum DotEnvExport {
     static func render(_ input: ExportInput) throws(ExportError) -> String {
-        guard let s = input.outgoing else { throw ExportError(.unsuitable, "\(input.provider.id) has no outgoing server") }
+        let s = try input.requireOutgoing()
         var lines = [
             "# SMTP settings for \(input.commentName), written by mailconf.",
             "SMTP_HOST=\(try TextQuoting.dotenv(try input.host(s)))",

@@ -18,6 +18,12 @@ struct ExportInput {
         return hosted.first { ($0.security ?? .none) != .none } ?? hosted.first
     }
 
+    /// The outgoing setting, for the formats that are about sending.
+    func requireOutgoing() throws(ExportError) -> ServerSetting {
+        guard let s = outgoing else { throw ExportError(.unsuitable, "\(provider.id) has no outgoing (SMTP) server to write") }
+        return s
+    }
+
     /// The preferred incoming server of one protocol.
     func incoming(_ p: ServerProtocol) -> ServerSetting? { incoming.first { $0.protocol == p } }
 

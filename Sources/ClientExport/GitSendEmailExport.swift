@@ -4,7 +4,7 @@ import MailSettings
 /// and `tls` for STARTTLS. The password is left to git (it asks, or a credential helper).
 enum GitSendEmailExport {
     static func render(_ input: ExportInput) throws(ExportError) -> String {
-        guard let s = input.outgoing else { throw ExportError(.unsuitable, "\(input.provider.id) has no outgoing server") }
+        let s = try input.requireOutgoing()
         var lines = [
             "# git send-email through \(input.commentName), written by mailconf.",
             "# Add it to ~/.gitconfig (or a repository's .git/config).",

@@ -4,7 +4,7 @@ import MailSettings
 /// runs a command that prints it, and the comment says where to change that.
 enum MsmtpExport {
     static func render(_ input: ExportInput) throws(ExportError) -> String {
-        guard let s = input.outgoing else { throw ExportError(.unsuitable, "\(input.provider.id) has no outgoing server") }
+        let s = try input.requireOutgoing()
         let account = input.provider.id
         var lines = [
             "# msmtp account for \(input.commentName), written by mailconf.",

@@ -4,7 +4,7 @@ import MailSettings
 /// the password is left for mutt to ask, with a comment on setting it from a command.
 enum MuttExport {
     static func render(_ input: ExportInput) throws(ExportError) -> String {
-        guard let s = input.outgoing else { throw ExportError(.unsuitable, "\(input.provider.id) has no outgoing server") }
+        let s = try input.requireOutgoing()
         let security = s.securityOrNone
         var url = security == .tls ? "smtps://" : "smtp://"
         if s.needsAuthentication, let user = try input.username(s) {

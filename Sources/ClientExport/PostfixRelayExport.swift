@@ -4,7 +4,7 @@ import MailSettings
 /// sasl_passwd line (with a placeholder where the secret goes) for the file it names.
 enum PostfixRelayExport {
     static func render(_ input: ExportInput) throws(ExportError) -> String {
-        guard let s = input.outgoing else { throw ExportError(.unsuitable, "\(input.provider.id) has no outgoing server") }
+        let s = try input.requireOutgoing()
         let host = try TextQuoting.postfixWord(try input.host(s), "a host name")
         let next = "[\(host)]:\(s.portNumber)"
         let security = s.securityOrNone
