@@ -54,6 +54,15 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
+        // SRV, guessing) at once, with an own DNS client, then checked live.
+        .target(name: "Discovery", dependencies: [
+            "Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The SQLite catalog: schema, migrations, presets, import, queries.
         .target(
             name: "Catalog",
@@ -82,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -96,6 +105,12 @@ let package = Package(
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
             "AutoconfigService", "Catalog", "MailFormats", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "DiscoveryTests", dependencies: [
+            "Discovery", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,8 @@
 #   CRAM_PORT        AUTH CRAM-MD5 only (its own Dovecot, which knows no other mechanism)
 #   EXPIRED_PORT     implicit TLS with an expired certificate
 #   WRONGNAME_PORT   implicit TLS with a certificate for another name
+#   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
+#                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 set -euo pipefail
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
 BASE_PORT="${MAILCONF_TEST_BASE_PORT:-20025}"
@@ -20,6 +22,7 @@ ENV_FILE="$ROOT/servers.env"
 
 stop() {
     if [ -f "$ROOT/postfix/etc/main.cf" ]; then postfix -c "$ROOT/postfix/etc" stop >/dev/null 2>&1 || true; fi
+    if [ -f "$ROOT/dns/dnsmasq.pid" ]; then kill "$(cat "$ROOT/dns/dnsmasq.pid")" 2>/dev/null || true; fi
     for d in dovecot-plain dovecot-cram; do
         if [ -f "$ROOT/$d/run/master.pid" ]; then kill "$(cat "$ROOT/$d/run/master.pid")" 2>/dev/null || true; fi
     done
@@ -28,15 +31,16 @@ stop() {
 
 if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
 [ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
-for tool in postfix dovecot openssl; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core openssl" >&2; exit 1; }
+for tool in postfix dovecot openssl dnsmasq; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core openssl dnsmasq-base" >&2; exit 1; }
 done
 
 stop
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run}
+mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dns}
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
+DNS_PORT=$((BASE_PORT+28))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -191,6 +195,30 @@ chown postfix "$P/data"
 postfix -c "$P/etc" check </dev/null >/dev/null 2>&1 || postfix -c "$P/etc" check </dev/null >&2
 postfix -c "$P/etc" start </dev/null >/dev/null 2>&1 || { echo "postfix did not start; see $P/maillog" >&2; exit 1; }
 
+# --- DNS: dnsmasq answering only from this file, on loopback --------------------------
+cat > "$ROOT/dns/dnsmasq.conf" <<CONF
+port=$DNS_PORT
+listen-address=127.0.0.1
+bind-interfaces
+no-resolv
+no-hosts
+no-poll
+local=/test/
+pid-file=$ROOT/dns/dnsmasq.pid
+log-facility=$ROOT/dns/log
+log-queries
+host-record=mail.mailconf.test,127.0.0.1
+host-record=autoconfig.disco.test,127.0.0.1
+mx-host=disco.test,mail.mailconf.test,10
+srv-host=_submissions._tcp.disco.test,mail.mailconf.test,$SMTPS_PORT,0,10
+srv-host=_submission._tcp.disco.test,mail.mailconf.test,$SUBMISSION_PORT,5,10
+srv-host=_imaps._tcp.disco.test
+txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
+mx-host=mxonly.test,aspmx.l.google.com,10
+CONF
+dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -gn)" \
+    || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
+
 # Wait until every listener answers.
 for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $EXPIRED_PORT $WRONGNAME_PORT; do
     for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
@@ -203,6 +231,7 @@ SMTPS_PORT=$SMTPS_PORT
 CRAM_PORT=$CRAM_PORT
 EXPIRED_PORT=$EXPIRED_PORT
 WRONGNAME_PORT=$WRONGNAME_PORT
+DNS_PORT=$DNS_PORT
 CA_FILE=$ROOT/pki/ca.pem
 USER=$USER
 PASSWORD_FILE=$ROOT/password

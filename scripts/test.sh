@@ -11,7 +11,7 @@ cd "$ROOT"
 # certificates; and the real readers of each exported format (xmllint with the project's
 # schemas, Python's plistlib, msmtp, neomutt, git).
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core openssl
-          libxml2-utils python3 msmtp neomutt git curl)
+          libxml2-utils python3 msmtp neomutt git curl dnsmasq-base)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,10 +37,14 @@ public struct SMTPSessionOptions: Sendable {
     public var limits: SMTPLimits
     /// Allow PLAIN/LOGIN over a connection without TLS.
     public var allowPlaintextPassword: Bool
+    /// Connect to these IP addresses instead of looking the host up (a resolver of the
+    /// caller's own, `--resolve`); the certificate is still checked against `host`.
+    public var addresses: [String]? = nil
 
     public init(host: String, port: Int, tls: TLSMode, trust: TrustPolicy = .system, clientName: String = "mailconf.localhost",
                 connectTimeout: Double = 10, replyTimeout: Double = 30, limits: SMTPLimits = .default,
-                allowPlaintextPassword: Bool = false) {
+                allowPlaintextPassword: Bool = false, addresses: [String]? = nil) {
+        self.addresses = addresses
         self.host = host
         self.port = port
         self.tls = tls
@@ -91,7 +95,16 @@ public final class SMTPSession: @unchecked Sendable {
     private func openOnce() async throws {
         let tlsSetup = options.tls == .none ? nil : try makeTLSHandler()
         let implicit = options.tls == .implicit ? tlsSetup : nil
-        let addresses = try await Resolver.addresses(host: options.host, port: options.port)
+        let addresses: [SocketAddress]
+        if let given = options.addresses, !given.isEmpty {
+            addresses = try given.map { a throws(SMTPClientError) in
+                do { return try SocketAddress(ipAddress: a, port: options.port) } catch {
+                    throw SMTPClientError.dnsFailure(host: options.host, reason: "\(a) is not an IP address")
+                }
+            }
+        } else {
+            addresses = try await Resolver.addresses(host: options.host, port: options.port)
+        }
         transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
                           + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
         var opened: (SMTPConnection, EventLoopFuture<SMTPReply>)?

@@ -16,6 +16,8 @@ public struct VerifyRequest: Sendable {
     public var sender: String?
     public var recipients: [String]
     public var keepTranscript: Bool
+    /// Connect to these addresses instead of resolving the host name (discovery's own DNS).
+    public var addresses: [String]? = nil
 
     public init(setting: ServerSetting, username: String? = nil, secret: Secret? = nil, mechanism: String? = nil,
                 trust: TrustPolicy = .system, allowPlaintextAuth: Bool = false, timeout: Double = 15,
@@ -163,7 +165,8 @@ public enum LiveCheck {
         let mode: TLSMode = s.security == .tls ? .implicit : s.security == .starttls ? .startTLS : .none
         let session = SMTPSession(options: SMTPSessionOptions(
             host: s.hostname?.name ?? "", port: Int(s.port?.value ?? 25), tls: mode, trust: request.trust,
-            connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth))
+            connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth,
+            addresses: request.addresses))
         var kind: String?
         var message = "works"
         var mechanismUsed: String?

@@ -61,6 +61,7 @@ func autodiscoverRequest(_ address: String) -> String {
             #expect(byAddress.headers[.contentType] == "application/xml; charset=utf-8")
             let provider = try ClientConfig.read(Array(byAddress.text.utf8), source: "answer", fallbackID: "x").provider
             #expect(provider.servers.contains { $0.hostname?.name == "imap.fastmail.com" })
+            #expect(provider.domains.first == "example.org")   // the file names the domain it answers for
             #expect(!byAddress.text.contains("urn:mailconf"))   // clients get Thunderbird's own format
             #expect(byAddress.headers[.cacheControl]?.contains("max-age") == true)
 

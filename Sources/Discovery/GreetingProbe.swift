@@ -1,0 +1,97 @@
+import Foundation
+import MailSettings
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SMTPClient
+
+/// The least an IMAP or POP3 server must do to count as found: answer with its greeting
+/// (over TLS from the first byte on 993/995, with the certificate checked), and, on the
+/// plaintext ports, offer STARTTLS.
+struct GreetingProbe: Sendable {
+    var trust: TrustPolicy
+    var timeout: Double
+
+    struct Failure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    func check(_ s: ServerSetting, addresses: [String]) async -> (ok: Bool, message: String) {
+        guard let host = s.hostname?.name, let port = s.port?.value else { return (false, "no host or port") }
+        let target = addresses.first ?? host
+        do {
+            let lines = try await talk(host: host, connectTo: target, port: Int(port), tls: s.security == .tls,
+                                       follow: s.security == .starttls ? (s.protocol == .imap ? "a1 CAPABILITY\r\n" : "CAPA\r\n") : nil)
+            let greeting = lines.first ?? ""
+            let good = s.protocol == .imap ? (greeting.hasPrefix("* OK") || greeting.hasPrefix("* PREAUTH")) : greeting.hasPrefix("+OK")
+            guard good else { return (false, "not a \(s.protocol.rawValue.uppercased()) greeting: \(greeting.prefix(80))") }
+            if s.security == .starttls {
+                let word = s.protocol == .imap ? "STARTTLS" : "STLS"
+                guard lines.dropFirst().contains(where: { $0.uppercased().contains(word) }) else {
+                    return (false, "the server does not offer \(word)")
+                }
+                return (true, "answers; offers \(word)")
+            }
+            return (true, "answers")
+        } catch {
+            return (false, "\(error)")
+        }
+    }
+
+    /// Reads the greeting (and, after `follow` is sent, the reply to it), at most 64 KiB.
+    func talk(host: String, connectTo: String, port: Int, tls: Bool, follow: String?) async throws -> [String] {
+        var tlsConfig: TLSConfiguration?
+        if tls {
+            var config = TLSConfiguration.makeClientConfiguration()
+            switch trust {
+            case .caFile(let path): config.trustRoots = .file(path)
+            case .noVerification: config.certificateVerification = .none
+            default: break
+            }
+            tlsConfig = config
+        }
+        let tlsConfiguration = tlsConfig, timeout = timeout
+        return try await withThrowingTaskGroup(of: [String].self) { group in
+            group.addTask {
+                let context = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                    .connect(host: connectTo, port: port) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let context {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
+                            }
+                            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        }
+                    }
+                return try await channel.executeThenClose { inbound, outbound in
+                    var text = ""
+                    var sent = follow == nil
+                    for try await buffer in inbound {
+                        text += String(buffer: buffer)
+                        guard text.utf8.count < 65536 else { throw Failure(message: "the greeting is over 64 KiB") }
+                        let lines = text.components(separatedBy: "\r\n")
+                        if !sent, lines.count > 1 {
+                            try await outbound.write(ByteBuffer(string: follow!))
+                            sent = true
+                            continue
+                        }
+                        // Done at the tagged IMAP reply or POP3's lone ".".
+                        if sent, follow == nil, lines.count > 1 { return Array(lines.dropLast()) }
+                        if sent, lines.contains(where: { $0.hasPrefix("a1 ") || $0 == "." || $0.hasPrefix("-ERR") }) {
+                            return Array(lines.dropLast())
+                        }
+                    }
+                    return text.components(separatedBy: "\r\n")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                throw Failure(message: "no greeting within \(timeout) s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? []
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// A small HTTP/1.1 GET for the autoconfig sources: one request, a size limit, a
+/// deadline, certificate checks for https, and curl-like address overrides.
+struct HTTPFetch: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    struct Response: Sendable {
+        var status: Int
+        var body: [UInt8]
+    }
+
+    /// `HOST:PORT` → where to connect instead (`--resolve`, `--connect-to`).
+    var overrides: [String: (host: String, port: Int)] = [:]
+    /// PEM file of CAs to trust instead of the system's (a private CA, in tests).
+    var caFile: String?
+    var timeout: Double = 5
+    var maxBody = 1 << 20
+
+    func get(_ urlText: String) async throws -> Response {
+        guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty else {
+            throw Failure(message: "\(urlText) is not an http(s) URL")
+        }
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        let target = overrides["\(host.lowercased()):\(port)"] ?? (host, port)
+        var path = url.path.isEmpty ? "/" : url.path
+        if let q = url.query { path += "?" + q }
+        var tlsConfig: TLSConfiguration?
+        if scheme == "https" {
+            var config = TLSConfiguration.makeClientConfiguration()
+            if let caFile { config.trustRoots = .file(caFile) }
+            tlsConfig = config
+        }
+        let tlsConfiguration = tlsConfig
+        let connectHost = target.host, connectPort = target.port, timeout = timeout, requestPath = path
+        let limit = maxBody
+        let hostHeader = port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)"
+        do {
+            return try await exchange(urlText, tlsConfiguration, connectHost, connectPort, host, hostHeader, requestPath, limit, timeout)
+        } catch let f as Failure {
+            throw f
+        } catch {
+            let text = "\(error)"
+            let why = text.contains("Connection refused") ? "connection refused"
+                : text.contains("imed out") || text.contains("timeout") ? "timed out"
+                : text.contains("certificate") || text.contains("CERTIFICATE") ? "the certificate was not accepted (\(text.prefix(120)))"
+                : String(text.prefix(160))
+            throw Failure(message: "\(urlText): cannot fetch from \(connectHost):\(connectPort): \(why)")
+        }
+    }
+
+    private func exchange(_ urlText: String, _ tlsConfiguration: TLSConfiguration?, _ connectHost: String, _ connectPort: Int,
+                          _ host: String, _ hostHeader: String, _ requestPath: String, _ limit: Int,
+                          _ timeout: Double) async throws -> Response {
+        try await withThrowingTaskGroup(of: Response.self) { group in
+            group.addTask {
+                let tls = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                    .connect(host: connectHost, port: connectPort) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let tls {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: host))
+                            }
+                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                            return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                        }
+                    }
+                return try await channel.executeThenClose { inbound, outbound in
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Host", value: hostHeader)
+                    headers.add(name: "User-Agent", value: "mailconf-discover")
+                    headers.add(name: "Accept", value: "application/xml, text/xml")
+                    headers.add(name: "Connection", value: "close")
+                    try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: requestPath, headers: headers)))
+                    try await outbound.write(.end(nil))
+                    var status = 0
+                    var body: [UInt8] = []
+                    loop: for try await part in inbound {
+                        switch part {
+                        case .head(let head): status = Int(head.status.code)
+                        case .body(let buffer):
+                            guard body.count + buffer.readableBytes <= limit else {
+                                throw Failure(message: "\(urlText): the answer is larger than \(limit / 1024) KiB")
+                            }
+                            body += buffer.readableBytesView
+                        case .end: break loop
+                        }
+                    }
+                    return Response(status: status, body: body)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                throw Failure(message: "\(urlText): no answer within \(timeout) s")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw Failure(message: "\(urlText): no answer") }
+            return first
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import AutoconfigService
+import Catalog
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MailSettings
+import Testing
+import TestSupport
+@testable import Discovery
+
+/// disco.test as the lab publishes it: SRV records for the lab Postfix at
+/// mail.mailconf.test, an MX, and (here) an autoconfig server over https with its own
+/// certificate. mxonly.test has only an MX at aspmx.l.google.com.
+struct DiscoFixture {
+    let folder = TemporaryFolder()
+    let catalogPath: String
+    let trustFile: String
+    let certificate: String
+    let key: String
+
+    init() throws {
+        let l = try #require(lab)
+        catalogPath = folder.url.appendingPathComponent("catalog.sqlite").path
+        let catalog = try Catalog(path: catalogPath)
+        // A provider for the lab's submission server, served to clients as disco.test's settings.
+        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("mail.mailconf.test"), port: Port(l.port("SMTPS_PORT")),
+                                     security: .tls, authentication: [.passwordCleartext], username: .emailAddress)
+        try catalog.addServer(smtp, toProvider: "disco-lab", displayName: "Disco lab")
+        // The lab has no IMAP server: this one is published but does not answer.
+        let imap = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(9), security: .tls,
+                                     authentication: [.passwordCleartext], username: .emailAddress)
+        try catalog.addServer(imap, toProvider: "disco-lab")
+        // An autoconfig certificate for autoconfig.disco.test, trusted beside the lab's CA.
+        certificate = folder.url.appendingPathComponent("autoconfig.pem").path
+        key = folder.url.appendingPathComponent("autoconfig.key").path
+        let made = try Tool.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                                           "-days", "2", "-subj", "/CN=autoconfig.disco.test",
+                                           "-addext", "subjectAltName=DNS:autoconfig.disco.test,DNS:disco.test"])
+        guard made.status == 0 else { throw RawHTTPError(message: made.stderr) }
+        trustFile = folder.url.appendingPathComponent("trust.pem").path
+        let bundle = try String(contentsOfFile: l.caFile, encoding: .utf8) + (try String(contentsOfFile: certificate, encoding: .utf8))
+        try bundle.write(toFile: trustFile, atomically: true, encoding: .utf8)
+    }
+
+    var catalog: Catalog { try! Catalog(path: catalogPath) }
+
+    /// The autoconfig service over this catalog, answering for disco.test (and, as an
+    /// ISPDB mirror, any domain it knows), over https.
+    func server(domain: String? = "disco.test", tls: Bool = true) throws -> some ApplicationProtocol {
+        if let domain { try catalog.addOrganisationDomain(domain, providerID: "disco-lab") }
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let config = ServiceConfiguration(answerForAllKnownDomains: true)
+        let store = try SettingsStore(catalog: try Catalog(path: catalogPath, readOnly: true), configuration: config, logger: logger)
+        return try AutoconfigServer.application(
+            store: store, configuration: config, host: "127.0.0.1", port: 0,
+            tls: tls ? AutoconfigServer.TLSFiles(certificateChain: certificate, privateKey: key) : nil, logger: logger)
+    }
+
+    func options(ispdb: String? = nil, connectTo: [String: HostPort] = [:], guess: Bool = false) throws -> DiscoveryOptions {
+        DiscoveryOptions(dns: try labDNS(), ispdbBase: ispdb, connectTo: connectTo, caFile: trustFile,
+                         sourceTimeout: 3, guess: guess, verify: true)
+    }
+}
+
+func source(_ r: DiscoveryResult, _ name: String) -> SourceOutcome? { r.sources.first { $0.source == name } }
+
+@Suite(.enabled(if: lab != nil && Tool.path("openssl") != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct DiscoverSources {
+    let alice = try! EmailAddress("alice@disco.test")
+
+    @Test func srvAloneFindsTheLabServersAndVerifiesThem() async throws {
+        let f = try DiscoFixture()
+        let r = await Discovery(options: try f.options(), catalog: nil).discover(alice)
+        #expect(source(r, "srv")?.ok == true)
+        #expect(source(r, "srv")?.found == 2)
+        let best = try #require(r.candidates.first)
+        #expect(best.verified == true, "\(best.check ?? "")")
+        #expect(best.setting.security == .tls)   // SSL/TLS ranks over STARTTLS
+        #expect(r.provider?.outgoing.first?.port == best.setting.port)
+        // _imaps says "not offered" and there is no other incoming source: no IMAP candidate.
+        #expect(!r.candidates.contains { $0.setting.protocol == .imap })
+    }
+
+    @Test func theCatalogAlone() async throws {
+        let f = try DiscoFixture()
+        try f.catalog.addOrganisationDomain("disco.test", providerID: "disco-lab")
+        var options = try f.options()
+        options.dns = DNSResolver(server: "127.0.0.1", port: 9, timeout: 0.3)   // DNS is down
+        let r = await Discovery(options: options, catalog: f.catalog).discover(alice)
+        #expect(source(r, "catalog")?.ok == true)
+        #expect(source(r, "srv")?.ok == false)
+        #expect(r.candidates.first?.source == "catalog")
+    }
+
+    @Test func autoconfigOverHTTPSAlone() async throws {
+        let f = try DiscoFixture()
+        try await f.server().test(.live) { client in
+            let port = try #require(client.port)
+            let r = await Discovery(options: try f.options(connectTo: ["autoconfig.disco.test:443": HostPort(host: "127.0.0.1", port: port)]),
+                                    catalog: nil).discover(alice)
+            #expect(source(r, "autoconfig")?.ok == true, "\(source(r, "autoconfig")?.message ?? "")")
+            #expect(r.candidates.contains { $0.source == "autoconfig" && $0.verified == true })
+        }
+    }
+
+    @Test func theISPDBAlone() async throws {
+        let f = try DiscoFixture()
+        try f.catalog.addOrganisationDomain("disco.test", providerID: "disco-lab")
+        try await f.server(domain: nil, tls: false).test(.live) { client in
+            let port = try #require(client.port)
+            var options = try f.options(ispdb: "http://127.0.0.1:\(port)/v1.1/")
+            options.dns = DNSResolver(server: "127.0.0.1", port: 9, timeout: 0.3)
+            let r = await Discovery(options: options, catalog: nil).discover(alice)
+            #expect(source(r, "ispdb")?.ok == true, "\(source(r, "ispdb")?.message ?? "")")
+            #expect(r.candidates.first?.source == "ispdb")
+        }
+    }
+
+    @Test func theMXHostsDomainInTheCatalog() async throws {
+        let f = try DiscoFixture()
+        var options = try f.options()
+        options.verify = false
+        let r = await Discovery(options: options, catalog: f.catalog).discover(try EmailAddress("bob@mxonly.test"))
+        let mx = try #require(source(r, "mx-catalog"))
+        #expect(mx.ok, "\(mx.message)")
+        #expect(mx.message.contains("google.com"))
+        #expect(r.candidates.contains { $0.setting.hostname?.name == "smtp.gmail.com" && $0.source == "mx-catalog" })
+    }
+
+    @Test func allTogetherRankAndAgree() async throws {
+        let f = try DiscoFixture()
+        try await f.server().test(.live) { client in
+            let port = try #require(client.port)
+            let r = await Discovery(options: try f.options(connectTo: ["autoconfig.disco.test:443": HostPort(host: "127.0.0.1", port: port)]),
+                                    catalog: f.catalog).discover(alice)
+            for name in ["catalog", "autoconfig", "srv"] { #expect(source(r, name)?.ok == true, "\(name)") }
+            // The same setting from three sources is one candidate, credited to the most trusted.
+            let same = r.candidates.filter { $0.setting.port?.value == UInt16(lab!.port("SMTPS_PORT")) && $0.setting.security == .tls }
+            #expect(same.count == 1)
+            #expect(same.first?.source == "catalog")
+            #expect(r.provider?.outgoing.first?.hostname?.name == "mail.mailconf.test")
+        }
+    }
+
+    @Test func everySourceFailingAtOnce() async throws {
+        let f = try DiscoFixture()
+        var options = try f.options(ispdb: "http://127.0.0.1:9/v1.1/", guess: true)
+        options.allowHTTP = true
+        let r = await Discovery(options: options, catalog: f.catalog).discover(try EmailAddress("carol@nowhere.test"))
+        #expect(r.provider == nil)
+        #expect(r.candidates.isEmpty)
+        #expect(r.sources.count >= 7)
+        for s in r.sources {
+            #expect(!s.ok, "\(s.source)")
+            #expect(!s.message.isEmpty)
+        }
+        #expect(source(r, "autoconfig-http")?.insecure == true)
+    }
+}
