@@ -84,6 +84,6 @@ struct CatalogWatcher: Service {
         }
         hup.resume()
         defer { hup.cancel() }
-        try? await cancelWhenGracefulShutdown { await store.watch() }
+        await cancelWhenGracefulShutdown { await store.watch() }
     }
 }

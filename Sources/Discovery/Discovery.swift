@@ -22,6 +22,9 @@ public struct DiscoveryOptions: Sendable {
     public var guess: Bool
     /// Check the candidates live.
     public var verify: Bool
+    /// Ask the sources one after another instead of at once (for measuring what
+    /// asking them at once saves).
+    public var sequential = false
 
     public init(dns: DNSResolver = .system(), ispdbBase: String? = "https://autoconfig.thunderbird.net/v1.1/",
                 allowHTTP: Bool = false, connectTo: [String: HostPort] = [:], caFile: String? = nil,
@@ -77,6 +80,9 @@ public struct DiscoveryResult: Sendable, Codable {
     public var candidates: [Candidate]
     /// The best verified incoming and outgoing settings as a provider, ready to export.
     public var provider: Provider?
+    /// Until every source had answered or given up.
+    public var sourcesSeconds: Double
+    /// Including the live checks.
     public var totalSeconds: Double
 }
 
@@ -128,19 +134,25 @@ public struct Discovery: Sendable {
         if options.guess {
             jobs.append { [self] in [await timed("guess", "smtp., mail., imap., pop. and \(domain)", weight: 10) { await self.guesses(domain) }] }
         }
-        let all = await withTaskGroup(of: [Found].self) { group in
-            for job in jobs { group.addTask { await job() } }
-            var out: [Found] = []
-            for await f in group { out += f }
-            return out
+        var all: [Found] = []
+        if options.sequential {
+            for job in jobs { all += await job() }
+        } else {
+            all = await withTaskGroup(of: [Found].self) { group in
+                for job in jobs { group.addTask { await job() } }
+                var out: [Found] = []
+                for await f in group { out += f }
+                return out
+            }
         }
+        let sourcesDone = Date().timeIntervalSince(started)
         let order = ["catalog", "autoconfig", "well-known", "autoconfig-http", "ispdb", "mx-catalog", "mx-ispdb", "srv", "guess"]
         let sorted = all.sorted { (order.firstIndex(of: $0.outcome.source) ?? 99) < (order.firstIndex(of: $1.outcome.source) ?? 99) }
         var candidates = Self.rank(sorted)
         if options.verify { candidates = await verify(candidates, address: address) }
         return DiscoveryResult(address: address.description, domain: domain, sources: sorted.map(\.outcome),
                                candidates: candidates, provider: Self.provider(from: candidates, domain: domain),
-                               totalSeconds: Date().timeIntervalSince(started))
+                               sourcesSeconds: sourcesDone, totalSeconds: Date().timeIntervalSince(started))
     }
 
     static func queryEscaped(_ s: String) -> String {

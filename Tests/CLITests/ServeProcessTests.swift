@@ -127,3 +127,31 @@ final class ServeProcess: @unchecked Sendable {
         #expect(wrong.err.contains("--tls-cert"))
     }
 }
+
+@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct DiscoverAsAProcess {
+    @Test func discoverFindsTheLabThroughDNSAndExportsIt() throws {
+        let lab = try #require(LabServers.current)
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let common = ["--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))", "--ca-file", lab.caFile, "--no-ispdb", "--timeout", "3"]
+        let json = try cli.run(["discover", "alice@disco.test", "--json"] + common)
+        #expect(json.status == 0, "\(json.err)")
+        let result = try #require(try json.json() as? [String: Any])
+        let sources = try #require(result["sources"] as? [[String: Any]])
+        #expect(sources.contains { $0["source"] as? String == "srv" && $0["ok"] as? Bool == true })
+        let candidates = try #require(result["candidates"] as? [[String: Any]])
+        #expect(candidates.first?["verified"] as? Bool == true)
+
+        let msmtp = try cli.run(["discover", "alice@disco.test", "--format", "msmtp"] + common)
+        #expect(msmtp.status == 0, "\(msmtp.err)")
+        #expect(msmtp.out.contains("host mail.mailconf.test\nport \(lab.port("SMTPS_PORT"))\n"))
+
+        let none = try cli.run(["discover", "carol@nowhere.test", "--no-guess"] + common)
+        #expect(none.status == 1)
+        #expect(none.out.contains("nothing that works was found for nowhere.test"))
+        let bad = try cli.run(["discover", "alice@disco.test", "--dns-server", "ns.example"])
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("--dns-server"))
+    }
+}

@@ -63,6 +63,9 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Do not check the candidates live.")
     var noVerify = false
 
+    @Flag(help: "Ask the sources one after another (to measure what asking at once saves).")
+    var sequential = false
+
     @Option(help: "Write the best verified settings in this export format (see mailconf export --list).")
     var format: String?
 
@@ -108,7 +111,9 @@ struct DiscoverCommand: AsyncParsableCommand {
         let options = DiscoveryOptions(dns: dns, ispdbBase: noISPDB ? nil : (ispdbURL.hasSuffix("/") ? ispdbURL : ispdbURL + "/"),
                                        allowHTTP: allowHTTP, connectTo: try overrides(), caFile: caFile,
                                        sourceTimeout: timeout, guess: !noGuess, verify: !noVerify)
-        let result = await Discovery(options: options, catalog: try? catalog.open()).discover(email)
+        var opts = options
+        opts.sequential = sequential
+        let result = await Discovery(options: opts, catalog: try? catalog.open()).discover(email)
         let found = result.provider != nil
 
         if let chosen {
