@@ -90,8 +90,10 @@ fi
 # --- processes and clean-up ----------------------------------------------------------
 tmp=$(mktemp -d)
 pids=()
+wrk_pid=""
 cleanup() {
     local p
+    [ -z "$wrk_pid" ] || kill "$wrk_pid" 2>/dev/null || true
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     rm -rf "$tmp"
@@ -167,7 +169,7 @@ cat >"$tmp/automx2-seed.json" <<'EOF'
   ]
 }
 EOF
-# gunicorn 24+ opens a control socket under ~/.gunicorn unless told not to.
+# Recent gunicorn opens a control socket under ~/.gunicorn unless told not to.
 gunicorn_args=(--workers 2 --bind "127.0.0.1:$AUTOMX2_PORT")
 if "$AUTOMX2_VENV/bin/gunicorn" --help 2>/dev/null | grep -q -- --no-control-socket; then gunicorn_args+=(--no-control-socket); fi
 (cd "$tmp" && AUTOMX2_CONF="$tmp/automx2.conf" exec "$AUTOMX2_VENV/bin/gunicorn" "${gunicorn_args[@]}" automx2.server:app) \
@@ -233,12 +235,21 @@ echo "versions: $("$mailconf" --version 2>/dev/null | head -n 1 || echo '?') (ma
 echo "answer sizes: mailconf $(wc -c <"$tmp/mailconf.xml") B, automx2 $(wc -c <"$tmp/automx2.xml") B, nginx $(wc -c <"$tmp/nginx.xml") B"
 
 # --- load ----------------------------------------------------------------------------
+# wrk in the background, so that a signal to this script stops it at once (cleanup kills it).
+run_wrk() {
+    wrk "$@" &
+    wrk_pid=$!
+    local rc=0
+    wait "$wrk_pid" || rc=$?
+    wrk_pid=""
+    return "$rc"
+}
 # Runs wrk and sets RPS, P50, P99 (ms), ERRORS; $1 name, $2 URL, $3 connections, $4 seconds.
 load() {
     local out
-    wrk -t2 -c"$3" -d"${WARMUP}s" "$2" >/dev/null 2>&1 || true
-    out=$(wrk -t2 -c"$3" -d"$4s" --latency "$2")
-    printf '%s\n' "$out" >"$tmp/wrk-$1-$3.txt"
+    run_wrk -t2 -c"$3" -d"${WARMUP}s" "$2" >/dev/null 2>&1 || true
+    run_wrk -t2 -c"$3" -d"$4s" --latency "$2" >"$tmp/wrk-$1-$3.txt" || { echo "wrk failed against $1" >&2; exit 1; }
+    out=$(cat "$tmp/wrk-$1-$3.txt")
     read -r RPS P50 P99 ERRORS < <(printf '%s\n' "$out" | awk '
         function ms(v,   n) {  # wrk prints 812.00us, 1.23ms, 2.01s, 1.50m
             n = v + 0

@@ -13,6 +13,9 @@
 #   CRAM_PORT        AUTH CRAM-MD5 only (its own Dovecot, which knows no other mechanism)
 #   EXPIRED_PORT     implicit TLS with an expired certificate
 #   WRONGNAME_PORT   implicit TLS with a certificate for another name
+#   IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT
+#                    Dovecot IMAP and POP3 (STARTTLS, and TLS from the first byte) over
+#                    the lab mailbox, for the discovery probes
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 set -euo pipefail
@@ -32,14 +35,17 @@ stop() {
 if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
 [ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
 for tool in postfix dovecot openssl dnsmasq; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core openssl dnsmasq-base" >&2; exit 1; }
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d openssl dnsmasq-base" >&2; exit 1; }
 done
+[ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] \
+    || { echo "Dovecot's IMAP and POP3 are missing: apt-get install -y dovecot-imapd dovecot-pop3d" >&2; exit 1; }
 
 stop
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dns}
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
+IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
 DNS_PORT=$((BASE_PORT+28))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -82,12 +88,45 @@ echo "$USER:{PLAIN}$PASSWORD" > "$ROOT/users"
 chmod 644 "$ROOT/users"
 for inst in plain cram; do
     mechs="plain login"; [ $inst = cram ] && mechs="cram-md5"
+    # The first instance also serves IMAP and POP3 over the lab mailbox.
+    mail=""
+    if [ $inst = plain ]; then
+        mail="protocols = imap pop3
+ssl = yes
+ssl_cert = <$ROOT/pki/valid.pem
+ssl_key = <$ROOT/pki/valid.key
+mail_location = maildir:$ROOT/mail/%d/%n
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $IMAPS_PORT
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $POP3_PORT
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = $POP3S_PORT
+    ssl = yes
+  }
+}"
+    else
+        mail="protocols = none
+ssl = no"
+    fi
     cat > "$ROOT/dovecot-$inst/dovecot.conf" <<CONF
 base_dir = $ROOT/dovecot-$inst/run
 state_dir = $ROOT/dovecot-$inst/run
 log_path = $ROOT/dovecot-$inst/dovecot.log
-protocols = none
-ssl = no
+$mail
 auth_mechanisms = $mechs
 auth_failure_delay = 0
 login_trusted_networks = 127.0.0.0/8
@@ -112,7 +151,8 @@ service anvil {
   }
 }
 CONF
-    dovecot -c "$ROOT/dovecot-$inst/dovecot.conf" </dev/null >/dev/null 2>&1
+    dovecot -c "$ROOT/dovecot-$inst/dovecot.conf" </dev/null >/dev/null 2>&1 \
+        || { echo "dovecot ($inst) did not start; see $ROOT/dovecot-$inst/dovecot.log" >&2; exit 1; }
 done
 
 # --- Postfix ---------------------------------------------------------------------------
@@ -213,6 +253,11 @@ mx-host=disco.test,mail.mailconf.test,10
 srv-host=_submissions._tcp.disco.test,mail.mailconf.test,$SMTPS_PORT,0,10
 srv-host=_submission._tcp.disco.test,mail.mailconf.test,$SUBMISSION_PORT,5,10
 srv-host=_imaps._tcp.disco.test
+srv-host=_imaps._tcp.imap.disco.test,mail.mailconf.test,$IMAPS_PORT,0,1
+srv-host=_imap._tcp.imap.disco.test,mail.mailconf.test,$IMAP_PORT,0,1
+srv-host=_pop3s._tcp.imap.disco.test,mail.mailconf.test,$POP3S_PORT,0,1
+srv-host=_pop3._tcp.imap.disco.test,mail.mailconf.test,$POP3_PORT,0,1
+srv-host=_submission._tcp.imap.disco.test,mail.mailconf.test,$SUBMISSION_PORT,0,1
 txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
 mx-host=mxonly.test,aspmx.l.google.com,10
 CONF
@@ -220,7 +265,7 @@ dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -g
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
 
 # Wait until every listener answers.
-for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $EXPIRED_PORT $WRONGNAME_PORT; do
+for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
     for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
@@ -231,6 +276,10 @@ SMTPS_PORT=$SMTPS_PORT
 CRAM_PORT=$CRAM_PORT
 EXPIRED_PORT=$EXPIRED_PORT
 WRONGNAME_PORT=$WRONGNAME_PORT
+IMAP_PORT=$IMAP_PORT
+IMAPS_PORT=$IMAPS_PORT
+POP3_PORT=$POP3_PORT
+POP3S_PORT=$POP3S_PORT
 DNS_PORT=$DNS_PORT
 CA_FILE=$ROOT/pki/ca.pem
 USER=$USER

@@ -10,7 +10,7 @@ cd "$ROOT"
 # integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test
 # certificates; and the real readers of each exported format (xmllint with the project's
 # schemas, Python's plistlib, msmtp, neomutt, git).
-PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core openssl
+PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 msmtp neomutt git curl dnsmasq-base)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -25,7 +25,7 @@ struct GreetingProbe: Sendable {
                                        follow: s.security == .starttls ? (s.protocol == .imap ? "a1 CAPABILITY\r\n" : "CAPA\r\n") : nil)
             let greeting = lines.first ?? ""
             let good = s.protocol == .imap ? (greeting.hasPrefix("* OK") || greeting.hasPrefix("* PREAUTH")) : greeting.hasPrefix("+OK")
-            guard good else { return (false, "not a \(s.protocol.rawValue.uppercased()) greeting: \(greeting.prefix(80))") }
+            guard good else { return (false, "not an \(s.protocol.rawValue.uppercased()) greeting: \(greeting.prefix(80))") }
             if s.security == .starttls {
                 let word = s.protocol == .imap ? "STARTTLS" : "STLS"
                 guard lines.dropFirst().contains(where: { $0.uppercased().contains(word) }) else {

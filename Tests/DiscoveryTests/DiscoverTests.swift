@@ -159,3 +159,40 @@ struct DiscoverSources {
         #expect(source(r, "autoconfig-http")?.insecure == true)
     }
 }
+
+/// IMAP and POP3 found through SRV and checked by their greeting against the lab Dovecot.
+@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct IncomingProbes {
+    @Test func srvRecordsForIMAPAndPOP3AreCheckedByTheirGreeting() async throws {
+        let l = try #require(lab)
+        let options = DiscoveryOptions(dns: try labDNS(), ispdbBase: nil, caFile: l.caFile, sourceTimeout: 3, guess: false)
+        let r = await Discovery(options: options, catalog: nil).discover(try EmailAddress("dave@imap.disco.test"))
+        let incoming = r.candidates.filter { $0.setting.role == .incoming }
+        #expect(incoming.count == 4)
+        for c in incoming { #expect(c.verified == true, "\(c.setting.summary): \(c.check ?? "")") }
+        #expect(incoming.first?.setting.protocol == .imap && incoming.first?.setting.security == .tls)
+        #expect(incoming.contains { $0.check == "answers; offers STARTTLS" })
+        #expect(incoming.contains { $0.check == "answers; offers STLS" })
+        #expect(r.provider?.incoming.first?.port?.value == UInt16(l.port("IMAPS_PORT")))
+        #expect(r.provider?.outgoing.first?.port?.value == UInt16(l.port("SUBMISSION_PORT")))
+    }
+
+    @Test func whatIsNotIMAPDoesNotPass() async throws {
+        let l = try #require(lab)
+        let probe = GreetingProbe(trust: .caFile(l.caFile), timeout: 3)
+        let smtpPort = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(l.port("PLAIN_PORT")),
+                                         security: ConnectionSecurity.none, authentication: [.passwordCleartext])
+        let r1 = await probe.check(smtpPort, addresses: ["127.0.0.1"])
+        #expect(!r1.ok && r1.message.contains("not an IMAP greeting"), "\(r1.message)")
+        // TLS expected on a plaintext port: the handshake fails.
+        var tlsOnPlain = smtpPort
+        tlsOnPlain.port = try Port(l.port("IMAP_PORT"))
+        tlsOnPlain.security = .tls
+        #expect(await probe.check(tlsOnPlain, addresses: ["127.0.0.1"]).ok == false)
+        // An untrusted certificate fails.
+        var untrusted = tlsOnPlain
+        untrusted.port = try Port(l.port("IMAPS_PORT"))
+        #expect(await GreetingProbe(trust: .system, timeout: 3).check(untrusted, addresses: ["127.0.0.1"]).ok == false)
+        #expect(await probe.check(untrusted, addresses: ["127.0.0.1"]).ok == true)
+    }
+}
