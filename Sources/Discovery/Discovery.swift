@@ -12,7 +12,8 @@ public struct DiscoveryOptions: Sendable {
     public var ispdbBase: String?
     /// Also ask the autoconfig URLs over plain http (answers are marked insecure).
     public var allowHTTP: Bool
-    /// `HOST:PORT` → where to connect instead, for the HTTP sources (`--resolve`, `--connect-to`).
+    /// `HOST:PORT` → where to connect instead (`--resolve`, `--connect-to`), for the HTTP
+    /// sources and the probes alike.
     public var connectTo: [String: HostPort]
     /// CAs to trust instead of the system's, for https and for the SMTP checks.
     public var caFile: String?
@@ -348,7 +349,16 @@ public struct Discovery: Sendable {
 
     /// Does this setting answer as set? SMTP through the validator (connect, TLS,
     /// certificate, EHLO; no login), IMAP and POP3 by their greeting.
-    func probe(_ s: ServerSetting, addresses: [String]) async -> (ok: Bool, message: String) {
+    func probe(_ setting: ServerSetting, addresses given: [String]) async -> (ok: Bool, message: String) {
+        // --connect-to HOST:PORT:ADDRESS:PORT2 holds for the probes too; the certificate
+        // is still checked against HOST.
+        var s = setting
+        var addresses = given
+        if let host = setting.hostname?.name, let port = setting.port?.value,
+           let to = options.connectTo["\(host.lowercased()):\(port)"], let p = try? Port(to.port) {
+            s.port = p
+            addresses = DNSResolver.isIPAddress(to.host) ? [to.host] : ((try? await options.dns.addresses(to.host)) ?? [])
+        }
         if s.protocol == .smtp {
             var request = VerifyRequest(setting: s, trust: trust, timeout: options.sourceTimeout)
             request.addresses = addresses.isEmpty ? nil : addresses

@@ -196,3 +196,30 @@ struct IncomingProbes {
         #expect(await probe.check(untrusted, addresses: ["127.0.0.1"]).ok == true)
     }
 }
+
+/// Guessing: mail.DOMAIN on the usual ports, with --connect-to sending the well-known
+/// ports to the lab's (the certificate is still checked against mail.mailconf.test).
+@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct Guessing {
+    @Test func guessesThatAnswerBecomeCandidates() async throws {
+        let l = try #require(lab)
+        let map = [
+            "mail.mailconf.test:465": HostPort(host: "127.0.0.1", port: l.port("SMTPS_PORT")),
+            "mail.mailconf.test:993": HostPort(host: "127.0.0.1", port: l.port("IMAPS_PORT")),
+            "mail.mailconf.test:995": HostPort(host: "127.0.0.1", port: l.port("POP3S_PORT")),
+            // Something that is not SMTP where SMTP is guessed: not a candidate.
+            "mail.mailconf.test:587": HostPort(host: "127.0.0.1", port: l.port("IMAP_PORT")),
+        ]
+        let options = DiscoveryOptions(dns: try labDNS(), ispdbBase: nil, connectTo: map, caFile: l.caFile, sourceTimeout: 3,
+                                       guess: true)
+        let r = await Discovery(options: options, catalog: nil).discover(try EmailAddress("erin@mailconf.test"))
+        #expect(source(r, "guess")?.ok == true, "\(source(r, "guess")?.message ?? "")")
+        let guessed = r.candidates.filter { $0.source == "guess" }
+        #expect(guessed.contains { $0.setting.protocol == .smtp && $0.setting.port?.value == 465 && $0.verified == true })
+        #expect(guessed.contains { $0.setting.protocol == .imap && $0.setting.port?.value == 993 && $0.verified == true })
+        #expect(guessed.contains { $0.setting.protocol == .pop3 && $0.setting.port?.value == 995 && $0.verified == true })
+        #expect(!guessed.contains { $0.setting.port?.value == 587 })
+        // A guess ranks below every other kind of source, and the result uses the real ports.
+        #expect(r.provider?.outgoing.first?.port?.value == 465)
+    }
+}
