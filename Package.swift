@@ -56,8 +56,10 @@ let package = Package(
         ]),
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with an own DNS client, then checked live.
+        // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
+        .target(name: "DNSClient"),
         .target(name: "Discovery", dependencies: [
-            "Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator",
+            "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -109,8 +111,9 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: [
-            "Discovery", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
+            "Discovery", "DNSClient", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

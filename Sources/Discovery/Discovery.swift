@@ -1,4 +1,5 @@
 import Catalog
+import DNSClient
 import Foundation
 import MailFormats
 import MailSettings

@@ -1,3 +1,4 @@
+import DNSClient
 import Foundation
 import MailSettings
 import NIOCore

@@ -1,5 +1,6 @@
 import AutoconfigService
 import Catalog
+import DNSClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,6 +9,12 @@ import MailSettings
 import Testing
 import TestSupport
 @testable import Discovery
+
+let lab = LabServers.current
+func labDNS() throws -> DNSResolver {
+    let l = try #require(lab)
+    return DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+}
 
 /// disco.test as the lab publishes it: SRV records for the lab Postfix at
 /// mail.mailconf.test, an MX, and (here) an autoconfig server over https with its own

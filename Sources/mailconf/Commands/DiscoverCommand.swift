@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import ClientExport
 import Discovery
+import DNSClient
 import Foundation
 import MailSettings
 

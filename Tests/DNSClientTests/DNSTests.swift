@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Discovery
+@testable import DNSClient
 
 let lab = LabServers.current
 func labDNS() throws -> DNSResolver {

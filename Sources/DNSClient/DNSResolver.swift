@@ -70,7 +70,7 @@ public struct DNSResolver: Sendable {
         return DNSResolver(server: "127.0.0.1", timeout: timeout)
     }
 
-    static func isIPAddress(_ s: String) -> Bool {
+    public static func isIPAddress(_ s: String) -> Bool {
         var v4 = in_addr(), v6 = in6_addr()
         return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
     }
