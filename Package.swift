@@ -58,6 +58,8 @@ let package = Package(
         // SRV, guessing) at once, with an own DNS client, then checked live.
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
         .target(name: "DNSClient"),
+        // deliverability: SPF (evaluated, limits counted), DKIM, DMARC and friends for a relay.
+        .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings"]),
         .target(name: "Discovery", dependencies: [
             "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -93,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -111,6 +113,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "DeliverabilityTests", dependencies: ["Deliverability", "DNSClient", "Catalog", "MailSettings", "TestSupport"]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: [
             "Discovery", "DNSClient", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",

@@ -21,8 +21,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert
     -subj /CN=autoconfig.disco.test -addext subjectAltName=DNS:autoconfig.disco.test,DNS:disco.test 2>/dev/null
 cat "$CA_FILE" "$tmp/cert.pem" > "$tmp/trust.pem"
 
-serve() {  # $1 log file, rest: arguments; prints the port
+serve() {  # $1 log file, rest: arguments; prints the port (the pid goes to $1.pid)
     mc serve --port 0 "${@:2}" > "$1" 2>&1 &
+    echo $! > "$1.pid"
     for _ in $(seq 100); do
         port=$(sed -n 's/.*listening on https\{0,1\}:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$1")
         [ -n "$port" ] && { echo "$port"; return; }
@@ -32,7 +33,7 @@ serve() {  # $1 log file, rest: arguments; prints the port
 }
 HTTPS_PORT=$(serve "$tmp/https.log" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem")
 ISPDB_PORT=$(serve "$tmp/ispdb.log" --all-domains)
-trap '"$ROOT/scripts/test-servers.sh" stop; kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '"$ROOT/scripts/test-servers.sh" stop; kill $(cat "$tmp"/*.pid) 2>/dev/null; rm -rf "$tmp"' EXIT
 
 args=(discover alice@disco.test --dns-server "127.0.0.1:$DNS_PORT" --ca-file "$tmp/trust.pem"
       --connect-to "autoconfig.disco.test:443:127.0.0.1:$HTTPS_PORT" --ispdb-url "http://127.0.0.1:$ISPDB_PORT/v1.1/"

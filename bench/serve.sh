@@ -71,9 +71,12 @@ need curl curl
 need python3 python3-venv
 
 # automx2 and gunicorn in a virtual environment kept between runs.
-if ! "$AUTOMX2_VENV/bin/python" -c 'import automx2.server, gunicorn' 2>/dev/null; then
+if ! "$AUTOMX2_VENV/bin/python" -c '
+import sys, importlib.metadata as m
+m.version("gunicorn")
+sys.exit(sys.argv[1] not in ("", m.version("automx2")))' "${AUTOMX2_VERSION:-}" 2>/dev/null; then
     echo "installing automx2 and gunicorn from PyPI into $AUTOMX2_VENV…" >&2
-    rm -rf "$AUTOMX2_VENV"
+    [ ! -f "$AUTOMX2_VENV/pyvenv.cfg" ] || rm -rf "$AUTOMX2_VENV"
     mkdir -p "$(dirname "$AUTOMX2_VENV")"
     python3 -m venv "$AUTOMX2_VENV"
     "$AUTOMX2_VENV/bin/pip" install -q --disable-pip-version-check \
@@ -133,7 +136,7 @@ check_answer() {  # $1 name, $2 URL, $3 body file
 # --- mailconf ------------------------------------------------------------------------
 "$mailconf" domains add example.org --provider fastmail --db "$tmp/catalog.sqlite" >"$tmp/domains-add.log" 2>&1 \
     || { cat "$tmp/domains-add.log" >&2; exit 1; }
-"$mailconf" serve --host 127.0.0.1 --port "$MAILCONF_PORT" --db "$tmp/catalog.sqlite" >"$tmp/mailconf.out" 2>"$tmp/mailconf.log" &
+"$mailconf" serve --host 127.0.0.1 --port "$MAILCONF_PORT" --db "$tmp/catalog.sqlite" --no-access-log >"$tmp/mailconf.out" 2>"$tmp/mailconf.log" &
 mailconf_pid=$!
 pids+=("$mailconf_pid")
 for ((i = 0; i < 300; i++)); do

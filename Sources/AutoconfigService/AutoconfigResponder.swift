@@ -119,7 +119,7 @@ public struct AutoconfigResponder: HTTPResponder {
         let seconds = (ContinuousClock.now - started).seconds
         metrics.record(endpoint: name, status: status.code, seconds: seconds)
         let who = configuration.logAddresses ? (answer.address ?? answer.domain ?? "-") : (answer.domain ?? "-")
-        logger.info("\(name) \(who) \(status.code) \(String(format: "%.3f", seconds * 1000)) ms")
+        if configuration.accessLog { logger.info("\(name) \(who) \(status.code) \(String(format: "%.3f", seconds * 1000)) ms") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

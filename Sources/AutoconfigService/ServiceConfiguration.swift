@@ -5,6 +5,8 @@ public struct ServiceConfiguration: Sendable {
     public var answerForAllKnownDomains: Bool
     /// Write whole addresses in the access log (off: only the domain).
     public var logAddresses: Bool
+    /// One access-log line per request (at info level).
+    public var accessLog: Bool = true
     /// How often the catalog is checked for changes made by other processes.
     public var pollInterval: Duration
     /// The largest Autodiscover request body taken.

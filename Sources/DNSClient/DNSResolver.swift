@@ -91,6 +91,16 @@ public struct DNSResolver: Sendable {
         try await query(name, .txt).compactMap { if case .txt(let t) = $0.data { t } else { nil } }
     }
 
+    /// The CNAME target of a name, nil when it has none.
+    public func cname(_ name: String) async throws(DNSError) -> String? {
+        try await query(name, .cname).compactMap { if case .cname(let c) = $0.data { c } else { nil } }.first
+    }
+
+    /// A or AAAA records alone (SPF counts them one by one).
+    public func addresses(_ name: String, type: DNSRecordType) async throws(DNSError) -> [String] {
+        try await query(name, type).compactMap { if case .address(let a) = $0.data { a } else { nil } }
+    }
+
     public func addresses(_ name: String) async throws(DNSError) -> [String] {
         async let v4 = try? query(name, .a)
         async let v6 = try? query(name, .aaaa)

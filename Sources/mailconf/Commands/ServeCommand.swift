@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("log-addresses"), help: "Write whole e-mail addresses in the access log (default: only the domain).")
     var logAddresses = false
 
+    @Flag(name: .customLong("no-access-log"), help: "Write no line per request (errors and reloads are still logged).")
+    var noAccessLog = false
+
     @Option(name: .customLong("public-url"), help: "Base URL clients reach this server at, for the JSON Autodiscover answer (default https://autodiscover.DOMAIN).")
     var publicURL: String?
 
@@ -77,8 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Create and seed the catalog on first use, then serve from a read-only open.
         let path = try catalog.open().path
         let readOnly = try attempt { try Catalog(path: path, readOnly: true) }
-        let config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
+        var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
+        config.accessLog = !noAccessLog
         let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
