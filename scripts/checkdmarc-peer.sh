@@ -135,6 +135,15 @@ checkdmarc.mta_sts.download_mta_sts_policy = no_policy_download
 logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
 nameserver = dns.nameserver.Do53Nameserver(str(address), port)
 
+# checkdmarc 5.x's DNSSEC code calls dns.query.tcp(request, str(nameserver)), which
+# only works for plain addresses: send those calls to our address and port.
+_tcp = dns.query.tcp
+def tcp(q, where, *args, **kwargs):
+    if where == str(nameserver):
+        where, kwargs["port"] = str(address), port
+    return _tcp(q, where, *args, **kwargs)
+dns.query.tcp = tcp
+
 # Preflight: checkdmarc turns a dead nameserver into per-domain errors that look like
 # verdicts, so make sure the server answers (any rcode) before running it.
 try:
@@ -143,12 +152,19 @@ try:
 except (dns.exception.DNSException, OSError) as error:
     die(3, f"nameserver {spec} did not answer a TXT query for {domains[0]}: {error!r}")
 
+# No MX TLS tests: 6.x has check_mx_tls (off by default), 5.x has skip_tls (on by default).
+import inspect  # noqa: E402
+options = dict(nameservers=[nameserver], timeout=dns_timeout, retries=1, bimi_selector=None)
+parameters = inspect.signature(checkdmarc.check_domains).parameters
+if "check_mx_tls" in parameters:
+    options["check_mx_tls"] = False
+elif "skip_tls" in parameters:
+    options["skip_tls"] = True
+
 results = []
 for domain in domains:
     try:
-        result = checkdmarc.check_domains(
-            [domain], nameservers=[nameserver], timeout=dns_timeout, retries=1,
-            bimi_selector=None, check_mx_tls=False)
+        result = checkdmarc.check_domains([domain], **options)
     except Exception as error:  # checkdmarc bug or unexpected input: say which domain
         die(4, f"checkdmarc failed on {domain}: {type(error).__name__}: {error}")
     results.append(result)

@@ -19,6 +19,7 @@
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 set -euo pipefail
+SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
 BASE_PORT="${MAILCONF_TEST_BASE_PORT:-20025}"
 ENV_FILE="$ROOT/servers.env"
@@ -260,6 +261,8 @@ srv-host=_pop3._tcp.imap.disco.test,mail.mailconf.test,$POP3_PORT,0,1
 srv-host=_submission._tcp.imap.disco.test,mail.mailconf.test,$SUBMISSION_PORT,0,1
 txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
 mx-host=mxonly.test,aspmx.l.google.com,10
+# The deliverability test zones (good.test, twospf.test, …) and their relay stand-ins.
+conf-file=$SCRIPTS/dns-zones/deliverability.conf
 CONF
 dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -gn)" \
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }

@@ -109,7 +109,7 @@ public struct DeliverabilityCheck: Sendable {
                                     record: "\(domain). TXT \"\(Self.replaceAll(record, with: "~all"))\"", reference: "RFC 7208 section 5.1"))
         default: break
         }
-        if let include, let provider {
+        if let include, let provider, spf.errors.isEmpty {
             if spf.includes.contains(include.domain) {
                 out.append(Check("spf-include", .pass, "SPF includes \(include.domain), as \(provider.displayName) needs"))
             } else {
@@ -205,7 +205,7 @@ public struct DeliverabilityCheck: Sendable {
         var regex = "^"
         var inBrace = false
         for c in pattern.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) {
-            if c == "{" { inBrace = true; regex += "[a-z0-9-]+"; continue }
+            if c == "{" { inBrace = true; regex += "[a-z0-9-]*"; continue }
             if c == "}" { inBrace = false; continue }
             if inBrace { continue }
             regex += NSRegularExpression.escapedPattern(for: String(c))

@@ -26,7 +26,7 @@ struct Mailconf: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ProvidersCommand.self, ServersCommand.self, DomainsCommand.self,
-            LintCommand.self, VerifyCommand.self, ImportCommand.self, ExportCommand.self, ServeCommand.self, DiscoverCommand.self, CatalogCommand.self,
+            LintCommand.self, VerifyCommand.self, ImportCommand.self, ExportCommand.self, ServeCommand.self, DiscoverCommand.self, DeliverabilityCommand.self, CatalogCommand.self,
         ]
     )
 
