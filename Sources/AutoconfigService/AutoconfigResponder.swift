@@ -29,7 +29,7 @@ public struct AutoconfigResponder: HTTPResponder {
     struct Answer {
         var status: HTTPResponse.Status = .ok
         var contentType = "text/plain; charset=utf-8"
-        var body: [UInt8] = []
+        var body = ByteBuffer()
         var etag: String?
         var cacheable = true
         var domain: String?
@@ -37,7 +37,7 @@ public struct AutoconfigResponder: HTTPResponder {
         var extraHeaders: [(HTTPField.Name, String)] = []
 
         static func text(_ status: HTTPResponse.Status, _ message: String) -> Answer {
-            Answer(status: status, body: Array((message + "\n").utf8), cacheable: false)
+            Answer(status: status, body: ByteBuffer(string: message + "\n"), cacheable: false)
         }
     }
 
@@ -55,7 +55,7 @@ public struct AutoconfigResponder: HTTPResponder {
         "/email.mobileconfig": Route(name: "mobileconfig", method: .get) { r, req throws(RequestChecks.Refusal) in try r.mobileconfig(req) },
         "/healthz": Route(name: "healthz", method: .get) { r, _ throws(RequestChecks.Refusal) in .text(.ok, "ok \(r.store.domainCount) domains") },
         "/metrics": Route(name: "metrics", method: .get) { r, _ throws(RequestChecks.Refusal) in
-            Answer(contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(r.metrics.render().utf8), cacheable: false)
+            Answer(contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(string: r.metrics.render()), cacheable: false)
         },
     ]
 
@@ -110,17 +110,17 @@ public struct AutoconfigResponder: HTTPResponder {
                 return tag == etag || tag == "W/" + etag || tag == "*"
             }) {
                 status = .notModified
-                body = []
+                body = ByteBuffer()
             }
         } else {
             headers[.cacheControl] = "no-store"
         }
-        if request.method == .head { body = [] }
+        if request.method == .head { body = ByteBuffer() }
         let seconds = (ContinuousClock.now - started).seconds
         metrics.record(endpoint: name, status: status.code, seconds: seconds)
         let who = configuration.logAddresses ? (answer.address ?? answer.domain ?? "-") : (answer.domain ?? "-")
         if configuration.accessLog { logger.info("\(name) \(who) \(status.code) \(String(format: "%.3f", seconds * 1000)) ms") }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     // MARK: - Endpoints
@@ -151,7 +151,7 @@ public struct AutoconfigResponder: HTTPResponder {
             throw RequestChecks.Refusal(status: 404, message: "\(domain) has no settings a Thunderbird file can carry: \(error.message)")
         }
         guard let body else { throw unknown(domain) }
-        return Answer(contentType: "application/xml; charset=utf-8", body: body.bytes, etag: body.etag,
+        return Answer(contentType: "application/xml; charset=utf-8", body: body.buffer, etag: body.etag,
                       domain: domain, address: address?.description)
     }
 
@@ -163,7 +163,7 @@ public struct AutoconfigResponder: HTTPResponder {
             throw RequestChecks.Refusal(status: 404, message: "no mail profile for \(domain): \(error.message)")
         }
         let body = CachedBody(text)
-        return Answer(contentType: "application/x-apple-aspen-config", body: body.bytes, etag: body.etag, domain: domain,
+        return Answer(contentType: "application/x-apple-aspen-config", body: body.buffer, etag: body.etag, domain: domain,
                       address: address?.description,
                       extraHeaders: [(.contentDisposition, "attachment; filename=\"\(domain).mobileconfig\"")])
     }
@@ -199,7 +199,7 @@ public struct AutoconfigResponder: HTTPResponder {
         do { text = try ExportFormat.autodiscover.render(provider, address: address) } catch {
             throw RequestChecks.Refusal(status: 404, message: "no Autodiscover answer for \(address.domain): \(error.message)")
         }
-        return Answer(contentType: "application/xml; charset=utf-8", body: Array(text.utf8), cacheable: false,
+        return Answer(contentType: "application/xml; charset=utf-8", body: ByteBuffer(string: text), cacheable: false,
                       domain: address.domain, address: address.description)
     }
 
@@ -225,17 +225,17 @@ public struct AutoconfigResponder: HTTPResponder {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if proto.lowercased() != "autodiscoverv1" {
             answer.status = .badRequest
-            answer.body = Array((try? encoder.encode(Failure(ErrorCode: "InvalidProtocol",
+            answer.body = ByteBuffer(bytes: (try? encoder.encode(Failure(ErrorCode: "InvalidProtocol",
                 ErrorMessage: "The given protocol value is invalid. Supported values are 'AutodiscoverV1'."))) ?? Data())
             return answer
         }
         guard store.provider(for: address.domain) != nil else {
             answer.status = .notFound
-            answer.body = Array((try? encoder.encode(Failure(ErrorCode: "NotFound", ErrorMessage: "no mail settings for \(address.domain) on this server"))) ?? Data())
+            answer.body = ByteBuffer(bytes: (try? encoder.encode(Failure(ErrorCode: "NotFound", ErrorMessage: "no mail settings for \(address.domain) on this server"))) ?? Data())
             return answer
         }
         let base = configuration.publicBaseURL ?? "https://autodiscover.\(address.domain)"
-        answer.body = Array((try? encoder.encode(Found(Protocol: "AutodiscoverV1", Url: base + "/autodiscover/autodiscover.xml"))) ?? Data())
+        answer.body = ByteBuffer(bytes: (try? encoder.encode(Found(Protocol: "AutodiscoverV1", Url: base + "/autodiscover/autodiscover.xml"))) ?? Data())
         return answer
     }
 }

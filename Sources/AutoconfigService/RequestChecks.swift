@@ -14,8 +14,16 @@ enum RequestChecks {
         guard !text.isEmpty, text.utf8.count <= 254 else {
             throw Refusal(status: 400, message: "\(parameter) must be an e-mail address of at most 254 characters")
         }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }),
-              text.filter({ $0 == "@" }).count == 1 else {
+        // Bytes, not scalars: C0 controls, space, DEL, and UTF-8's C1 controls (C2 80–9F).
+        var ats = 0
+        var previous: UInt8 = 0
+        var clean = true
+        for b in text.utf8 {
+            if b <= 0x20 || b == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(b)) { clean = false; break }
+            if b == UInt8(ascii: "@") { ats += 1 }
+            previous = b
+        }
+        guard clean, ats == 1 else {
             throw Refusal(status: 400, message: "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
         }
         do { return try EmailAddress(text) } catch {

@@ -3,6 +3,7 @@ import ClientExport
 import Foundation
 import Logging
 import MailSettings
+import NIOCore
 import Synchronization
 
 /// What the service answers from: the catalog's providers by mail domain, and each
@@ -97,11 +98,13 @@ public final class SettingsStore: Sendable {
 
 /// A response body and its validator.
 struct CachedBody: Sendable {
-    let bytes: [UInt8]
+    /// Built once: every response shares this storage (ByteBuffer is copy-on-write).
+    let buffer: ByteBuffer
     let etag: String
 
     init(_ text: String) {
-        bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
+        buffer = ByteBuffer(bytes: bytes)
         etag = "\"\(Self.fnv(bytes))\""
     }
 

@@ -140,12 +140,19 @@ public struct DeliverabilityCheck: Sendable {
         var out: [Check] = []
         var names: [(name: String, requirement: DNSRequirement?)] = []
         for r in requirements where r.purpose == .dkim {
-            if r.name.contains("{selector}") {
+            if let open = r.name.firstIndex(of: "{"), let close = r.name[open...].firstIndex(of: "}") {
+                // An account-specific selector ({selector}, SES's {token1}, …): the user names it.
                 guard !selectors.isEmpty else {
-                    out.append(Check("dkim-selector", .warn, "the relay's DKIM selector is account-specific: give --dkim-selector NAME to check the key"))
+                    if !out.contains(where: { $0.id == "dkim-selector" }) {
+                        out.append(Check("dkim-selector", .warn,
+                                         "the relay's DKIM selector names are account-specific (\(r.name)): give --dkim-selector NAME for each to check them"))
+                    }
                     continue
                 }
-                for s in selectors { names.append((r.name.replacingOccurrences(of: "{selector}", with: s), r)) }
+                if r.name.hasPrefix("{") && r.type == "CNAME" && names.contains(where: { $0.requirement?.value == r.value }) { continue }
+                for s in selectors where !names.contains(where: { $0.name.hasPrefix(s + ".") }) {
+                    names.append((r.name.replacingCharacters(in: open...close, with: s), r))
+                }
             } else {
                 names.append((r.name, r))
             }
