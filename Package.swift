@@ -58,10 +58,17 @@ let package = Package(
         // SRV, guessing) at once, with an own DNS client, then checked live.
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
         .target(name: "DNSClient"),
+        // A small https GET with certificate checks, deadlines and address overrides.
+        .target(name: "WebFetch", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // deliverability: SPF (evaluated, limits counted), DKIM, DMARC and friends for a relay.
-        .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings"]),
+        .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings", "WebFetch"]),
         .target(name: "Discovery", dependencies: [
-            "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator",
+            "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator", "WebFetch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -95,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -113,7 +120,13 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "DeliverabilityTests", dependencies: ["Deliverability", "DNSClient", "Catalog", "MailSettings", "TestSupport"]),
+        .testTarget(name: "DeliverabilityTests", dependencies: [
+            "Deliverability", "DNSClient", "Catalog", "MailSettings", "TestSupport", "WebFetch",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: [
             "Discovery", "DNSClient", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",

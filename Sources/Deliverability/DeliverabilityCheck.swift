@@ -1,13 +1,19 @@
 import DNSClient
 import Foundation
 import MailSettings
+import WebFetch
 
 /// Is this sending domain's DNS right for the chosen relay? SPF, DKIM, DMARC, MX, the
 /// relay's bounce domain, MTA-STS and TLS-RPT, each with the record that would fix it.
 public struct DeliverabilityCheck: Sendable {
     let dns: DNSResolver
+    /// For the MTA-STS policy file (address overrides and a CA file for tests).
+    let fetch: HTTPFetch
 
-    public init(dns: DNSResolver) { self.dns = dns }
+    public init(dns: DNSResolver, fetch: HTTPFetch = HTTPFetch()) {
+        self.dns = dns
+        self.fetch = fetch
+    }
 
     static let bulkSenderRules = "Gmail and Yahoo bulk-sender rules (in force since February 2024): https://support.google.com/a/answer/81126, https://senders.yahooinc.com/best-practices/"
 
@@ -49,11 +55,14 @@ public struct DeliverabilityCheck: Sendable {
                                 record: "\(domain). MX 10 mail.\(domain).", reference: "RFC 5321 section 5.1"))
         }
         let sts = (try? (await mtaSTS).get()) ?? []
-        checks.append(sts.contains { $0.hasPrefix("v=STSv1") }
-            ? Check("mta-sts", .pass, "MTA-STS is announced (_mta-sts TXT); its policy file is at https://mta-sts.\(domain)/.well-known/mta-sts.txt")
-            : Check("mta-sts", .warn, "recommended: MTA-STS tells sending servers to insist on TLS to your MX",
-                    record: "_mta-sts.\(domain). TXT \"v=STSv1; id=\(Self.stamp())\"  (and serve https://mta-sts.\(domain)/.well-known/mta-sts.txt)",
-                    reference: "RFC 8461"))
+        if sts.contains(where: { $0.hasPrefix("v=STSv1") }) {
+            let mxHosts = ((try? (await mx).get()) ?? []).compactMap { $0.split(separator: " ").last.map(String.init) }
+            checks.append(await mtaSTSPolicy(domain, mxHosts: mxHosts))
+        } else {
+            checks.append(Check("mta-sts", .warn, "recommended: MTA-STS tells sending servers to insist on TLS to your MX",
+                                record: "_mta-sts.\(domain). TXT \"v=STSv1; id=\(Self.stamp())\"  (and serve https://mta-sts.\(domain)/.well-known/mta-sts.txt)",
+                                reference: "RFC 8461"))
+        }
         let rpt = (try? (await tlsRPT).get()) ?? []
         checks.append(rpt.contains { $0.hasPrefix("v=TLSRPTv1") }
             ? Check("tls-rpt", .pass, "TLS-RPT reports are requested (_smtp._tls TXT)")
@@ -68,6 +77,66 @@ public struct DeliverabilityCheck: Sendable {
         f.dateFormat = "yyyyMMdd"
         f.timeZone = TimeZone(secondsFromGMT: 0)
         return f.string(from: Date()) + "T000000"
+    }
+
+    // MARK: MTA-STS
+
+    /// The policy file (RFC 8461 section 3.2), fetched over https with the certificate
+    /// checked: mode, max_age, and mx patterns that cover every MX host.
+    func mtaSTSPolicy(_ domain: String, mxHosts: [String]) async -> Check {
+        let host = "mta-sts.\(domain)"
+        let url = "https://\(host)/.well-known/mta-sts.txt"
+        var fetcher = fetch
+        if fetcher.overrides["\(host):443"] == nil, let address = try? await dns.addresses(host).first {
+            fetcher.overrides["\(host):443"] = (address, 443)
+        }
+        let body: String
+        do {
+            let r = try await fetcher.get(url)
+            guard r.status == 200 else {
+                return Check("mta-sts", .fail, "_mta-sts announces a policy, but \(url) answers HTTP \(r.status)", reference: "RFC 8461 section 3.3")
+            }
+            body = String(decoding: r.body, as: UTF8.self)
+        } catch {
+            return Check("mta-sts", .fail, "_mta-sts announces a policy, but \(url) cannot be fetched: \(error)", reference: "RFC 8461 section 3.3")
+        }
+        var fields: [String: [String]] = [:]
+        for line in body.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if kv.count == 2 { fields[kv[0].lowercased(), default: []].append(kv[1]) }
+        }
+        guard fields["version"]?.first == "STSv1" else {
+            return Check("mta-sts", .fail, "the policy at \(url) does not say version: STSv1", reference: "RFC 8461 section 3.2")
+        }
+        guard let mode = fields["mode"]?.first, ["enforce", "testing", "none"].contains(mode) else {
+            return Check("mta-sts", .fail, "the policy's mode must be enforce, testing or none", reference: "RFC 8461 section 3.2")
+        }
+        guard let maxAge = fields["max_age"]?.first.flatMap(Int.init), (0...31_557_600).contains(maxAge) else {
+            return Check("mta-sts", .fail, "the policy's max_age must be a number of seconds up to 31557600", reference: "RFC 8461 section 3.2")
+        }
+        let patterns = fields["mx"] ?? []
+        let uncovered = mxHosts.filter { mxHost in !patterns.contains { Self.stsMatches(mxHost, $0) } }
+        if mode != "none" && !uncovered.isEmpty {
+            return Check("mta-sts", .fail, "the policy's mx lines (\(patterns.joined(separator: ", "))) do not cover \(uncovered.joined(separator: ", ")): senders would refuse to deliver there",
+                         reference: "RFC 8461 section 4.1")
+        }
+        if mode == "testing" {
+            return Check("mta-sts", .warn, "MTA-STS is in testing mode: failures are only reported; use mode: enforce when TLS-RPT reports are clean",
+                         reference: "RFC 8461 section 5")
+        }
+        return Check("mta-sts", mode == "none" ? .warn : .pass, "MTA-STS policy: mode \(mode), max_age \(maxAge) s, mx \(patterns.joined(separator: ", "))")
+    }
+
+    /// `*.example.org` matches exactly one more label (RFC 8461 section 4.1).
+    static func stsMatches(_ host: String, _ pattern: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let p = pattern.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        if p.hasPrefix("*.") {
+            let rest = p.dropFirst(2)
+            guard let dot = h.firstIndex(of: ".") else { return false }
+            return h[h.index(after: dot)...] == rest
+        }
+        return h == p
     }
 
     // MARK: SPF

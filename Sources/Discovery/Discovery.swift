@@ -5,6 +5,7 @@ import MailFormats
 import MailSettings
 import SMTPClient
 import Validator
+import WebFetch
 
 /// Where discovery looks and how long it waits.
 public struct DiscoveryOptions: Sendable {

@@ -1,4 +1,9 @@
 import Catalog
+import Hummingbird
+import HummingbirdTLS
+import HummingbirdTesting
+import NIOSSL
+import WebFetch
 import DNSClient
 import Foundation
 import MailSettings
@@ -125,5 +130,62 @@ struct AgainstCheckdmarc {
             let ourDMARC = ours.dmarc != nil && ours.dmarc?.errors.isEmpty == true
             #expect(ourDMARC == (dmarc["valid"] as? Bool), "\(zone) DMARC: ours \(ours.dmarc?.errors ?? []), checkdmarc \(dmarc["error"] ?? "valid")")
         }
+    }
+}
+
+/// MTA-STS: the policy file fetched over https from a test server for mta-sts.sts.test.
+@Suite(.enabled(if: lab != nil && Tool.path("openssl") != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct MTASTSPolicy {
+    func check(policy: String?) async throws -> Check {
+        let l = try #require(lab)
+        let folder = TemporaryFolder()
+        let cert = folder.url.appendingPathComponent("cert.pem").path, key = folder.url.appendingPathComponent("key.pem").path
+        let made = try Tool.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                                           "-subj", "/CN=mta-sts.sts.test", "-addext", "subjectAltName=DNS:mta-sts.sts.test"])
+        #expect(made.status == 0)
+        let router = Router()
+        if let policy {
+            router.get("/.well-known/mta-sts.txt") { _, _ in policy }
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }, privateKey: .file(key))
+        let app = Application(router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let dns = DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+            let fetch = HTTPFetch(overrides: ["mta-sts.sts.test:443": ("127.0.0.1", port)], caFile: cert, timeout: 3)
+            let r = await DeliverabilityCheck(dns: dns, fetch: fetch).check(domain: "sts.test", provider: sendgrid)
+            #expect(r.status("tls-rpt") == .pass)
+            return try #require(r.check("mta-sts"))
+        }
+    }
+
+    @Test func anEnforcedPolicyCoveringTheMX() async throws {
+        let c = try await check(policy: "version: STSv1\r\nmode: enforce\r\nmx: *.good.test\r\nmax_age: 604800\r\n")
+        #expect(c.status == .pass, "\(c.message)")
+    }
+
+    @Test func testingModeWarns() async throws {
+        let c = try await check(policy: "version: STSv1\nmode: testing\nmx: mx.good.test\nmax_age: 86400\n")
+        #expect(c.status == .warn)
+    }
+
+    @Test func aPolicyThatMissesTheMXFails() async throws {
+        let c = try await check(policy: "version: STSv1\nmode: enforce\nmx: mail.elsewhere.test\nmax_age: 86400\n")
+        #expect(c.status == .fail)
+        #expect(c.message.contains("mx.good.test"))
+    }
+
+    @Test func aMissingPolicyFileFails() async throws {
+        let c = try await check(policy: nil)
+        #expect(c.status == .fail)
+        #expect(c.message.contains("HTTP 404"))
+    }
+
+    @Test func wildcardsMatchOneLabel() {
+        #expect(DeliverabilityCheck.stsMatches("mx1.example.org", "*.example.org"))
+        #expect(!DeliverabilityCheck.stsMatches("a.mx1.example.org", "*.example.org"))
+        #expect(!DeliverabilityCheck.stsMatches("example.org", "*.example.org"))
     }
 }

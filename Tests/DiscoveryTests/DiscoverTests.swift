@@ -112,6 +112,34 @@ struct DiscoverSources {
         }
     }
 
+    @Test func theWellKnownURLAlone() async throws {
+        let f = try DiscoFixture()
+        try await f.server().test(.live) { client in
+            let port = try #require(client.port)
+            let r = await Discovery(options: try f.options(connectTo: ["disco.test:443": HostPort(host: "127.0.0.1", port: port)]),
+                                    catalog: nil).discover(alice)
+            #expect(source(r, "well-known")?.ok == true, "\(source(r, "well-known")?.message ?? "")")
+            #expect(source(r, "autoconfig")?.ok == false)   // autoconfig.disco.test:443 is not served here
+            #expect(r.candidates.contains { $0.source == "well-known" && $0.verified == true })
+        }
+    }
+
+    @Test func theMXHostsDomainInTheISPDB() async throws {
+        let f = try DiscoFixture()
+        try await f.server(domain: nil, tls: false).test(.live) { client in
+            let port = try #require(client.port)
+            var options = try f.options(ispdb: "http://127.0.0.1:\(port)/v1.1/")
+            options.verify = false
+            // No catalog here: aspmx.l.google.com's domain is found in the ISPDB mirror instead.
+            let r = await Discovery(options: options, catalog: nil).discover(try EmailAddress("bob@mxonly.test"))
+            #expect(source(r, "mx-catalog")?.ok == false)
+            let mx = try #require(source(r, "mx-ispdb"))
+            #expect(mx.ok, "\(mx.message)")
+            #expect(mx.asked.hasSuffix("/v1.1/google.com"))
+            #expect(r.candidates.contains { $0.source == "mx-ispdb" && $0.setting.hostname?.name == "smtp.gmail.com" })
+        }
+    }
+
     @Test func theISPDBAlone() async throws {
         let f = try DiscoFixture()
         try f.catalog.addOrganisationDomain("disco.test", providerID: "disco-lab")

@@ -4,6 +4,7 @@ import Deliverability
 import DNSClient
 import Foundation
 import MailSettings
+import WebFetch
 
 struct DeliverabilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,6 +43,12 @@ struct DeliverabilityCommand: AsyncParsableCommand {
     @Option(name: .customLong("dns-server"), help: "Ask this nameserver (IP[:PORT]) instead of the system's.")
     var dnsServer: String?
 
+    @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file for the MTA-STS policy fetch.")
+    var caFile: String?
+
+    @Option(name: .customLong("connect-to"), help: "HOST:PORT:CONNECT-HOST:CONNECT-PORT for the MTA-STS policy fetch (like curl). Repeatable.")
+    var connectTo: [String] = []
+
     @Option(help: "Seconds to wait for each DNS answer.")
     var timeout: Double = 3
 
@@ -62,7 +69,16 @@ struct DeliverabilityCommand: AsyncParsableCommand {
         } else {
             dns = .system(timeout: timeout)
         }
-        let report = await DeliverabilityCheck(dns: dns).check(domain: host.name, provider: relay, dkimSelectors: dkimSelectors)
+        var overrides: [String: (host: String, port: Int)] = [:]
+        for c in connectTo {
+            let parts = c.split(separator: ":").map(String.init)
+            guard parts.count == 4, let port = Int(parts[1]), let to = Int(parts[3]) else {
+                throw ValidationError("--connect-to \(c): expected HOST:PORT:CONNECT-HOST:CONNECT-PORT")
+            }
+            overrides["\(parts[0].lowercased()):\(port)"] = (parts[2], to)
+        }
+        let fetch = HTTPFetch(overrides: overrides, caFile: caFile, timeout: timeout)
+        let report = await DeliverabilityCheck(dns: dns, fetch: fetch).check(domain: host.name, provider: relay, dkimSelectors: dkimSelectors)
         if json.json {
             Output.json(report)
         } else {

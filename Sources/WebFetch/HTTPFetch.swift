@@ -5,27 +5,36 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// A small HTTP/1.1 GET for the autoconfig sources: one request, a size limit, a
-/// deadline, certificate checks for https, and curl-like address overrides.
-struct HTTPFetch: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+/// A small HTTP/1.1 GET (autoconfig files, ISPDB, MTA-STS policies): one request, a size
+/// limit, a deadline, certificate checks for https, and curl-like address overrides.
+public struct HTTPFetch: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public init(message: String) { self.message = message }
+        public var description: String { message }
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var body: [UInt8]
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: [UInt8]
     }
 
     /// `HOST:PORT` → where to connect instead (`--resolve`, `--connect-to`).
-    var overrides: [String: (host: String, port: Int)] = [:]
+    public var overrides: [String: (host: String, port: Int)]
     /// PEM file of CAs to trust instead of the system's (a private CA, in tests).
-    var caFile: String?
-    var timeout: Double = 5
-    var maxBody = 1 << 20
+    public var caFile: String?
+    public var timeout: Double
+    public var maxBody: Int
 
-    func get(_ urlText: String) async throws -> Response {
+    public init(overrides: [String: (host: String, port: Int)] = [:], caFile: String? = nil, timeout: Double = 5,
+                maxBody: Int = 1 << 20) {
+        self.overrides = overrides
+        self.caFile = caFile
+        self.timeout = timeout
+        self.maxBody = maxBody
+    }
+
+    public func get(_ urlText: String) async throws -> Response {
         guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty else {
             throw Failure(message: "\(urlText) is not an http(s) URL")
