@@ -143,7 +143,8 @@ public struct DeliverabilityCheck: Sendable {
 
     /// The relay's include, from the preset (`include:sendgrid.net`).
     static func relayInclude(_ requirements: [DNSRequirement]) -> (domain: String, required: Bool)? {
-        for r in requirements where r.purpose == .spf {
+        // Only an include on the domain itself: SES's belongs on its MAIL FROM subdomain.
+        for r in requirements where r.purpose == .spf && r.name == "@" {
             if let range = r.value.range(of: "include:") {
                 let domain = r.value[range.upperBound...].split(separator: " ").first.map(String.init) ?? ""
                 if !domain.isEmpty && !domain.contains("{") { return (domain, r.required) }

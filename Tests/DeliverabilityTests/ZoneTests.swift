@@ -38,6 +38,24 @@ struct Zones {
         #expect(r.dmarc?.policy == "quarantine")
     }
 
+    /// A correct set-up for each relay kind: an include and a TXT key (Mailgun), a key and
+    /// a Return-Path CNAME (Postmark), three Easy DKIM CNAMEs (Amazon SES).
+    @Test(arguments: [
+        ("mailgun.test", "mailgun-us", ["krs"], ["spf-valid", "spf-include", "dkim-krs", "dmarc-present", "bulk-senders"]),
+        ("postmark.test", "postmark", ["20240101pm"], ["spf-valid", "dkim-20240101pm", "return-path", "dmarc-present", "bulk-senders"]),
+        ("ses.test", "amazon-ses-us-east-1", ["tok1abc", "tok2def", "tok3ghi"],
+         ["spf-valid", "dkim-tok1abc", "dkim-tok2def", "dkim-tok3ghi", "dmarc-present", "bulk-senders"]),
+    ])
+    func aCorrectSetUpPerRelay(_ domain: String, _ relay: String, _ selectors: [String], _ passing: [String]) async throws {
+        let provider = try #require(try Presets.load().first { $0.provider.id == relay }).provider
+        let r = try await report(domain, provider: provider, selectors: selectors)
+        for id in passing { #expect(r.status(id) == .pass, "\(domain) \(id): \(r.check(id)?.message ?? "missing")") }
+        #expect(r.worst != .fail, "\(r.checks.filter { $0.status == .fail }.map(\.message))")
+        // Without the selectors, the account-specific keys cannot be checked: say so.
+        let blind = try await report(domain, provider: provider)
+        #expect(blind.status("dkim-selector") == .warn)
+    }
+
     @Test func aMissingIncludeSaysWhichRecordToWrite() async throws {
         let r = try await report("missinginclude.test")
         let c = try #require(r.check("spf-include"))
@@ -107,7 +125,8 @@ struct Zones {
                 Comment(rawValue: "checkdmarc is not set up: scripts/test.sh installs it from PyPI (MAILCONF_CHECKDMARC=ready)")))
 struct AgainstCheckdmarc {
     static let zones = ["good.test", "missinginclude.test", "twospf.test", "toomany.test", "voidloop.test",
-                        "weakdkim.test", "nodmarc.test", "baddmarc.test", "plusall.test"]
+                        "weakdkim.test", "nodmarc.test", "baddmarc.test", "plusall.test", "tenlookups.test",
+                        "mailgun.test", "postmark.test", "ses.test"]
 
     @Test func spfAndDMARCVerdictsAgree() async throws {
         let l = try #require(lab)
