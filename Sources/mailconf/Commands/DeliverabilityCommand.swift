@@ -63,20 +63,8 @@ struct DeliverabilityCommand: AsyncParsableCommand {
             throw ValidationError("--dkim-selector '\(s)': letters, digits, '-', '_' and '.' only")
         }
         let relay = try provider.map { id in try attempt { try catalog.open().resolve(id) }.provider }
-        let dns: DNSResolver
-        if let dnsServer {
-            do { dns = try DNSResolver(parsing: dnsServer, timeout: timeout) } catch { throw ValidationError("--dns-server \(dnsServer): \(error.message)") }
-        } else {
-            dns = .system(timeout: timeout)
-        }
-        var overrides: [String: (host: String, port: Int)] = [:]
-        for c in connectTo {
-            let parts = c.split(separator: ":").map(String.init)
-            guard parts.count == 4, let port = Int(parts[1]), let to = Int(parts[3]) else {
-                throw ValidationError("--connect-to \(c): expected HOST:PORT:CONNECT-HOST:CONNECT-PORT")
-            }
-            overrides["\(parts[0].lowercased()):\(port)"] = (parts[2], to)
-        }
+        let dns = try NetworkOverrides.resolver(dnsServer, timeout: timeout)
+        let overrides = try NetworkOverrides.parse(connectTo: connectTo)
         let fetch = HTTPFetch(overrides: overrides, caFile: caFile, timeout: timeout)
         let report = await DeliverabilityCheck(dns: dns, fetch: fetch).check(domain: host.name, provider: relay, dkimSelectors: dkimSelectors)
         if json.json {

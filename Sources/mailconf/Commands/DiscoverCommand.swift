@@ -76,25 +76,6 @@ struct DiscoverCommand: AsyncParsableCommand {
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var json: JSONFlag
 
-    func overrides() throws -> [String: HostPort] {
-        var map: [String: HostPort] = [:]
-        for r in resolve {
-            let parts = r.split(separator: ":", maxSplits: 2).map(String.init)
-            guard parts.count == 3, let port = Int(parts[1]), !parts[2].isEmpty else {
-                throw ValidationError("--resolve \(r): expected HOST:PORT:ADDRESS, e.g. autoconfig.example.org:443:127.0.0.1")
-            }
-            map["\(parts[0].lowercased()):\(port)"] = HostPort(host: parts[2].trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
-        }
-        for c in connectTo {
-            let parts = c.split(separator: ":").map(String.init)
-            guard parts.count == 4, let port = Int(parts[1]), let to = Int(parts[3]) else {
-                throw ValidationError("--connect-to \(c): expected HOST:PORT:CONNECT-HOST:CONNECT-PORT, e.g. example.org:443:127.0.0.1:8443")
-            }
-            map["\(parts[0].lowercased()):\(port)"] = HostPort(host: parts[2], port: to)
-        }
-        return map
-    }
-
     func run() async throws {
         let email = try usage { () throws(MailSettings.ValidationError) in try EmailAddress(address) }
         let chosen = try format.map { f -> ExportFormat in
@@ -103,14 +84,11 @@ struct DiscoverCommand: AsyncParsableCommand {
             }
             return e
         }
-        let dns: DNSResolver
-        if let dnsServer {
-            do { dns = try DNSResolver(parsing: dnsServer, timeout: timeout) } catch { throw ValidationError("--dns-server \(dnsServer): \(error.message)") }
-        } else {
-            dns = .system(timeout: timeout)
-        }
+        let dns = try NetworkOverrides.resolver(dnsServer, timeout: timeout)
         let options = DiscoveryOptions(dns: dns, ispdbBase: noISPDB ? nil : (ispdbURL.hasSuffix("/") ? ispdbURL : ispdbURL + "/"),
-                                       allowHTTP: allowHTTP, connectTo: try overrides(), caFile: caFile,
+                                       allowHTTP: allowHTTP,
+                                       connectTo: try NetworkOverrides.parse(resolve: resolve, connectTo: connectTo).mapValues { HostPort(host: $0.host, port: $0.port) },
+                                       caFile: caFile,
                                        sourceTimeout: timeout, guess: !noGuess, verify: !noVerify)
         var opts = options
         opts.sequential = sequential
