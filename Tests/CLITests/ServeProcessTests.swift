@@ -155,3 +155,27 @@ struct DiscoverAsAProcess {
         #expect(bad.err.contains("--dns-server"))
     }
 }
+
+@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct DeliverabilityAsAProcess {
+    @Test func exitCodesJSONAndTheRecordsToAdd() throws {
+        let lab = try #require(LabServers.current)
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let dns = ["--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))"]
+        let good = try cli.run(["deliverability", "good.test", "--provider", "sendgrid", "--json"] + dns)
+        #expect(good.status == 0, "\(good.err)")
+        let report = try #require(try good.json() as? [String: Any])
+        let checks = try #require(report["checks"] as? [[String: Any]])
+        #expect(checks.contains { $0["id"] as? String == "spf-include" && $0["status"] as? String == "pass" })
+
+        let broken = try cli.run(["deliverability", "nodmarc.test", "--provider", "sendgrid"] + dns)
+        #expect(broken.status == 1)
+        #expect(broken.out.contains("add:  _dmarc.nodmarc.test. TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@nodmarc.test\""))
+
+        #expect(try cli.run(["deliverability", "not a domain"] + dns).status == 2)
+        let unknown = try cli.run(["deliverability", "good.test", "--provider", "no-such-relay"] + dns)
+        #expect(unknown.status == 1)
+        #expect(unknown.err.contains("no-such-relay"))
+    }
+}
