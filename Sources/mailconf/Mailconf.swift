@@ -10,13 +10,20 @@ struct Mailconf: AsyncParsableCommand {
         mailconf keeps a catalog of mail providers and relay services (Gmail, Microsoft 365, \
         SendGrid, Amazon SES, …) with every server, port, security and authentication they \
         offer, plus your own servers and your organisation's domains. The catalog is a SQLite \
-        file, created and filled from the built-in presets the first time it is used.
+        file, created and filled from the built-in presets the first time it is used. From it \
+        mailconf checks settings (lint, and live with verify), writes client configuration \
+        files (export), answers mail clients' autoconfig requests (serve), finds the settings \
+        for any address (discover) and checks a sending domain's DNS (deliverability).
 
         Examples:
           mailconf providers show gmail      (hosts, ports, security, auth)
           mailconf providers search ses      (by id, name or domain)
           mailconf lint --host smtp.example.com --port 465 --security starttls
-          mailconf export thunderbird fastmail.com --email me@fastmail.com
+          mailconf verify sendgrid --username apikey --password-env SENDGRID_API_KEY
+          mailconf export msmtp me@fastmail.com
+          mailconf serve --port 8080         (autoconfig for your domains)
+          mailconf discover alice@example.org
+          mailconf deliverability example.org --provider sendgrid
           mailconf import path/to/ispdb/     (Thunderbird ISPDB files)
 
         Catalog location: --db PATH, else $MAILCONF_DB, else \

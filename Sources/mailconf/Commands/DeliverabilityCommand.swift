@@ -11,20 +11,21 @@ struct DeliverabilityCommand: AsyncParsableCommand {
         commandName: "deliverability",
         abstract: "Check that a sending domain's DNS is right for its relay: SPF, DKIM, DMARC and more.",
         discussion: """
-        Checks, for DOMAIN and the relay given with --provider (its needs come from the \\
+        Checks, for DOMAIN and the relay given with --provider (its needs come from the \
         catalog: SendGrid's s1/s2 DKIM CNAMEs, Mailgun's include, Postmark's return path, …):
-          SPF     one v=spf1 record, evaluated through every include and redirect, with the \\
-        limits of 10 DNS lookups and 2 void lookups counted (RFC 7208); +all and ?all \\
+          SPF     one v=spf1 record, evaluated through every include and redirect, with the \
+        limits of 10 DNS lookups and 2 void lookups counted (RFC 7208); +all and ?all \
         flagged; the relay's include present
           DKIM    the relay's selector records, or a key's RSA length (under 1024 bits fails)
-          DMARC   _dmarc present and valid (RFC 7489), alignment explained, and Gmail's and \\
+          DMARC   _dmarc present and valid (RFC 7489), alignment explained, and Gmail's and \
         Yahoo's bulk-sender rules
           MX, the relay's return-path CNAME, MTA-STS and TLS-RPT (recommendations)
         Every finding that is not a pass says the exact DNS record to add.
 
         Examples:
           mailconf deliverability example.org --provider sendgrid
-          mailconf deliverability example.org --provider mailgun-eu --dkim-selector krs --json
+          mailconf deliverability example.org --provider mailgun-eu \\
+              --dkim-selector krs --json
           mailconf deliverability example.org --dns-server 10.0.0.53
 
         Exit status: 0 when nothing fails (warnings allowed), 1 when something fails, 2 usage error.

@@ -11,22 +11,23 @@ struct DiscoverCommand: AsyncParsableCommand {
         commandName: "discover",
         abstract: "Find and check the settings for an address, the way mail clients do.",
         discussion: """
-        Asks every source at once, each with its own deadline: the catalog; \\
-        https://autoconfig.DOMAIN/mail/config-v1.1.xml and \\
-        https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml; the ISPDB; the MX \\
-        host's domain (aspmx.l.google.com → google.com) in the catalog and the ISPDB; \\
-        SRV records (RFC 6186, RFC 8314); and guesses (smtp., mail., imap., pop. on the \\
-        usual ports). The candidates are ranked (a catalog or https answer over a guess; \\
-        TLS over STARTTLS over none) and checked live: SMTP up to the login, IMAP and POP3 \\
+        Asks every source at once, each with its own deadline: the catalog; \
+        https://autoconfig.DOMAIN/mail/config-v1.1.xml and \
+        https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml; the ISPDB; the MX \
+        host's domain (aspmx.l.google.com → google.com) in the catalog and the ISPDB; \
+        SRV records (RFC 6186, RFC 8314); and guesses (smtp., mail., imap., pop. on the \
+        usual ports). The candidates are ranked (a catalog or https answer over a guess; \
+        TLS over STARTTLS over none) and checked live: SMTP up to the login, IMAP and POP3 \
         by their greeting. Nothing logs in: no password is needed.
 
         Examples:
           mailconf discover alice@example.org
           mailconf discover alice@example.org --format thunderbird -o config-v1.1.xml
           mailconf discover alice@example.org --json
-          mailconf discover bob@corp.example --dns-server 10.0.0.53 --resolve autoconfig.corp.example:443:10.0.0.8
+          mailconf discover bob@corp.example --dns-server 10.0.0.53 \\
+              --resolve autoconfig.corp.example:443:10.0.0.8
 
-        Exit status: 0 when a working outgoing or incoming setting was found, 1 when none \\
+        Exit status: 0 when a working outgoing or incoming setting was found, 1 when none \
         was, 2 usage error.
         """
     )

@@ -10,22 +10,28 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Answer mail clients' autoconfig and Autodiscover requests for your domains.",
         discussion: """
         Serves, from the catalog (opened read-only):
-          GET  /mail/config-v1.1.xml?emailaddress=ADDR        Thunderbird (at autoconfig.DOMAIN)
-          GET  /.well-known/autoconfig/mail/config-v1.1.xml   Thunderbird, on the domain itself
-          GET  /v1.1/DOMAIN                                   ISPDB layout (Thunderbird's ISPDB setting)
-          POST /autodiscover/autodiscover.xml                 Outlook (any letter case)
-          GET  /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
-          GET  /email.mobileconfig?emailaddress=ADDR          Apple profile
-          GET  /healthz, /metrics                             health, Prometheus metrics
+          GET /mail/config-v1.1.xml?emailaddress=ADDR
+              Thunderbird, asked at autoconfig.DOMAIN
+          GET /.well-known/autoconfig/mail/config-v1.1.xml
+              Thunderbird, asked at the domain itself
+          GET /v1.1/DOMAIN
+              the ISPDB layout (for Thunderbird's ISPDB setting)
+          POST /autodiscover/autodiscover.xml
+              Outlook (any letter case)
+          GET /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
+          GET /email.mobileconfig?emailaddress=ADDR
+              Apple configuration profile
+          GET /healthz, /metrics
+              health; Prometheus metrics
 
-        The domain comes from the address, else from the Host header \\
-        (autoconfig.example.com → example.com). Only organisation domains (mailconf \\
-        domains add …) are answered, unless --all-domains makes it a mirror of every mail \\
-        domain the catalog knows. Answers are built once per domain and kept in memory; a \\
-        change to the catalog by another mailconf process is picked up within a second, \\
+        The domain comes from the address, else from the Host header \
+        (autoconfig.example.com → example.com). Only organisation domains (mailconf \
+        domains add …) are answered, unless --all-domains makes it a mirror of every mail \
+        domain the catalog knows. Answers are built once per domain and kept in memory; a \
+        change to the catalog by another mailconf process is picked up within a second, \
         and SIGHUP reloads at once. SIGTERM or SIGINT stops it gracefully.
 
-        Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \\
+        Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \
         behind a proxy that terminates TLS.
 
         Examples:
