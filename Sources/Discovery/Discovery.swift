@@ -324,6 +324,12 @@ public struct Discovery: Sendable {
             for (i, c) in candidates.enumerated() where !c.setting.protocol.isURLBased {
                 group.addTask {
                     var c = c
+                    // A guess is a candidate only because it just answered the same probe.
+                    if c.source == "guess" {
+                        c.verified = true
+                        c.check = "answered when guessed"
+                        return (i, c)
+                    }
                     guard var s = c.setting.hostname.flatMap({ try? $0.expanded(for: address) }).map({ h -> ServerSetting in
                         var s = c.setting
                         s.hostname = h
