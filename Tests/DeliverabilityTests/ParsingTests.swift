@@ -67,7 +67,7 @@ struct DKIMKeys {
         return pub.stdout.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
     }
 
-    @Test(arguments: [512, 1024, 2048, 4096])
+    @Test(arguments: [512, 1024, 2048])
     func rsaLengths(_ bits: Int) throws {
         let key = DKIMKey("v=DKIM1; k=rsa; p=\(try publicKey(bits: bits))")
         #expect(key.rsaBits == bits)

@@ -20,6 +20,14 @@ func labDNS() throws -> DNSResolver {
 /// mail.mailconf.test, an MX, and (here) an autoconfig server over https with its own
 /// certificate. mxonly.test has only an MX at aspmx.l.google.com.
 struct DiscoFixture {
+    static let shared: (folder: TemporaryFolder, cert: String, key: String)? = {
+        let folder = TemporaryFolder()
+        let cert = folder.url.appendingPathComponent("autoconfig.pem").path, key = folder.url.appendingPathComponent("autoconfig.key").path
+        let made = try? Tool.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                            "-days", "2", "-subj", "/CN=autoconfig.disco.test",
+                                            "-addext", "subjectAltName=DNS:autoconfig.disco.test,DNS:disco.test"])
+        return made?.status == 0 ? (folder, cert, key) : nil
+    }()
     let folder = TemporaryFolder()
     let catalogPath: String
     let trustFile: String
@@ -38,13 +46,11 @@ struct DiscoFixture {
         let imap = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(9), security: .tls,
                                      authentication: [.passwordCleartext], username: .emailAddress)
         try catalog.addServer(imap, toProvider: "disco-lab")
-        // An autoconfig certificate for autoconfig.disco.test, trusted beside the lab's CA.
-        certificate = folder.url.appendingPathComponent("autoconfig.pem").path
-        key = folder.url.appendingPathComponent("autoconfig.key").path
-        let made = try Tool.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
-                                           "-days", "2", "-subj", "/CN=autoconfig.disco.test",
-                                           "-addext", "subjectAltName=DNS:autoconfig.disco.test,DNS:disco.test"])
-        guard made.status == 0 else { throw RawHTTPError(message: made.stderr) }
+        // An autoconfig certificate for autoconfig.disco.test, trusted beside the lab's CA
+        // (made once per test process: key generation is the costly part).
+        let shared = try #require(Self.shared, "openssl could not make the test certificate")
+        certificate = shared.cert
+        key = shared.key
         trustFile = folder.url.appendingPathComponent("trust.pem").path
         let bundle = try String(contentsOfFile: l.caFile, encoding: .utf8) + (try String(contentsOfFile: certificate, encoding: .utf8))
         try bundle.write(toFile: trustFile, atomically: true, encoding: .utf8)
