@@ -22,7 +22,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert
 cat "$CA_FILE" "$tmp/cert.pem" > "$tmp/trust.pem"
 
 serve() {  # $1 log file, rest: arguments; prints the port (the pid goes to $1.pid)
-    mc serve --port 0 "${@:2}" > "$1" 2>&1 &
+    # Not through mc: a backgrounded shell function is a subshell, and its pid is not the server's.
+    "$BIN/mailconf" serve --port 0 "${@:2}" --db "$tmp/catalog.sqlite" > "$1" 2>&1 &
     echo $! > "$1.pid"
     for _ in $(seq 100); do
         port=$(sed -n 's/.*listening on https\{0,1\}:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$1")
