@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SMTPClient
+import WebFetch
 
 /// The least an IMAP or POP3 server must do to count as found: answer with its greeting
 /// (over TLS from the first byte on 993/995, with the certificate checked), and, on the
@@ -53,46 +54,38 @@ struct GreetingProbe: Sendable {
             tlsConfig = config
         }
         let tlsConfiguration = tlsConfig, timeout = timeout
-        return try await withThrowingTaskGroup(of: [String].self) { group in
-            group.addTask {
-                let context = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
-                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-                    .connect(host: connectTo, port: port) { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            if let context {
-                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
-                            }
-                            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        return try await withDeadline(timeout, timedOut: { Failure(message: "no greeting within \(timeout) s") }) {
+            let context = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                .connect(host: connectTo, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let context {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
                         }
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
-                return try await channel.executeThenClose { inbound, outbound in
-                    var text = ""
-                    var sent = follow == nil
-                    for try await buffer in inbound {
-                        text += String(buffer: buffer)
-                        guard text.utf8.count < 65536 else { throw Failure(message: "the greeting is over 64 KiB") }
-                        let lines = text.components(separatedBy: "\r\n")
-                        if !sent, lines.count > 1 {
-                            try await outbound.write(ByteBuffer(string: follow!))
-                            sent = true
-                            continue
-                        }
-                        // Done at the tagged IMAP reply or POP3's lone ".".
-                        if sent, follow == nil, lines.count > 1 { return Array(lines.dropLast()) }
-                        if sent, lines.contains(where: { $0.hasPrefix("a1 ") || $0 == "." || $0.hasPrefix("-ERR") }) {
-                            return Array(lines.dropLast())
-                        }
-                    }
-                    return text.components(separatedBy: "\r\n")
                 }
+            return try await channel.executeThenClose { inbound, outbound in
+                var text = ""
+                var sent = follow == nil
+                for try await buffer in inbound {
+                    text += String(buffer: buffer)
+                    guard text.utf8.count < 65536 else { throw Failure(message: "the greeting is over 64 KiB") }
+                    let lines = text.components(separatedBy: "\r\n")
+                    if !sent, lines.count > 1 {
+                        try await outbound.write(ByteBuffer(string: follow!))
+                        sent = true
+                        continue
+                    }
+                    // Done at the tagged IMAP reply or POP3's lone ".".
+                    if sent, follow == nil, lines.count > 1 { return Array(lines.dropLast()) }
+                    if sent, lines.contains(where: { $0.hasPrefix("a1 ") || $0 == "." || $0.hasPrefix("-ERR") }) {
+                        return Array(lines.dropLast())
+                    }
+                }
+                return text.components(separatedBy: "\r\n")
             }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                throw Failure(message: "no greeting within \(timeout) s")
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? []
         }
     }
 }

@@ -70,51 +70,42 @@ public struct HTTPFetch: Sendable {
     private func exchange(_ urlText: String, _ tlsConfiguration: TLSConfiguration?, _ connectHost: String, _ connectPort: Int,
                           _ host: String, _ hostHeader: String, _ requestPath: String, _ limit: Int,
                           _ timeout: Double) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response.self) { group in
-            group.addTask {
-                let tls = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
-                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-                    .connect(host: connectHost, port: connectPort) { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            if let tls {
-                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: host))
-                            }
-                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                            return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+        try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
+            let tls = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                .connect(host: connectHost, port: connectPort) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: host))
                         }
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                     }
-                return try await channel.executeThenClose { inbound, outbound in
-                    var headers = HTTPHeaders()
-                    headers.add(name: "Host", value: hostHeader)
-                    headers.add(name: "User-Agent", value: "mailconf-discover")
-                    headers.add(name: "Accept", value: "application/xml, text/xml")
-                    headers.add(name: "Connection", value: "close")
-                    try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: requestPath, headers: headers)))
-                    try await outbound.write(.end(nil))
-                    var status = 0
-                    var body: [UInt8] = []
-                    loop: for try await part in inbound {
-                        switch part {
-                        case .head(let head): status = Int(head.status.code)
-                        case .body(let buffer):
-                            guard body.count + buffer.readableBytes <= limit else {
-                                throw Failure(message: "\(urlText): the answer is larger than \(limit / 1024) KiB")
-                            }
-                            body += buffer.readableBytesView
-                        case .end: break loop
-                        }
-                    }
-                    return Response(status: status, body: body)
                 }
+            return try await channel.executeThenClose { inbound, outbound in
+                var headers = HTTPHeaders()
+                headers.add(name: "Host", value: hostHeader)
+                headers.add(name: "User-Agent", value: "mailconf-discover")
+                headers.add(name: "Accept", value: "application/xml, text/xml")
+                headers.add(name: "Connection", value: "close")
+                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: requestPath, headers: headers)))
+                try await outbound.write(.end(nil))
+                var status = 0
+                var body: [UInt8] = []
+                loop: for try await part in inbound {
+                    switch part {
+                    case .head(let head): status = Int(head.status.code)
+                    case .body(let buffer):
+                        guard body.count + buffer.readableBytes <= limit else {
+                            throw Failure(message: "\(urlText): the answer is larger than \(limit / 1024) KiB")
+                        }
+                        body += buffer.readableBytesView
+                    case .end: break loop
+                    }
+                }
+                return Response(status: status, body: body)
             }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                throw Failure(message: "\(urlText): no answer within \(timeout) s")
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw Failure(message: "\(urlText): no answer") }
-            return first
         }
     }
 }
