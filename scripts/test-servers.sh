@@ -18,6 +18,13 @@
 #                    the lab mailbox, for the discovery probes
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
+#   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
+#   KDC_PORT         an MIT Kerberos KDC (UDP and TCP) for realm MAILCONF.TEST, with its
+#                    own database and krb5.conf under the test folder (KRB5_CONFIG in the
+#                    env file); the machine's /etc/krb5.conf is never read or written.
+#                    Principals: alice (key in alice.keytab), smtp/localhost (in the mail
+#                    server's keytab), smtp/mail.mailconf.test (in the KDC only). Realm
+#                    NOWHERE.TEST points at a port where nothing listens.
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
@@ -27,7 +34,8 @@ ENV_FILE="$ROOT/servers.env"
 stop() {
     if [ -f "$ROOT/postfix/etc/main.cf" ]; then postfix -c "$ROOT/postfix/etc" stop >/dev/null 2>&1 || true; fi
     if [ -f "$ROOT/dns/dnsmasq.pid" ]; then kill "$(cat "$ROOT/dns/dnsmasq.pid")" 2>/dev/null || true; fi
-    for d in dovecot-plain dovecot-cram; do
+    if [ -f "$ROOT/krb5/kdc.pid" ]; then kill "$(cat "$ROOT/krb5/kdc.pid")" 2>/dev/null || true; fi
+    for d in dovecot-plain dovecot-cram dovecot-krb; do
         if [ -f "$ROOT/$d/run/master.pid" ]; then kill "$(cat "$ROOT/$d/run/master.pid")" 2>/dev/null || true; fi
     done
     sleep 0.5
@@ -35,19 +43,22 @@ stop() {
 
 if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
 [ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
-for tool in postfix dovecot openssl dnsmasq; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d openssl dnsmasq-base" >&2; exit 1; }
+for tool in postfix dovecot openssl dnsmasq krb5kdc kdb5_util kadmin.local kinit ktutil; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-gssapi openssl dnsmasq-base krb5-kdc krb5-admin-server krb5-user" >&2; exit 1; }
 done
+[ -f /usr/lib/dovecot/modules/auth/libmech_gssapi.so ] \
+    || { echo "Dovecot's GSSAPI mechanism is missing: apt-get install -y dovecot-gssapi" >&2; exit 1; }
 [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] \
     || { echo "Dovecot's IMAP and POP3 are missing: apt-get install -y dovecot-imapd dovecot-pop3d" >&2; exit 1; }
 
 stop
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dns}
+mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dovecot-krb/run,dns,krb5}
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
 IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
-DNS_PORT=$((BASE_PORT+28))
+GSSAPI_PORT=$((BASE_PORT+10))
+DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -83,6 +94,62 @@ issue valid "DNS:localhost,DNS:mail.mailconf.test,IP:127.0.0.1"
 issue expired "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20200201000000Z
 issue wrongname "DNS:wrong.example"
 chmod 644 ./*.key
+
+# --- Kerberos: a KDC for MAILCONF.TEST on loopback, its database under $ROOT/krb5 -------
+K="$ROOT/krb5"
+cat > "$K/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = MAILCONF.TEST
+    default_ccache_name = FILE:$K/ccache
+    default_keytab_name = FILE:$K/default.keytab
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    rdns = false
+[realms]
+    MAILCONF.TEST = {
+        kdc = 127.0.0.1:$KDC_PORT
+    }
+    NOWHERE.TEST = {
+        kdc = 127.0.0.1:$NO_KDC_PORT
+    }
+[domain_realm]
+    localhost = MAILCONF.TEST
+    .mailconf.test = MAILCONF.TEST
+    .nowhere.test = NOWHERE.TEST
+CONF
+cat > "$K/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_listen = 127.0.0.1:$KDC_PORT
+    kdc_tcp_listen = 127.0.0.1:$KDC_PORT
+[realms]
+    MAILCONF.TEST = {
+        database_name = $K/principal
+        key_stash_file = $K/stash
+        acl_file = $K/kadm5.acl
+        max_life = 10h
+        max_renewable_life = 0
+    }
+[logging]
+    kdc = FILE:$K/kdc.log
+CONF
+: > "$K/kadm5.acl"
+export KRB5_CONFIG="$K/krb5.conf" KRB5_KDC_PROFILE="$K/kdc.conf"
+kdb5_util create -s -r MAILCONF.TEST -P "master-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" </dev/null >/dev/null \
+    || { echo "kdb5_util could not create the test realm's database in $K" >&2; exit 1; }
+kadm() { local out; out=$(kadmin.local -r MAILCONF.TEST -q "$1" </dev/null 2>&1) || { echo "kadmin.local failed: $1: $out" >&2; exit 1; }; }
+kadm "addprinc -randkey alice"
+kadm "ktadd -k $K/alice.keytab alice"
+kadm "addprinc -randkey smtp/localhost"
+kadm "ktadd -k $K/smtp.keytab smtp/localhost"
+kadm "addprinc -randkey smtp/mail.mailconf.test"
+# A key for a principal of NOWHERE.TEST, whose KDC is never there.
+printf 'addent -password -p bob@NOWHERE.TEST -k 1 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' \
+    "nowhere-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$K/bob-nowhere.keytab" | ktutil >/dev/null 2>&1
+[ -s "$K/bob-nowhere.keytab" ] || { echo "ktutil could not write $K/bob-nowhere.keytab" >&2; exit 1; }
+# Dovecot's auth process reads the service keytab as the dovecot user.
+chmod 644 "$K/smtp.keytab"
+krb5kdc -P "$K/kdc.pid" </dev/null >/dev/null 2>&1 || { echo "krb5kdc did not start; see $K/kdc.log" >&2; exit 1; }
 
 # --- Dovecot: two SASL-only instances (PLAIN/LOGIN, and CRAM-MD5 alone) --------------
 echo "$USER:{PLAIN}$PASSWORD" > "$ROOT/users"
@@ -156,6 +223,47 @@ CONF
         || { echo "dovecot ($inst) did not start; see $ROOT/dovecot-$inst/dovecot.log" >&2; exit 1; }
 done
 
+# A third SASL-only Dovecot that knows GSSAPI alone, with the service keytab. A
+# Kerberos login maps to the user part of the principal (alice@MAILCONF.TEST → alice).
+cat > "$ROOT/dovecot-krb/dovecot.conf" <<CONF
+base_dir = $ROOT/dovecot-krb/run
+state_dir = $ROOT/dovecot-krb/run
+log_path = $ROOT/dovecot-krb/dovecot.log
+protocols = none
+ssl = no
+import_environment = KRB5_CONFIG=$K/krb5.conf
+auth_mechanisms = gssapi
+auth_krb5_keytab = $K/smtp.keytab
+auth_gssapi_hostname = "\$ALL"
+auth_realms = MAILCONF.TEST
+auth_default_realm = MAILCONF.TEST
+auth_username_format = %n
+auth_failure_delay = 0
+auth_debug = yes
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$ROOT/mail/%d/%n
+}
+service auth {
+  unix_listener auth-client {
+    mode = 0666
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+CONF
+dovecot -c "$ROOT/dovecot-krb/dovecot.conf" </dev/null >/dev/null 2>&1 \
+    || { echo "dovecot (krb) did not start; see $ROOT/dovecot-krb/dovecot.log" >&2; exit 1; }
+
 # --- Postfix ---------------------------------------------------------------------------
 P="$ROOT/postfix"
 cat > "$P/etc/main.cf" <<CONF
@@ -206,6 +314,7 @@ cat > "$P/etc/master.cf" <<CONF
 127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes $sasl
 127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes $sasl
 127.0.0.1:$CRAM_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-cram/run/auth-client $sasl
+127.0.0.1:$GSSAPI_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-krb/run/auth-client $sasl
 127.0.0.1:$EXPIRED_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/expired.pem -o smtpd_tls_key_file=$ROOT/pki/expired.key
 127.0.0.1:$WRONGNAME_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/wrongname.pem -o smtpd_tls_key_file=$ROOT/pki/wrongname.key
 pickup unix n - n 60 1 pickup
@@ -268,7 +377,7 @@ dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -g
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
 
 # Wait until every listener answers.
-for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
+for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $KDC_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
     for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
@@ -284,6 +393,11 @@ IMAPS_PORT=$IMAPS_PORT
 POP3_PORT=$POP3_PORT
 POP3S_PORT=$POP3S_PORT
 DNS_PORT=$DNS_PORT
+GSSAPI_PORT=$GSSAPI_PORT
+KDC_PORT=$KDC_PORT
+KRB5_CONFIG=$K/krb5.conf
+KRB5_REALM=MAILCONF.TEST
+KRB5_DIR=$K
 CA_FILE=$ROOT/pki/ca.pem
 USER=$USER
 PASSWORD_FILE=$ROOT/password

@@ -6,12 +6,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-# Debian packages the build and tests need: the two system libraries; for the SMTP
+# Debian packages the build and tests need: the system libraries (libxml2, SQLite, MIT
+# Kerberos); for the SMTP
 # integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test
 # certificates; and the real readers of each exported format (xmllint with the project's
-# schemas, Python's plistlib, msmtp, neomutt, git).
+# schemas, Python's plistlib, msmtp, neomutt, git); for the Kerberos tests a real KDC,
+# Dovecot's GSSAPI, and faketime to make a ticket with a skewed clock.
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
-          libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base)
+          libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
+          libkrb5-dev krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -53,6 +56,8 @@ cleanup() {
 trap cleanup EXIT
 export MAILCONF_TEST_SERVERS="$("$ROOT/scripts/test-servers.sh" start)"
 echo "test MTA: $(tr '\n' ' ' < "$MAILCONF_TEST_SERVERS" | sed 's/PASSWORD_FILE=[^ ]* //')"
+# GSS-API in the test process reads the lab realm's krb5.conf, not the machine's.
+export KRB5_CONFIG="$(sed -n 's/^KRB5_CONFIG=//p' "$MAILCONF_TEST_SERVERS")"
 
 # The deliverability peer: checkdmarc from PyPI, in a cached venv, warmed up here against
 # the lab DNS. Without PyPI the comparison tests are skipped with a message.

@@ -19,11 +19,21 @@ public protocol SASLMechanism: Sendable {
 public enum SASLError: Error, Equatable, Sendable, CustomStringConvertible {
     case unexpectedChallenge(mechanism: String)
     case invalidCharacter(field: String)
+    /// A mechanism implemented outside this module (GSSAPI) failed on the client side, with
+    /// its own stable kind (`kerberos-clock-skew`, …) and a sentence that says what to do.
+    case mechanismFailed(mechanism: String, kind: String, message: String)
+
+    /// The stable kind for `--json`.
+    public var kind: String {
+        if case .mechanismFailed(_, let kind, _) = self { return kind }
+        return "sasl-error"
+    }
 
     public var description: String {
         switch self {
         case .unexpectedChallenge(let m): return "the server sent an unexpected \(m) challenge"
         case .invalidCharacter(let field): return "the \(field) contains a NUL, CR or LF, which SASL cannot carry"
+        case .mechanismFailed(_, _, let message): return message
         }
     }
 }

@@ -54,7 +54,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .plaintextPasswordRefused: return "plaintext-auth-refused"
         case .authRejected: return "auth-rejected"
         case .invalidCommand: return "invalid-input"
-        case .sasl: return "sasl-error"
+        case .sasl(let e): return e.kind
         }
     }
 

@@ -31,6 +31,12 @@ public struct LabServers: Sendable {
             let kv = line.split(separator: "=", maxSplits: 1)
             if kv.count == 2 { values[String(kv[0])] = String(kv[1]) }
         }
+        // The in-process GSS-API reads the lab realm's krb5.conf, never /etc/krb5.conf.
+        // scripts/test.sh exports it before the tests start; this covers a hand-run
+        // `swift test` (setenv is safe here: nothing else in the tests reads it).
+        if let config = values["KRB5_CONFIG"], ProcessInfo.processInfo.environment["KRB5_CONFIG"] != config {
+            setenv("KRB5_CONFIG", config, 1)
+        }
         return LabServers(values: values)
     }()
 
@@ -41,6 +47,51 @@ public struct LabServers: Sendable {
     /// The password itself, for tests that must check it never leaks.
     public var passwordText: String { (try? String(contentsOfFile: passwordFile, encoding: .utf8)) ?? "" }
     public var maildir: URL { URL(fileURLWithPath: values["MAILDIR"] ?? "/nonexistent") }
+
+    /// The lab's Kerberos realm (a real MIT KDC), or nil for a lab started before it had one.
+    public var kerberos: LabKerberos? {
+        guard let dir = values["KRB5_DIR"], let config = values["KRB5_CONFIG"], let realm = values["KRB5_REALM"] else { return nil }
+        return LabKerberos(directory: URL(fileURLWithPath: dir), config: config, realm: realm)
+    }
+}
+
+/// The lab realm: alice's keytab, the mail server's keytab, and tickets made with kinit.
+public struct LabKerberos: Sendable {
+    public let directory: URL
+    public let config: String
+    public let realm: String
+
+    public var aliceKeytab: String { directory.appendingPathComponent("alice.keytab").path }
+    public var alice: String { "alice@\(realm)" }
+    /// A principal of NOWHERE.TEST, a realm whose KDC never answers.
+    public var nowhereKeytab: String { directory.appendingPathComponent("bob-nowhere.keytab").path }
+    public var nowherePrincipal: String { "bob@NOWHERE.TEST" }
+
+    /// A fresh credential cache in `folder` holding a ticket for alice, got with real kinit
+    /// from her keytab. `lifetime` is kinit's -l (`3s`); `clockOffset` runs kinit under
+    /// faketime (`+2h`), so the cache remembers a clock that far off the KDC's.
+    public func ticketCache(in folder: TemporaryFolder, name: String = "ccache", lifetime: String? = nil,
+                            clockOffset: String? = nil) throws -> String {
+        let cache = "FILE:" + folder.url.appendingPathComponent(name).path
+        var args = ["-k", "-t", aliceKeytab, "-c", cache]
+        if let lifetime { args += ["-l", lifetime] }
+        args.append(alice)
+        var environment = ProcessInfo.processInfo.environment
+        environment["KRB5_CONFIG"] = config
+        let result: Tool.Result
+        if let clockOffset {
+            result = try Tool.run("faketime", ["-f", clockOffset, Tool.path("kinit") ?? "kinit"] + args, environment: environment)
+        } else {
+            result = try Tool.run("kinit", args, environment: environment)
+        }
+        guard result.status == 0 else { throw KinitError(message: "kinit \(args.joined(separator: " ")) failed: \(result.stderr)") }
+        return cache
+    }
+
+    public struct KinitError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
 }
 
 /// Runs a real program (xmllint, msmtp, git, …) the way a user would, for tests that
