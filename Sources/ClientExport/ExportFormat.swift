@@ -44,6 +44,25 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// Why the client this format sets up cannot log in with Kerberos (GSSAPI), or nil when
+    /// it can (Thunderbird, msmtp, mutt, git send-email).
+    var kerberosGap: String? {
+        switch self {
+        case .autodiscover:
+            // Microsoft's notes on Outlook's IMAP ([MS-STANOIMAP] 2.2.23) list PLAIN, NTLM
+            // and DIGEST-MD5 as the mechanisms Outlook implements.
+            return "Outlook logs in to IMAP, POP3 and SMTP with a password or NTLM (which SPA turns on), never Kerberos"
+        case .mobileconfig:
+            return "an Apple mail profile knows passwords, CRAM-MD5 and NTLM (EmailAuth…), not Kerberos"
+        case .postfix:
+            return "mailconf writes Postfix's relay settings for a password login; relaying with Kerberos needs Cyrus SASL's GSSAPI plugin and a ticket kept fresh for the postfix user"
+        case .env:
+            return "an application's SMTP_* settings hold a username and password only"
+        case .thunderbird, .msmtp, .mutt, .git:
+            return nil
+        }
+    }
+
     /// A file name the format is usually saved under.
     public var suggestedFileName: String {
         switch self {
@@ -69,6 +88,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "\(provider.id) has no outgoing (SMTP) server, and a \(rawValue) file needs one"
         }
         let used = [outgoing] + (needsIncomingServer ? [input.incoming[0]] : [])
+        if let gap = kerberosGap, let s = used.first(where: { input.usesKerberos($0) }) {
+            return "\(provider.id)'s \(s.protocol.rawValue.uppercased()) server \(s.summary) logs in with Kerberos (GSSAPI) only, and \(gap)"
+        }
         if !supportsOAuth2, let s = used.first(where: { $0.needsAuthentication && input.passwordMethod($0) == nil }) {
             return "\(provider.id)'s \(s.protocol.rawValue.uppercased()) server \(s.summary) logs in with \(s.authentication.map(\.rawValue).joined(separator: ", ")) only, and a \(rawValue) file can set up password logins only"
         }

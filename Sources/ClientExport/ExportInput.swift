@@ -73,6 +73,12 @@ struct ExportInput {
     func passwordMethod(_ s: ServerSetting) -> AuthenticationMethod? {
         [.passwordEncrypted, .passwordCleartext, .ntlm].first { s.authentication.contains($0) }
     }
+
+    /// The client logs in with Kerberos (GSSAPI): the setting has it and no password method
+    /// or OAuth2 a format would pick first. No password is written or asked for then.
+    func usesKerberos(_ s: ServerSetting) -> Bool {
+        s.needsAuthentication && passwordMethod(s) == nil && !s.authentication.contains(.oauth2) && s.authentication.contains(.gssapi)
+    }
 }
 
 extension ServerSetting {

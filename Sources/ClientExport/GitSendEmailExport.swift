@@ -23,11 +23,17 @@ enum GitSendEmailExport {
             case .passwordEncrypted?: lines.append("\tsmtpAuth = CRAM-MD5")
             case .passwordCleartext?: lines.append("\tsmtpAuth = PLAIN LOGIN")
             default:
-                if s.authentication.contains(.oauth2) { lines.append("\tsmtpAuth = XOAUTH2") } else {
+                if s.authentication.contains(.oauth2) { lines.append("\tsmtpAuth = XOAUTH2") } else if s.authentication.contains(.gssapi) {
+                    lines.append("\tsmtpAuth = GSSAPI")
+                } else {
                     throw ExportError(.unsupportedAuthentication, "git send-email has no way to log in with \(s.authentication.map(\.rawValue).joined(separator: ", "))")
                 }
             }
-            lines.append("\t# The password is not stored here: git asks for it, or a credential helper supplies it.")
+            if input.usesKerberos(s) {
+                lines.append("\t# Kerberos: git send-email (Authen::SASL with the GSSAPI Perl module) logs in with your ticket from kinit.")
+            } else {
+                lines.append("\t# The password is not stored here: git asks for it, or a credential helper supplies it.")
+            }
         }
         if let address = input.address { lines.append("\tfrom = \(try TextQuoting.gitConfig(address.description))") }
         return lines.joined(separator: "\n") + "\n"

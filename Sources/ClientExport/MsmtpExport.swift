@@ -20,7 +20,15 @@ enum MsmtpExport {
         }
         let auth = try method(s, input)
         lines.append("auth \(auth)")
-        if auth != "off" {
+        if auth == "gssapi" {
+            // msmtp refuses GSSAPI without a user name; it is sent as the authorization identity.
+            if let user = try input.username(s) {
+                lines.append("user \(try TextQuoting.msmtp(user))")
+            } else {
+                lines.append("# user YOUR-USER-NAME   (msmtp needs one for GSSAPI: set it)")
+            }
+            lines.append("# Kerberos: msmtp logs in with your ticket (run kinit first); there is no password.")
+        } else if auth != "off" {
             if let user = try input.username(s) { lines.append("user \(try TextQuoting.msmtp(user))") }
             lines += [
                 "# The password is not stored here: msmtp runs this command and reads it from its output.",

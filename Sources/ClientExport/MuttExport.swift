@@ -20,7 +20,19 @@ enum MuttExport {
             "set ssl_force_tls = \(security == .none ? "no" : "yes")",
         ]
         if s.needsAuthentication {
-            lines.append("set smtp_authenticators = \(try TextQuoting.mutt(try authenticators(s, input)))")
+            let names = try authenticators(s, input)
+            if Self.builtIn.contains(names) {
+                lines.append("set smtp_authenticators = \(try TextQuoting.mutt(names))")
+            } else {
+                // Only mutt's own authenticators may be named everywhere: neomutt built with
+                // GNU SASL (Debian's) refuses "\(names)" at start-up. Unset, mutt and neomutt
+                // pick from what the server offers, through SASL.
+                lines.append("# Logs in with \(names.uppercased()); smtp_authenticators stays unset so mutt picks it from what the server offers.")
+            }
+        }
+        if input.usesKerberos(s) {
+            lines.append("# Kerberos: mutt logs in with your ticket (run kinit first); there is no password.")
+        } else if s.needsAuthentication {
             lines += [
                 "# The password is not stored here: mutt asks for it. To take it from a command:",
                 "# set smtp_pass = \"`pass show mail/\(input.provider.id)`\"",
@@ -28,6 +40,9 @@ enum MuttExport {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Authenticators mutt and neomutt implement themselves, valid in every build.
+    static let builtIn: Set<String> = ["plain:login", "xoauth2:oauthbearer"]
 
     static func authenticators(_ s: ServerSetting, _ input: ExportInput) throws(ExportError) -> String {
         switch input.passwordMethod(s) {

@@ -1,4 +1,5 @@
 import CGSSAPI
+import Foundation
 
 /// A failed GSS-API call: its major and minor status and the library's own words for them.
 struct GSSStatus: Error, Sendable {
@@ -12,9 +13,12 @@ struct GSSStatus: Error, Sendable {
         self.call = call
         self.major = major
         self.minor = minor
-        var words = Self.display(minor, type: Int32(GSS_C_MECH_CODE))
-        words += Self.display(mailconf_gss_routine_error(major), type: Int32(GSS_C_GSS_CODE)).filter { !words.contains($0) }
-        self.text = words.filter { !$0.isEmpty && $0 != "Unknown error" }.joined(separator: "; ")
+        // The Kerberos library's words (minor) say what happened; GSS-API's own (major) are
+        // generic ("Unspecified GSS failure"), so they are used only when there are no others.
+        let useful: (String) -> Bool = { !$0.isEmpty && $0 != "Unknown error" && !$0.hasPrefix("Unspecified GSS failure") }
+        var words = Self.display(minor, type: Int32(GSS_C_MECH_CODE)).filter(useful)
+        if words.isEmpty { words = Self.display(mailconf_gss_routine_error(major), type: Int32(GSS_C_GSS_CODE)).filter(useful) }
+        self.text = words.joined(separator: "; ")
     }
 
     /// The minor status as the Kerberos library's (negative) error code.
@@ -66,8 +70,10 @@ public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertib
             source = "the keytab \(keytab)"
         } else if let cache = context.options.credentialCache {
             source = "the credential cache \(cache)"
+        } else if let cache = ProcessInfo.processInfo.environment["KRB5CCNAME"], !cache.isEmpty {
+            source = "the credential cache \(cache) (KRB5CCNAME)"
         } else {
-            source = "the credential cache (KRB5CCNAME or the default)"
+            source = "the default credential cache (krb5.conf's default_ccache_name)"
         }
         let code = status.krb5Code
         switch code {

@@ -1,4 +1,5 @@
 import Foundation
+import Kerberos
 import MailSettings
 import SMTPClient
 
@@ -8,8 +9,11 @@ public struct VerifyRequest: Sendable {
     public var username: String?
     /// A password, or for XOAUTH2 an access token.
     public var secret: Secret?
-    /// PLAIN, LOGIN, CRAM-MD5 or XOAUTH2; nil picks the strongest password mechanism offered.
+    /// PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or GSSAPI; nil picks the strongest password
+    /// mechanism offered (GSSAPI when Kerberos is the setting's way and no password is given).
     public var mechanism: String?
+    /// For GSSAPI: the credential cache or keytab, the client and the service principal.
+    public var kerberos = KerberosOptions()
     public var trust: TrustPolicy
     public var allowPlaintextAuth: Bool
     public var timeout: Double
@@ -41,6 +45,13 @@ extension VerifyRequest {
     var usesToken: Bool {
         if let m = mechanism { return m.uppercased() == "XOAUTH2" }
         return setting.authentication == [.oauth2]
+    }
+
+    /// The login is Kerberos (SASL GSSAPI): asked for, or the setting's way of logging in
+    /// when no password was given.
+    public var usesKerberos: Bool {
+        if let m = mechanism { return m.uppercased() == "GSSAPI" }
+        return setting.authentication.contains(.gssapi) && secret == nil
     }
 }
 
@@ -95,7 +106,7 @@ public enum LiveCheck {
     static let worthProbing: Set<String> = [
         "connection-refused", "connection-timeout", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
         "starttls-not-offered", "tls-required", "auth-not-offered", "auth-mechanism-not-offered", "plaintext-auth-refused",
-        "connection-closed", "protocol-error",
+        "connection-closed", "protocol-error", "gssapi-not-offered",
     ]
 
     /// Verifies the setting; when it fails in a way another setting may fix, tries the
@@ -117,7 +128,7 @@ public enum LiveCheck {
                 + (offered.isEmpty ? "" : "; it offers AUTH \(offered.joined(separator: " ")): use a password (an app password) with one of those")
             return result
         }
-        if !token && (kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered") {
+        if !token && !request.usesKerberos && (kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered") {
             var same = request
             same.mechanism = nil
             same.keepTranscript = false
@@ -155,6 +166,7 @@ public enum LiveCheck {
         switch kind {
         case "tls-required": return "the server wants STARTTLS first; "
         case "auth-mechanism-not-offered": return "the server does not offer that mechanism; "
+        case "gssapi-not-offered": return "this port does not offer Kerberos (GSSAPI); "
         default: return ""
         }
     }
@@ -173,8 +185,11 @@ public enum LiveCheck {
         var queueID: String?
         do {
             try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
-            let needsAuth = s.authentication.contains { $0.usesPassword || $0 == .oauth2 }
-            if needsAuth {
+            // A mechanism asked for by name means a login, whatever the setting says.
+            let needsAuth = request.mechanism != nil || s.authentication.contains { $0.usesPassword || $0 == .oauth2 || $0 == .gssapi }
+            if needsAuth && request.usesKerberos {
+                mechanismUsed = try await kerberosLogin(session, request)
+            } else if needsAuth {
                 guard let username = request.username, let secret = request.secret else {
                     throw CheckFailure(kind: "credentials-missing", message: "this setting needs a username and a password (or token); give them to verify the login")
                 }
@@ -301,6 +316,29 @@ public enum LiveCheck {
         case let other?: throw CheckFailure(kind: "invalid-input", message: "unknown mechanism \(other): plain, login, cram-md5 or xoauth2")
         }
         return mechanism!.uppercased()
+    }
+
+    /// SASL GSSAPI with the caller's Kerberos ticket (or keytab). The ticket is got before
+    /// AUTH, off the cooperative threads; a server that refuses it gets a sentence on why
+    /// a server refuses a ticket the KDC issued.
+    static func kerberosLogin(_ session: SMTPSession, _ request: VerifyRequest) async throws -> String {
+        let host = request.setting.hostname?.name ?? ""
+        let offered = session.capabilities?.authMechanisms ?? []
+        let mechanism = GSSAPIMechanism(host: host, options: request.kerberos, authorizationIdentity: request.username ?? "")
+        guard offered.contains("GSSAPI") else {
+            throw CheckFailure(kind: "gssapi-not-offered", message: offered.isEmpty
+                ? "the server offers no AUTH at all here, so no Kerberos (GSSAPI) login"
+                : "the server does not offer Kerberos (AUTH GSSAPI) here; it offers \(offered.joined(separator: ", "))")
+        }
+        do {
+            do { try await mechanism.prepare(timeout: request.timeout) } catch { throw SMTPClientError.sasl(error) }
+            try await session.authenticate(mechanism)
+        } catch SMTPClientError.authRejected(let reply) {
+            let who = request.kerberos.principal ?? "your principal"
+            throw CheckFailure(kind: "kerberos-rejected", message:
+                "the server refused the Kerberos ticket for \(mechanism.servicePrincipal) (\(reply)): the KDC issued it, so either the server's keytab has no current key for that principal (a wrong or outdated keytab, or the host name is not the one in its keytab; try the name it has with --service-principal), or the server's clock is off, or \(who) may not log in\(request.username.map { " as \($0)" } ?? "")")
+        }
+        return "GSSAPI"
     }
 
     static func keywords(_ c: Capabilities) -> [String] {

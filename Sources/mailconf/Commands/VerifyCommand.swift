@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import Kerberos
 import MailSettings
 import SMTPClient
 import Validator
@@ -20,11 +21,20 @@ struct VerifyCommand: AsyncParsableCommand {
         The password (or OAuth2 token) never comes from the command line: use \
         --password-env VAR or --password-file FILE, or type it at the prompt.
 
+        Kerberos (--auth gssapi, or a setting whose authentication is gssapi) needs no \
+        password: it logs in with your ticket from kinit (the cache KRB5CCNAME names, or \
+        krb5.conf's default), or with a client keytab given by --keytab (its tickets stay \
+        in memory). The ticket is for the service principal smtp@HOST (RFC 4752), HOST \
+        being the name you connect to, as in the server's keytab; --service-principal \
+        names another.
+
         Examples:
           mailconf verify sendgrid --username apikey --password-env SENDGRID_API_KEY
           mailconf verify --host smtp.example.org --port 587 --security starttls --auth plain \\
               --username me@example.org --password-file ~/.config/smtp-pass
           mailconf verify fastmail --email me@fastmail.com --json
+          kinit alice@EXAMPLE.ORG && mailconf verify --host mail.example.org --port 587 \\
+              --security starttls --auth gssapi
 
         A failure has a stable kind (in --json: "kind"): dns-failure, connection-refused, \
         connection-timeout, connection-closed, greeting-timeout, greeting-rejected, \
@@ -33,7 +43,11 @@ struct VerifyCommand: AsyncParsableCommand {
         starttls-injection, tls-required, plaintext-auth-refused, auth-not-offered, \
         auth-mechanism-not-offered, auth-required, auth-rejected, credentials-missing, \
         sasl-error, sender-rejected, relay-refused, deferred, bounced, protocol-error, \
-        reply-too-large, timeout, invalid-input. When another port, security or mechanism on the same host works, the \
+        reply-too-large, timeout, invalid-input; for Kerberos gssapi-not-offered, \
+        kerberos-no-credentials (run kinit), kerberos-ticket-expired, kerberos-clock-skew, \
+        kerberos-unknown-service (the host name is not the server's principal), \
+        kerberos-unknown-client, kerberos-realm-unreachable, kerberos-rejected (the server \
+        refused a ticket the KDC issued), kerberos-error. When another port, security or mechanism on the same host works, the \
         result names it.
 
         A provider is checked on all its outgoing settings at once. Exit status: 0 when the \
@@ -55,6 +69,16 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("password-file"), help: "Read the password (or token) from this file (its first line).")
     var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Kerberos: your principal (alice@EXAMPLE.ORG), when the credential cache or keytab holds several.", valueName: "principal"))
+    var principal: String?
+
+    @Option(help: ArgumentHelp("Kerberos: log in with the key in this client keytab instead of a ticket from kinit.", valueName: "file"))
+    var keytab: String?
+
+    @Option(name: .customLong("service-principal"),
+            help: ArgumentHelp("Kerberos: the server's principal, as service@host or smtp/host@REALM (default smtp@HOST).", valueName: "name"))
+    var servicePrincipal: String?
 
     @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file (for a private CA).")
     var caFile: String?
@@ -86,13 +110,18 @@ struct VerifyCommand: AsyncParsableCommand {
             _ = try usage { () throws(MailSettings.ValidationError) in try EmailAddress(a) }
         }
         let settings = try resolveSettings()
-        let secret = try readSecret(needed: settings.contains { $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
+        let explicit = try explicitMechanism()
+        let secret = try readSecret(needed: settings.contains { mechanism(for: $0.setting, explicit: explicit) != "GSSAPI"
+            && $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
         let trust: TrustPolicy = skipVerify ? .noVerification : caFile.map { .caFile($0) } ?? .system
-        let mechanism = explicitMechanism()
+        let kerberos = KerberosOptions(principal: principal, keytab: keytab, servicePrincipal: servicePrincipal)
         let requests = settings.map { item in
-            VerifyRequest(setting: item.setting, username: item.username, secret: secret, mechanism: mechanism, trust: trust,
-                          allowPlaintextAuth: allowPlaintextAuth, timeout: timeout, sender: from,
-                          recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
+            var request = VerifyRequest(setting: item.setting, username: item.username, secret: secret,
+                                        mechanism: mechanism(for: item.setting, explicit: explicit), trust: trust,
+                                        allowPlaintextAuth: allowPlaintextAuth, timeout: timeout, sender: from,
+                                        recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
+            request.kerberos = kerberos
+            return request
         }
         let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
             for (i, r) in requests.enumerated() {
@@ -165,10 +194,33 @@ struct VerifyCommand: AsyncParsableCommand {
                  message: "\(s.protocol.rawValue.uppercased()) \(s.summary) is not an SMTP server: verify checks outgoing (SMTP) settings only")
     }
 
-    /// `--auth plain` (and login, cram-md5, xoauth2) names the SASL mechanism to use.
-    func explicitMechanism() -> String? {
+    /// `--auth plain` (and login, cram-md5, xoauth2, gssapi) names the SASL mechanism to
+    /// use; --keytab, --principal or --service-principal mean Kerberos.
+    func explicitMechanism() throws -> String? {
         let names = fields.auth.flatMap { $0.split(separator: ",").map { $0.lowercased() } }
-        return names.first { ["plain", "login", "cram-md5", "xoauth2"].contains($0) }?.uppercased()
+        let named = names.first { ["plain", "login", "cram-md5", "xoauth2", "gssapi", "kerberos"].contains($0) }
+            .map { $0 == "kerberos" ? "GSSAPI" : $0.uppercased() }
+        let kerberosOptions = [("--keytab", keytab), ("--principal", principal), ("--service-principal", servicePrincipal)]
+            .filter { $0.1 != nil }.map(\.0)
+        guard let first = kerberosOptions.first else { return named }
+        if let named, named != "GSSAPI" {
+            throw ArgumentParser.ValidationError("\(first) is for a Kerberos login, and --auth asks for \(named): drop one of them")
+        }
+        if passwordEnv != nil || passwordFile != nil {
+            throw ArgumentParser.ValidationError("\(first) is for a Kerberos login, which takes no password: drop --password-env/--password-file")
+        }
+        return "GSSAPI"
+    }
+
+    /// The mechanism for one setting: the one asked for, else GSSAPI when Kerberos is the
+    /// setting's way of logging in and no password was given, else the strongest offered.
+    func mechanism(for setting: ServerSetting, explicit: String?) -> String? {
+        if let explicit { return explicit }
+        let passwordGiven = passwordEnv != nil || passwordFile != nil
+        if setting.authentication.contains(.gssapi) && (!passwordGiven || !setting.authentication.contains { $0.usesPassword }) {
+            return "GSSAPI"
+        }
+        return nil
     }
 
     func readSecret(needed: Bool) throws -> Secret? {
