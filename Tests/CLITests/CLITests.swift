@@ -294,6 +294,54 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
         #expect(shown.out.contains("  ok 20"))
     }
 
+    @Test(.enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))
+    func verifyWithKerberos() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let lab = try #require(LabServers.current)
+        let krb = try #require(lab.kerberos)
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let port = String(lab.port("GSSAPI_PORT"))
+        let noCache = "FILE:" + folder.url.appendingPathComponent("absent").path
+
+        // A server of the user's that logs in with Kerberos, verified by name with the
+        // ticket from kinit: nothing asks for a password (stdin is /dev/null).
+        #expect(try cli.run(["servers", "add", "--provider", "corp", "--host", "localhost", "--port", port,
+                             "--security", "none", "--auth", "gssapi"]).status == 0)
+        let ok = try cli.run(["verify", "corp", "--json"], env: ["KRB5CCNAME": cache, "KRB5_CONFIG": krb.config])
+        #expect(ok.status == 0, "\(ok.out) \(ok.err)")
+        let results = try #require(try ok.json() as? [[String: Any]])
+        #expect(results.first?["mechanism_used"] as? String == "GSSAPI")
+
+        let noTicket = try cli.run(["verify", "corp", "--json"], env: ["KRB5CCNAME": noCache, "KRB5_CONFIG": krb.config])
+        #expect(noTicket.status == 1)
+        let failed = try #require(try noTicket.json() as? [[String: Any]])
+        #expect(failed.first?["kind"] as? String == "kerberos-no-credentials")
+        #expect((failed.first?["message"] as? String)?.contains("run kinit") == true)
+
+        // A client keytab instead of a ticket; its tickets stay in memory.
+        let keytab = try cli.run(["verify", "--host", "localhost", "--port", port, "--security", "none",
+                                  "--keytab", krb.aliceKeytab, "--principal", krb.alice],
+                                 env: ["KRB5CCNAME": noCache, "KRB5_CONFIG": krb.config])
+        #expect(keytab.status == 0, "\(keytab.out) \(keytab.err)")
+        #expect(keytab.out.contains("(AUTH GSSAPI)"))
+        #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("absent").path))
+
+        // Kerberos takes no password; asking for both is a usage error that says so.
+        let both = try cli.run(["verify", "corp", "--keytab", krb.aliceKeytab, "--password-env", "HOME"])
+        #expect(both.status == 2)
+        #expect(both.err.contains("Kerberos"), "\(both.err)")
+
+        let help = try cli.run(["verify", "--help"], useDB: false)
+        #expect(help.out.contains("--keytab") && help.out.contains("kerberos-clock-skew") && help.out.contains("smtp@HOST"))
+
+        // The same server exported for msmtp logs in with GSSAPI and has no password command.
+        let msmtp = try cli.run(["export", "msmtp", "corp"])
+        #expect(msmtp.status == 0, "\(msmtp.err)")
+        #expect(msmtp.out.contains("auth gssapi") && !msmtp.out.contains("passwordeval"))
+    }
+
     @Test func listsAndSearches() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

@@ -71,6 +71,23 @@ import MailSettings
         #expect(try catalog.entries().count == before + 1)
     }
 
+    /// A provider whose servers log in with Kerberos (as in a university's or company's
+    /// own clientConfig file) keeps GSSAPI through import, the catalog, and back to a file.
+    @Test func kerberosSettingsSurviveImportAndExport() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let kerberos = validFile
+            .replacingOccurrences(of: "<authentication>password-cleartext</authentication>",
+                                  with: "<authentication>GSSAPI</authentication>\n      <authentication>password-cleartext</authentication>")
+        #expect(try catalog.importFiles([dir.file("example.org.xml", kerberos)]).imported == ["example.org"])
+        let stored = try #require(try catalog.entry(id: "example.org")).provider
+        #expect(stored.servers.first?.authentication == [.gssapi, .passwordCleartext])
+        let written = try ClientConfig.write(stored)
+        #expect(written.contains("<authentication>GSSAPI</authentication>"))
+        let back = try ClientConfig.read(Array(written.utf8), source: "written", fallbackID: "example.org").provider
+        #expect(back.servers.first?.authentication == [.gssapi, .passwordCleartext])
+    }
+
     @Test func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData() throws {
         let dir = TempDir()
         let catalog = try Catalog(path: dir.dbPath)

@@ -1,0 +1,76 @@
+import Foundation
+import Kerberos
+import MailSettings
+import SMTPClient
+import Testing
+import TestSupport
+@testable import Validator
+
+/// The validator's Kerberos checks against the lab: a real KDC, Postfix's GSSAPI port
+/// (Dovecot with the smtp/localhost keytab) and its CRAM-MD5-only port.
+@Suite(.serialized, .enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct KerberosVerification {
+    let lab = LabServers.current!
+    var krb: LabKerberos { lab.kerberos! }
+
+    func request(port: String, host: String = "localhost", cache: String?, mechanism: String? = nil,
+                 servicePrincipal: String? = nil) throws -> VerifyRequest {
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname(host), port: Port(lab.port(port)),
+                                        security: ConnectionSecurity.none, authentication: [.gssapi])
+        var r = VerifyRequest(setting: setting, mechanism: mechanism, timeout: 15)
+        r.kerberos = KerberosOptions(credentialCache: cache, servicePrincipal: servicePrincipal)
+        return r
+    }
+
+    @Test func aKerberosSettingLogsInWithTheTicketAndNoPassword() async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        // GSSAPI is the setting's way in and no password is given: no mechanism needs naming.
+        let r = try request(port: "GSSAPI_PORT", cache: cache)
+        #expect(r.usesKerberos)
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
+        #expect(result.ok, "\(result.kind ?? "") \(result.message)")
+        #expect(result.mechanismUsed == "GSSAPI")
+        #expect(result.authMechanisms == ["GSSAPI"])
+    }
+
+    @Test func aPortWithoutGSSAPINamesTheOneThatHasIt() async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let r = try request(port: "CRAM_PORT", cache: cache)
+        let result = await LiveCheck.verifyWithAlternatives(
+            r, alternatives: [(UInt16(lab.port("GSSAPI_PORT")), ConnectionSecurity.none)])
+        #expect(result.kind == "gssapi-not-offered")
+        #expect(result.message.contains("it offers CRAM-MD5"))
+        // The password mechanisms are not tried instead: there is no password.
+        #expect(result.alternatives?.count == 1)
+        #expect(result.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_PORT")) none works")
+    }
+
+    @Test func aTicketTheServerCannotReadIsKerberosRejected() async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let r = try request(port: "GSSAPI_PORT", cache: cache, servicePrincipal: "smtp/mail.mailconf.test@\(krb.realm)")
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
+        #expect(result.kind == "kerberos-rejected")
+        #expect(result.message.contains("smtp/mail.mailconf.test@\(krb.realm)"))
+        #expect(result.message.contains("keytab"))
+    }
+
+    @Test func clientSideKerberosFailuresAreNotProbedElsewhere() async throws {
+        let folder = TemporaryFolder()
+        let r = try request(port: "GSSAPI_PORT", cache: "FILE:" + folder.url.appendingPathComponent("absent").path, mechanism: "GSSAPI")
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [(UInt16(lab.port("CRAM_PORT")), ConnectionSecurity.none)])
+        #expect(result.kind == "kerberos-no-credentials")
+        #expect(result.alternatives == nil, "another port cannot fix a missing ticket")
+        #expect(result.message.contains("kinit"))
+    }
+
+    @Test func aPasswordGivenForAMixedSettingIsUsedInsteadOfKerberos() throws {
+        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(587),
+                                        security: .starttls, authentication: [.gssapi, .passwordCleartext])
+        #expect(VerifyRequest(setting: setting).usesKerberos)
+        #expect(!VerifyRequest(setting: setting, secret: Secret("x")).usesKerberos)
+        #expect(VerifyRequest(setting: setting, secret: Secret("x"), mechanism: "gssapi").usesKerberos)
+    }
+}
