@@ -70,6 +70,12 @@ public enum Linter {
                 message: "CRAM-MD5 without TLS hides the password but shows the username and the mail, and the exchange can be attacked offline",
                 fix: "use STARTTLS or SSL/TLS"))
         }
+        if s.authentication.contains(.gssapi), let name = s.hostname, name.isIPAddress {
+            out.append(LintFinding(
+                rule: "kerberos-needs-host-name", severity: .error,
+                message: "Kerberos asks the KDC for a ticket for the server by name (\(s.protocol == .smtp ? "smtp" : s.protocol == .imap ? "imap" : "pop")@HOST); an IP address such as \(name.name) has no service principal",
+                fix: "use the server's host name, the one in its keytab"))
+        }
         if s.protocol == .smtp && port == 25 {
             out.append(LintFinding(
                 rule: "port-25-submission", severity: .warning,

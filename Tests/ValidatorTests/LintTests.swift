@@ -40,6 +40,16 @@ private func rules(_ findings: [LintFinding]) -> Set<String> { Set(findings.map(
         #expect(Linter.lint(try smtp(587, .none, [.none])).isEmpty)
     }
 
+    @Test func kerberosWantsAHostName() throws {
+        let byAddress = try ServerSetting(protocol: .smtp, hostname: Hostname("192.0.2.7"), port: Port(587),
+                                          security: .starttls, authentication: [.gssapi])
+        #expect(Linter.lint(byAddress).map(\.rule) == ["kerberos-needs-host-name"])
+        #expect(Linter.lint(byAddress).first?.message.contains("smtp@HOST") == true)
+        var byName = byAddress
+        byName.hostname = try Hostname("mail.example.org")
+        #expect(Linter.lint(byName).isEmpty)
+    }
+
     @Test func port25AndUnusualPorts() throws {
         #expect(Linter.lint(try smtp(25, .starttls)).map(\.rule) == ["port-25-submission"])
         let odd = Linter.lint(try smtp(8025, .starttls))
