@@ -116,7 +116,12 @@ let package = Package(
         // In-process measurements for the bench/ scripts.
         .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
         // What the tests share: the ISPDB location and the lab MTA's settings.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
@@ -148,7 +153,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "CGSSAPI", "SMTPClient", "TestSupport"]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],

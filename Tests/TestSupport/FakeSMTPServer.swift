@@ -5,9 +5,9 @@ import NIOPosix
 import NIOSSL
 
 /// An in-process SMTP server on 127.0.0.1 that follows a script, for the hostile and
-/// broken behaviours a real MTA never shows.
-final class FakeSMTPServer: @unchecked Sendable {
-    enum Action: Sendable {
+/// broken behaviours a real MTA never shows (the SMTP client's and GSSAPI's tests).
+public final class FakeSMTPServer: @unchecked Sendable {
+    public enum Action: Sendable {
         case send(String)
         case sendBytes([UInt8])
         /// Each byte after the one before, `interval` apart.
@@ -17,19 +17,19 @@ final class FakeSMTPServer: @unchecked Sendable {
         case startTLS(String)
     }
 
-    typealias Script = @Sendable (_ line: String) -> [Action]
+    public typealias Script = @Sendable (_ line: String) -> [Action]
 
     private let channel: any Channel
     private let lock = NIOLock()
     private var _lines: [String] = []
     private var _connections = 0
 
-    var port: Int { channel.localAddress!.port! }
-    var lines: [String] { lock.withLock { _lines } }
-    var connections: Int { lock.withLock { _connections } }
+    public var port: Int { channel.localAddress!.port! }
+    public var lines: [String] { lock.withLock { _lines } }
+    public var connections: Int { lock.withLock { _connections } }
 
     /// - tls: the server's TLS context; with `implicitTLS` the connection is TLS from the first byte.
-    init(greeting: [Action], tls: NIOSSLContext? = nil, implicitTLS: Bool = false, script: @escaping Script) async throws {
+    public init(greeting: [Action], tls: NIOSSLContext? = nil, implicitTLS: Bool = false, script: @escaping Script) async throws {
         let box = Box()
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,7 +46,7 @@ final class FakeSMTPServer: @unchecked Sendable {
     func record(_ line: String) { lock.withLock { _lines.append(line) } }
     func connected() { lock.withLock { _connections += 1 } }
 
-    func stop() async { try? await channel.close().get() }
+    public func stop() async { try? await channel.close().get() }
 
     final class Box: @unchecked Sendable { weak var server: FakeSMTPServer? }
 
@@ -59,7 +59,7 @@ final class FakeSMTPServer: @unchecked Sendable {
         var buffer: [UInt8] = []
         var greeted = false
 
-        init(greeting: [Action], script: @escaping Script, server: Box, tls: NIOSSLContext?) {
+        public init(greeting: [Action], script: @escaping Script, server: Box, tls: NIOSSLContext?) {
             self.greeting = greeting
             self.script = script
             self.server = server
@@ -114,8 +114,8 @@ final class FakeSMTPServer: @unchecked Sendable {
 }
 
 /// EHLO replies for scripts.
-enum EHLOReply {
-    static func make(_ keywords: [String]) -> String {
+public enum EHLOReply {
+    public static func make(_ keywords: [String]) -> String {
         let lines = ["fake.test"] + keywords
         return lines.enumerated().map { i, l in "250\(i == lines.count - 1 ? " " : "-")\(l)\r\n" }.joined()
     }

@@ -1,0 +1,166 @@
+import CGSSAPI
+import Foundation
+import Kerberos
+import NIOConcurrencyHelpers
+import SMTPClient
+import Testing
+import TestSupport
+
+/// The server side of GSSAPI for an in-process fake SMTP server: accepts the client's
+/// ticket with the lab's smtp/localhost keytab, then offers the security layers a test
+/// chooses, which no real MTA would (Dovecot always offers "none").
+final class Acceptor: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var credential: gss_cred_id_t?
+    private var context: gss_ctx_id_t?
+    /// What the client answered to the security-layer offer, unwrapped.
+    private(set) var clientAnswer: [UInt8]?
+
+    init(keytab: String) throws {
+        var minor: OM_uint32 = 0
+        let major = keytab.withCString { path in
+            "keytab".withCString { key in
+                var element = gss_key_value_element_desc(key: key, value: path)
+                var store = gss_key_value_set_desc(count: 1, elements: &element)
+                return gss_acquire_cred_from(&minor, nil, OM_uint32(GSS_C_INDEFINITE), nil, gss_cred_usage_t(GSS_C_ACCEPT),
+                                             &store, &credential, nil, nil)
+            }
+        }
+        guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("acquire", major, minor) }
+    }
+
+    deinit {
+        var minor: OM_uint32 = 0
+        if context != nil { gss_delete_sec_context(&minor, &context, nil) }
+        if credential != nil { gss_release_cred(&minor, &credential) }
+    }
+
+    enum AcceptorError: Error { case failed(String, OM_uint32, OM_uint32) }
+
+    /// The AP-REP for the client's first token.
+    func accept(_ token: [UInt8]) throws -> [UInt8] {
+        try lock.withLock {
+            var minor: OM_uint32 = 0
+            var output = gss_buffer_desc()
+            var input = token
+            let major = input.withUnsafeMutableBytes { raw in
+                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
+                return gss_accept_sec_context(&minor, &context, credential, &buffer, nil, nil, nil, &output, nil, nil, nil)
+            }
+            defer { gss_release_buffer(&minor, &output) }
+            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("accept", major, minor) }
+            return output.value.map { Array(UnsafeRawBufferPointer(start: $0, count: output.length)) } ?? []
+        }
+    }
+
+    func wrap(_ message: [UInt8]) throws -> [UInt8] {
+        try lock.withLock {
+            var minor: OM_uint32 = 0
+            var output = gss_buffer_desc()
+            var input = message
+            let major = input.withUnsafeMutableBytes { raw in
+                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
+                return gss_wrap(&minor, context, 0, gss_qop_t(GSS_C_QOP_DEFAULT), &buffer, nil, &output)
+            }
+            defer { gss_release_buffer(&minor, &output) }
+            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("wrap", major, minor) }
+            return Array(UnsafeRawBufferPointer(start: output.value, count: output.length))
+        }
+    }
+
+    func unwrapAnswer(_ token: [UInt8]) throws {
+        try lock.withLock {
+            var minor: OM_uint32 = 0
+            var output = gss_buffer_desc()
+            var input = token
+            let major = input.withUnsafeMutableBytes { raw in
+                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
+                return gss_unwrap(&minor, context, &buffer, &output, nil, nil)
+            }
+            defer { gss_release_buffer(&minor, &output) }
+            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("unwrap", major, minor) }
+            clientAnswer = Array(UnsafeRawBufferPointer(start: output.value, count: output.length))
+        }
+    }
+}
+
+@Suite(.serialized, .enabled(if: LabServers.current?.kerberos != nil,
+                             Comment(rawValue: "no lab KDC: run the tests through scripts/test.sh")))
+struct GSSAPIAgainstAHostileServer {
+    let lab = LabServers.current!
+    var krb: LabKerberos { lab.kerberos! }
+
+    /// A fake server that takes the ticket for real and then sends `offer` (wrapped) as its
+    /// security-layer message, or `garbage` instead of the AP-REP.
+    func run(offer: [UInt8] = [0x07, 0x00, 0x10, 0x00], garbageInsteadOfReply: Bool = false,
+             authorizationIdentity: String = "") async throws -> (error: SMTPClientError?, acceptor: Acceptor) {
+        let acceptor = try Acceptor(keytab: krb.directory.appendingPathComponent("smtp.keytab").path)
+        let step = NIOLockedValueBox(0)
+        let server = try await FakeSMTPServer(greeting: [.send("220 fake.test ESMTP\r\n")]) { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["AUTH GSSAPI"]))] }
+            if line.hasPrefix("QUIT") { return [.send("221 bye\r\n"), .close] }
+            let round = step.withLockedValue { $0 += 1; return $0 }
+            do {
+                switch round {
+                case 1:
+                    guard line.hasPrefix("AUTH GSSAPI "), let token = Data(base64Encoded: String(line.dropFirst(12))) else {
+                        return [.send("501 5.5.4 expected AUTH GSSAPI with a token\r\n")]
+                    }
+                    let reply = garbageInsteadOfReply ? Array("not a Kerberos token at all".utf8) : try acceptor.accept(Array(token))
+                    return [.send("334 \(Data(reply).base64EncodedString())\r\n")]
+                case 2:
+                    return [.send("334 \(Data(try acceptor.wrap(offer)).base64EncodedString())\r\n")]
+                default:
+                    try acceptor.unwrapAnswer(Array(Data(base64Encoded: line) ?? Data()))
+                    return [.send("235 2.7.0 ok\r\n")]
+                }
+            } catch {
+                return [.send("535 5.7.8 fake server: \(error)\r\n")]
+            }
+        }
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .none, addresses: ["127.0.0.1"]))
+        var failure: SMTPClientError?
+        do {
+            try await session.open()
+            let mechanism = GSSAPIMechanism(host: "localhost", options: KerberosOptions(credentialCache: cache),
+                                            authorizationIdentity: authorizationIdentity)
+            try await mechanism.prepare(timeout: 10)
+            try await session.authenticate(mechanism)
+        } catch let e as SMTPClientError {
+            failure = e
+        } catch let e as SASLError {
+            failure = .sasl(e)
+        }
+        await session.close()
+        await server.stop()
+        return (failure, acceptor)
+    }
+
+    @Test func theClientChoosesNoSecurityLayerAndSendsItsAuthorizationIdentity() async throws {
+        let (error, acceptor) = try await run(authorizationIdentity: "alice")
+        #expect(error == nil, "\(String(describing: error))")
+        // RFC 4752 section 3.1: layer 1 (none), a zero maximum size, then the authzid.
+        #expect(acceptor.clientAnswer == [0x01, 0, 0, 0] + Array("alice".utf8))
+    }
+
+    @Test func aServerThatInsistsOnALayerIsRefused() async throws {
+        // Integrity and privacy only (2 | 4), no "no security layer" (1).
+        let (error, acceptor) = try await run(offer: [0x06, 0x00, 0x10, 0x00])
+        #expect(error?.kind == "sasl-error")
+        #expect(error?.description.contains("insists on a GSSAPI integrity or privacy layer") == true, "\(String(describing: error))")
+        #expect(acceptor.clientAnswer == nil)
+    }
+
+    @Test func aMalformedLayerOfferIsRefused() async throws {
+        let (error, _) = try await run(offer: [0x01, 0x00])
+        #expect(error?.description.contains("has 2 octets, not 4") == true, "\(String(describing: error))")
+    }
+
+    @Test func aReplyThatIsNoKerberosTokenIsAKerberosError() async throws {
+        let (error, _) = try await run(garbageInsteadOfReply: true)
+        #expect(error?.kind == "kerberos-error", "\(String(describing: error))")
+        #expect(error?.description.contains("checking the server's reply") == true, "\(String(describing: error))")
+    }
+}
