@@ -370,6 +370,8 @@ public struct Discovery: Sendable {
         if s.protocol == .smtp {
             var request = VerifyRequest(setting: s, trust: trust, timeout: options.sourceTimeout)
             request.addresses = addresses.isEmpty ? nil : addresses
+            // Not even with a Kerberos ticket that happens to be at hand.
+            request.logIn = false
             let r = await LiveCheck.verify(request)
             // Without credentials the login cannot be tried: reaching it is the check.
             let reached = r.ok || ["credentials-missing", "auth-required"].contains(r.kind ?? "")

@@ -22,6 +22,9 @@ public struct VerifyRequest: Sendable {
     public var keepTranscript: Bool
     /// Connect to these addresses instead of resolving the host name (discovery's own DNS).
     public var addresses: [String]? = nil
+    /// False: stop before AUTH even when credentials are at hand, as a Kerberos ticket
+    /// always may be (discovery's probes log in nowhere).
+    public var logIn = true
 
     public init(setting: ServerSetting, username: String? = nil, secret: Secret? = nil, mechanism: String? = nil,
                 trust: TrustPolicy = .system, allowPlaintextAuth: Bool = false, timeout: Double = 15,
@@ -187,6 +190,9 @@ public enum LiveCheck {
             try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
             // A mechanism asked for by name means a login, whatever the setting says.
             let needsAuth = request.mechanism != nil || s.authentication.contains { $0.usesPassword || $0 == .oauth2 || $0 == .gssapi }
+            if needsAuth && !request.logIn {
+                throw CheckFailure(kind: "credentials-missing", message: "the login was not tried: this check stops before AUTH")
+            }
             if needsAuth && request.usesKerberos {
                 mechanismUsed = try await kerberosLogin(session, request)
             } else if needsAuth {

@@ -34,6 +34,17 @@ struct KerberosVerification {
         #expect(result.authMechanisms == ["GSSAPI"])
     }
 
+    @Test func aCheckThatMustNotLogInStopsBeforeAUTHEvenWithATicket() async throws {
+        let folder = TemporaryFolder()
+        var r = try request(port: "GSSAPI_PORT", cache: try krb.ticketCache(in: folder))
+        r.logIn = false
+        r.keepTranscript = true
+        let result = await LiveCheck.verify(r)
+        #expect(result.kind == "credentials-missing")
+        #expect(result.mechanismUsed == nil)
+        #expect(result.transcript?.entries.contains { $0.phase == "auth" } == false)
+    }
+
     @Test func aPortWithoutGSSAPINamesTheOneThatHasIt() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)

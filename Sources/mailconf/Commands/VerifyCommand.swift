@@ -109,8 +109,8 @@ struct VerifyCommand: AsyncParsableCommand {
         for a in [sendTestTo, from, email].compactMap({ $0 }) {
             _ = try usage { () throws(MailSettings.ValidationError) in try EmailAddress(a) }
         }
-        let settings = try resolveSettings()
         let explicit = try explicitMechanism()
+        let settings = try resolveSettings(explicit: explicit)
         let secret = try readSecret(needed: settings.contains { mechanism(for: $0.setting, explicit: explicit) != "GSSAPI"
             && $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
         let trust: TrustPolicy = skipVerify ? .noVerification : caFile.map { .caFile($0) } ?? .system
@@ -121,6 +121,9 @@ struct VerifyCommand: AsyncParsableCommand {
                                         allowPlaintextAuth: allowPlaintextAuth, timeout: timeout, sender: from,
                                         recipients: sendTestTo.map { [$0] } ?? [], keepTranscript: verbose)
             request.kerberos = kerberos
+            // Kerberos logs in as the ticket's principal; a username (the authorization
+            // identity, to act as someone else) only when asked for with --username.
+            if request.usesKerberos { request.username = fields.username }
             return request
         }
         let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
@@ -155,11 +158,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     struct Item { var setting: ServerSetting; var username: String?; var providerID: String? }
 
-    func resolveSettings() throws -> [Item] {
+    func resolveSettings(explicit: String?) throws -> [Item] {
         let address = try email.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
-        func username(_ template: UsernameTemplate?) throws -> String? {
-            if let explicit = fields.username { return explicit }
-            guard let template else { return nil }
+        func username(_ s: ServerSetting) throws -> String? {
+            if let given = fields.username { return given }
+            // A Kerberos login is the ticket's principal: the template is not needed.
+            guard let template = s.username, mechanism(for: s, explicit: explicit) != "GSSAPI" else { return nil }
             if template.isLiteral { return template.text }
             guard let address else {
                 throw ArgumentParser.ValidationError("the username is '\(template.text)': give --email ADDRESS to fill it in, or --username")
@@ -169,7 +173,7 @@ struct VerifyCommand: AsyncParsableCommand {
         switch try fields.select(name: name, catalog: { try catalog.open() }, defaultAuth: [.none], lenientUsername: false) {
         case .server(let found):
             guard found.server.protocol == .smtp else { throw notSMTP(found.server) }
-            return [Item(setting: found.server, username: try username(found.server.username), providerID: found.providerID)]
+            return [Item(setting: found.server, username: try username(found.server), providerID: found.providerID)]
         case .provider(let entry):
             var items: [Item] = []
             for s in entry.provider.outgoing {
@@ -177,7 +181,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 if let address, let host = s.hostname, host.isTemplate {
                     setting.hostname = try usage { () throws(MailSettings.ValidationError) in try host.expanded(for: address) }
                 }
-                items.append(Item(setting: setting, username: try username(s.username), providerID: entry.provider.id))
+                items.append(Item(setting: setting, username: try username(s), providerID: entry.provider.id))
             }
             guard !items.isEmpty else {
                 throw CLIError(kind: "no-outgoing-server", message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
