@@ -151,14 +151,18 @@ printf 'addent -password -p bob@NOWHERE.TEST -k 1 -e aes256-cts-hmac-sha1-96\n%s
 chmod 644 "$K/smtp.keytab"
 krb5kdc -P "$K/kdc.pid" </dev/null >/dev/null 2>&1 || { echo "krb5kdc did not start; see $K/kdc.log" >&2; exit 1; }
 
-# --- Dovecot: two SASL-only instances (PLAIN/LOGIN, and CRAM-MD5 alone) --------------
+# --- Dovecot: three SASL-only instances (PLAIN/LOGIN, CRAM-MD5 alone, GSSAPI alone) ----
 echo "$USER:{PLAIN}$PASSWORD" > "$ROOT/users"
 chmod 644 "$ROOT/users"
-for inst in plain cram; do
-    mechs="plain login"; [ $inst = cram ] && mechs="cram-md5"
-    # The first instance also serves IMAP and POP3 over the lab mailbox.
-    mail=""
-    if [ $inst = plain ]; then
+for inst in plain cram krb; do
+    mail="protocols = none
+ssl = no"
+    passdb="driver = passwd-file
+  args = scheme=PLAIN $ROOT/users"
+    case $inst in
+    plain)
+        auth="auth_mechanisms = plain login"
+        # The first instance also serves IMAP and POP3 over the lab mailbox.
         mail="protocols = imap pop3
 ssl = yes
 ssl_cert = <$ROOT/pki/valid.pem
@@ -185,24 +189,33 @@ service pop3-login {
     port = $POP3S_PORT
     ssl = yes
   }
-}"
-    else
-        mail="protocols = none
-ssl = no"
-    fi
+}" ;;
+    cram) auth="auth_mechanisms = cram-md5" ;;
+    krb)
+        # Tickets for smtp/localhost, read with the service keytab. A Kerberos login is
+        # the user part of the principal (alice@MAILCONF.TEST → alice); no password.
+        auth="auth_mechanisms = gssapi
+import_environment = KRB5_CONFIG=$K/krb5.conf
+auth_krb5_keytab = $K/smtp.keytab
+auth_gssapi_hostname = \"\$ALL\"
+auth_realms = MAILCONF.TEST
+auth_default_realm = MAILCONF.TEST
+auth_username_format = %n"
+        passdb="driver = static
+  args = nopassword=y" ;;
+    esac
     cat > "$ROOT/dovecot-$inst/dovecot.conf" <<CONF
 base_dir = $ROOT/dovecot-$inst/run
 state_dir = $ROOT/dovecot-$inst/run
 log_path = $ROOT/dovecot-$inst/dovecot.log
 $mail
-auth_mechanisms = $mechs
+$auth
 auth_failure_delay = 0
 login_trusted_networks = 127.0.0.0/8
 default_internal_user = dovecot
 default_login_user = dovenull
 passdb {
-  driver = passwd-file
-  args = scheme=PLAIN $ROOT/users
+  $passdb
 }
 userdb {
   driver = static
@@ -222,47 +235,6 @@ CONF
     dovecot -c "$ROOT/dovecot-$inst/dovecot.conf" </dev/null >/dev/null 2>&1 \
         || { echo "dovecot ($inst) did not start; see $ROOT/dovecot-$inst/dovecot.log" >&2; exit 1; }
 done
-
-# A third SASL-only Dovecot that knows GSSAPI alone, with the service keytab. A
-# Kerberos login maps to the user part of the principal (alice@MAILCONF.TEST → alice).
-cat > "$ROOT/dovecot-krb/dovecot.conf" <<CONF
-base_dir = $ROOT/dovecot-krb/run
-state_dir = $ROOT/dovecot-krb/run
-log_path = $ROOT/dovecot-krb/dovecot.log
-protocols = none
-ssl = no
-import_environment = KRB5_CONFIG=$K/krb5.conf
-auth_mechanisms = gssapi
-auth_krb5_keytab = $K/smtp.keytab
-auth_gssapi_hostname = "\$ALL"
-auth_realms = MAILCONF.TEST
-auth_default_realm = MAILCONF.TEST
-auth_username_format = %n
-auth_failure_delay = 0
-auth_debug = yes
-default_internal_user = dovecot
-default_login_user = dovenull
-passdb {
-  driver = static
-  args = nopassword=y
-}
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$ROOT/mail/%d/%n
-}
-service auth {
-  unix_listener auth-client {
-    mode = 0666
-  }
-}
-service anvil {
-  unix_listener anvil-auth-penalty {
-    mode = 0
-  }
-}
-CONF
-dovecot -c "$ROOT/dovecot-krb/dovecot.conf" </dev/null >/dev/null 2>&1 \
-    || { echo "dovecot (krb) did not start; see $ROOT/dovecot-krb/dovecot.log" >&2; exit 1; }
 
 # --- Postfix ---------------------------------------------------------------------------
 P="$ROOT/postfix"

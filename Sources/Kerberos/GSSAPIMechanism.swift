@@ -147,23 +147,15 @@ final class GSSClientContext: @unchecked Sendable {
     private func step(_ input: [UInt8]?) throws(SASLError) -> [UInt8] {
         if target == nil { try importTarget() }
         if credential == nil { try acquireCredential() }
-        var minor: OM_uint32 = 0
-        var output = gss_buffer_desc()
-        var inputBytes = input ?? []
-        let major = inputBytes.withUnsafeMutableBytes { raw -> OM_uint32 in
-            var inputBuffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-            return withUnsafeMutablePointer(to: &inputBuffer) { pointer in
-                gss_init_sec_context(&minor, credential, &security, target, mailconf_gss_mech_krb5(),
-                                     OM_uint32(GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG), 0, nil,
-                                     input == nil ? nil : pointer, nil, &output, nil, nil)
-            }
+        let r = gssCall(input) { minor, token, output in
+            gss_init_sec_context(&minor, credential, &security, target, mailconf_gss_mech_krb5(),
+                                 OM_uint32(GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG), 0, nil, token, nil, &output, nil, nil)
         }
-        defer { var m: OM_uint32 = 0; gss_release_buffer(&m, &output) }
-        if mailconf_gss_is_error(major) != 0 {
-            throw failure(GSSStatus(call: input == nil ? "getting a service ticket" : "checking the server's reply", major: major, minor: minor))
+        if r.failed {
+            throw failure(GSSStatus(call: input == nil ? "getting a service ticket" : "checking the server's reply", major: r.major, minor: r.minor))
         }
-        if major & mailconf_gss_s_continue_needed() == 0 { established = true }
-        return bytes(output)
+        if r.major & mailconf_gss_s_continue_needed() == 0 { established = true }
+        return r.output
     }
 
     private func importTarget() throws(SASLError) {
@@ -220,38 +212,17 @@ final class GSSClientContext: @unchecked Sendable {
     }
 
     private func unwrap(_ token: [UInt8]) throws(SASLError) -> [UInt8] {
-        var minor: OM_uint32 = 0
-        var output = gss_buffer_desc()
-        var input = token
-        let major = input.withUnsafeMutableBytes { raw -> OM_uint32 in
-            var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-            return gss_unwrap(&minor, security, &buffer, &output, nil, nil)
-        }
-        defer { var m: OM_uint32 = 0; gss_release_buffer(&m, &output) }
-        if mailconf_gss_is_error(major) != 0 {
-            throw failure(GSSStatus(call: "reading the server's security-layer offer", major: major, minor: minor))
-        }
-        return bytes(output)
+        let r = gssCall(token) { minor, input, output in gss_unwrap(&minor, security, input, &output, nil, nil) }
+        if r.failed { throw failure(GSSStatus(call: "reading the server's security-layer offer", major: r.major, minor: r.minor)) }
+        return r.output
     }
 
     private func wrap(_ message: [UInt8]) throws(SASLError) -> [UInt8] {
-        var minor: OM_uint32 = 0
-        var output = gss_buffer_desc()
-        var input = message
-        let major = input.withUnsafeMutableBytes { raw -> OM_uint32 in
-            var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-            return gss_wrap(&minor, security, 0, gss_qop_t(GSS_C_QOP_DEFAULT), &buffer, nil, &output)
+        let r = gssCall(message) { minor, input, output in
+            gss_wrap(&minor, security, 0, gss_qop_t(GSS_C_QOP_DEFAULT), input, nil, &output)
         }
-        defer { var m: OM_uint32 = 0; gss_release_buffer(&m, &output) }
-        if mailconf_gss_is_error(major) != 0 {
-            throw failure(GSSStatus(call: "answering the security-layer offer", major: major, minor: minor))
-        }
-        return bytes(output)
-    }
-
-    private func bytes(_ buffer: gss_buffer_desc) -> [UInt8] {
-        guard let p = buffer.value, buffer.length > 0 else { return [] }
-        return Array(UnsafeRawBufferPointer(start: p, count: buffer.length))
+        if r.failed { throw failure(GSSStatus(call: "answering the security-layer offer", major: r.major, minor: r.minor)) }
+        return r.output
     }
 }
 

@@ -40,46 +40,29 @@ final class Acceptor: @unchecked Sendable {
     /// The AP-REP for the client's first token.
     func accept(_ token: [UInt8]) throws -> [UInt8] {
         try lock.withLock {
-            var minor: OM_uint32 = 0
-            var output = gss_buffer_desc()
-            var input = token
-            let major = input.withUnsafeMutableBytes { raw in
-                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-                return gss_accept_sec_context(&minor, &context, credential, &buffer, nil, nil, nil, &output, nil, nil, nil)
+            let r = gssCall(token) { minor, input, output in
+                gss_accept_sec_context(&minor, &context, credential, input, nil, nil, nil, &output, nil, nil, nil)
             }
-            defer { gss_release_buffer(&minor, &output) }
-            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("accept", major, minor) }
-            return output.value.map { Array(UnsafeRawBufferPointer(start: $0, count: output.length)) } ?? []
+            guard !r.failed else { throw AcceptorError.failed("accept", r.major, r.minor) }
+            return r.output
         }
     }
 
     func wrap(_ message: [UInt8]) throws -> [UInt8] {
         try lock.withLock {
-            var minor: OM_uint32 = 0
-            var output = gss_buffer_desc()
-            var input = message
-            let major = input.withUnsafeMutableBytes { raw in
-                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-                return gss_wrap(&minor, context, 0, gss_qop_t(GSS_C_QOP_DEFAULT), &buffer, nil, &output)
+            let r = gssCall(message) { minor, input, output in
+                gss_wrap(&minor, context, 0, gss_qop_t(GSS_C_QOP_DEFAULT), input, nil, &output)
             }
-            defer { gss_release_buffer(&minor, &output) }
-            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("wrap", major, minor) }
-            return Array(UnsafeRawBufferPointer(start: output.value, count: output.length))
+            guard !r.failed else { throw AcceptorError.failed("wrap", r.major, r.minor) }
+            return r.output
         }
     }
 
     func unwrapAnswer(_ token: [UInt8]) throws {
         try lock.withLock {
-            var minor: OM_uint32 = 0
-            var output = gss_buffer_desc()
-            var input = token
-            let major = input.withUnsafeMutableBytes { raw in
-                var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-                return gss_unwrap(&minor, context, &buffer, &output, nil, nil)
-            }
-            defer { gss_release_buffer(&minor, &output) }
-            guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("unwrap", major, minor) }
-            clientAnswer = Array(UnsafeRawBufferPointer(start: output.value, count: output.length))
+            let r = gssCall(token) { minor, input, output in gss_unwrap(&minor, context, input, &output, nil, nil) }
+            guard !r.failed else { throw AcceptorError.failed("unwrap", r.major, r.minor) }
+            clientAnswer = r.output
         }
     }
 }
