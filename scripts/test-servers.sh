@@ -24,7 +24,8 @@
 #                    env file); the machine's /etc/krb5.conf is never read or written.
 #                    Principals: alice (key in alice.keytab), smtp/localhost (in the mail
 #                    server's keytab), smtp/mail.mailconf.test (in the KDC only). Realm
-#                    NOWHERE.TEST points at a port where nothing listens.
+#                    NOWHERE.TEST points at a port where nothing listens, SILENT.TEST at
+#                    SILENT_KDC_PORT, where a test listens and never answers.
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
@@ -58,7 +59,7 @@ PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
 IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
 GSSAPI_PORT=$((BASE_PORT+10))
-DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30))
+DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -113,6 +114,9 @@ cat > "$K/krb5.conf" <<CONF
     NOWHERE.TEST = {
         kdc = 127.0.0.1:$NO_KDC_PORT
     }
+    SILENT.TEST = {
+        kdc = 127.0.0.1:$SILENT_KDC_PORT
+    }
 [domain_realm]
     localhost = MAILCONF.TEST
     .mailconf.test = MAILCONF.TEST
@@ -144,9 +148,16 @@ kadm "addprinc -randkey smtp/localhost"
 kadm "ktadd -k $K/smtp.keytab smtp/localhost"
 kadm "addprinc -randkey smtp/mail.mailconf.test"
 # A key for a principal of NOWHERE.TEST, whose KDC is never there.
-printf 'addent -password -p bob@NOWHERE.TEST -k 1 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' \
-    "nowhere-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$K/bob-nowhere.keytab" | ktutil >/dev/null 2>&1
-[ -s "$K/bob-nowhere.keytab" ] || { echo "ktutil could not write $K/bob-nowhere.keytab" >&2; exit 1; }
+# Keys for principals no reachable KDC knows: bob of NOWHERE.TEST and of SILENT.TEST,
+# and carol, whom the lab's own KDC has never heard of.
+keytab_for() { # principal file
+    printf 'addent -password -p %s -k 1 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' \
+        "$1" "stray-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$2" | ktutil >/dev/null 2>&1
+    [ -s "$2" ] || { echo "ktutil could not write $2" >&2; exit 1; }
+}
+keytab_for bob@NOWHERE.TEST "$K/bob-nowhere.keytab"
+keytab_for bob@SILENT.TEST "$K/bob-silent.keytab"
+keytab_for carol@MAILCONF.TEST "$K/carol-unknown.keytab"
 # Dovecot's auth process reads the service keytab as the dovecot user.
 chmod 644 "$K/smtp.keytab"
 krb5kdc -P "$K/kdc.pid" </dev/null >/dev/null 2>&1 || { echo "krb5kdc did not start; see $K/kdc.log" >&2; exit 1; }
@@ -367,6 +378,7 @@ POP3S_PORT=$POP3S_PORT
 DNS_PORT=$DNS_PORT
 GSSAPI_PORT=$GSSAPI_PORT
 KDC_PORT=$KDC_PORT
+SILENT_KDC_PORT=$SILENT_KDC_PORT
 KRB5_CONFIG=$K/krb5.conf
 KRB5_REALM=MAILCONF.TEST
 KRB5_DIR=$K

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Kerberos
 import SMTPClient
 import Testing
@@ -16,13 +19,13 @@ struct GSSAPIAgainstTheLabKDC {
 
     /// Logs in over a fresh session; nil when the server said 235.
     func login(_ options: KerberosOptions, host: String = "localhost", port: String = "GSSAPI_PORT",
-               authorizationIdentity: String = "") async throws -> (error: SMTPClientError?, transcript: Transcript) {
+               authorizationIdentity: String = "", kdcTimeout: Double = 10) async throws -> (error: SMTPClientError?, transcript: Transcript) {
         let session = SMTPSession(options: SMTPSessionOptions(host: host, port: lab.port(port), tls: .none))
         try await session.open()
         var failure: SMTPClientError?
         do {
             let mechanism = GSSAPIMechanism(host: host, options: options, authorizationIdentity: authorizationIdentity)
-            if session.capabilities?.offers("GSSAPI") == true { try await mechanism.prepare(timeout: 10) }
+            if session.capabilities?.offers("GSSAPI") == true { try await mechanism.prepare(timeout: kdcTimeout) }
             try await session.authenticate(mechanism)
         } catch let e as SMTPClientError {
             failure = e
@@ -111,10 +114,60 @@ struct GSSAPIAgainstTheLabKDC {
         #expect(error?.kind == "kerberos-realm-unreachable", "\(String(describing: error))")
     }
 
+    @Test func aPrincipalTheKDCDoesNotKnowIsUnknownClient() async throws {
+        let (error, _) = try await login(KerberosOptions(principal: krb.unknownClient, keytab: krb.unknownClientKeytab))
+        #expect(error?.kind == "kerberos-unknown-client", "\(String(describing: error))")
+        #expect(error?.description.contains(krb.unknownClient) == true)
+    }
+
+    /// A KDC that takes the request and never answers: the login gives up at the
+    /// deadline instead of waiting for the Kerberos library's own retries.
+    @Test func aKDCThatNeverAnswersIsCutOffAtTheDeadline() async throws {
+        let silent = try SilentKDC(port: lab.port("SILENT_KDC_PORT"))
+        let (error, _) = try await login(KerberosOptions(principal: krb.silentPrincipal, keytab: krb.silentKeytab), kdcTimeout: 2)
+        #expect(error?.kind == "kerberos-realm-unreachable", "\(String(describing: error))")
+        #expect(error?.description.contains("no answer from the Kerberos KDC within 2.0 s") == true, "\(String(describing: error))")
+        silent.close()
+    }
+
     @Test func aServerWithoutGSSAPISaysWhatItOffers() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
         let (error, _) = try await login(KerberosOptions(credentialCache: cache), port: "CRAM_PORT")
         #expect(error == .authMechanismNotOffered("GSSAPI", offered: ["CRAM-MD5"]))
     }
+}
+
+/// A KDC that never answers: a UDP socket nobody reads and a TCP listener whose
+/// connections the kernel completes and nobody serves.
+final class SilentKDC: @unchecked Sendable {
+    private var sockets: [Int32] = []
+
+    init(port: Int) throws {
+        for type in [SOCK_DGRAM, SOCK_STREAM] {
+            let fd = socket(AF_INET, Int32(type.rawValue), 0)
+            guard fd >= 0 else { throw SilentKDCError(message: "socket: errno \(errno)") }
+            sockets.append(fd)
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(); throw SilentKDCError(message: "bind 127.0.0.1:\(port): errno \(errno)") }
+            if type == SOCK_STREAM { listen(fd, 16) }
+        }
+    }
+
+    func close() {
+        for fd in sockets { Glibc.close(fd) }
+        sockets = []
+    }
+
+    deinit { close() }
+
+    struct SilentKDCError: Error { var message: String }
 }

@@ -66,6 +66,12 @@ public struct LabKerberos: Sendable {
     /// A principal of NOWHERE.TEST, a realm whose KDC never answers.
     public var nowhereKeytab: String { directory.appendingPathComponent("bob-nowhere.keytab").path }
     public var nowherePrincipal: String { "bob@NOWHERE.TEST" }
+    /// A principal of SILENT.TEST, whose KDC port a test holds open and never answers on.
+    public var silentKeytab: String { directory.appendingPathComponent("bob-silent.keytab").path }
+    public var silentPrincipal: String { "bob@SILENT.TEST" }
+    /// A key for carol@MAILCONF.TEST, whom the lab KDC does not know.
+    public var unknownClientKeytab: String { directory.appendingPathComponent("carol-unknown.keytab").path }
+    public var unknownClient: String { "carol@\(realm)" }
 
     /// A fresh credential cache in `folder` holding a ticket for alice, got with real kinit
     /// from her keytab. `lifetime` is kinit's -l (`3s`); `clockOffset` runs kinit under
