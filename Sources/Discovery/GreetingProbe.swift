@@ -2,7 +2,6 @@ import DNSClient
 import Foundation
 import MailSettings
 import NIOCore
-import NIOPosix
 import NIOSSL
 import SMTPClient
 import WebFetch
@@ -56,16 +55,8 @@ struct GreetingProbe: Sendable {
         let tlsConfiguration = tlsConfig, timeout = timeout
         return try await withDeadline(timeout, timedOut: { Failure(message: "no greeting within \(timeout) s") }) {
             let context = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-                .connect(host: connectTo, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let context {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
-                        }
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
+            let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
+                to: connectTo, port: port, tls: context, serverName: host, timeout: timeout)
             return try await channel.executeThenClose { inbound, outbound in
                 var text = ""
                 var sent = follow == nil

@@ -72,17 +72,10 @@ public struct HTTPFetch: Sendable {
                           _ timeout: Double) async throws -> Response {
         try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
             let tls = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-                .connect(host: connectHost, port: connectPort) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tls {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: host))
-                        }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-                    }
-                }
+            let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> = try await connectChannel(
+                to: connectHost, port: connectPort, tls: tls, serverName: host, timeout: timeout) { pipeline in
+                try pipeline.addHTTPClientHandlers()
+            }
             return try await channel.executeThenClose { inbound, outbound in
                 var headers = HTTPHeaders()
                 headers.add(name: "Host", value: hostHeader)

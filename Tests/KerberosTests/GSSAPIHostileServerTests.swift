@@ -21,9 +21,11 @@ final class Acceptor: @unchecked Sendable {
         let major = keytab.withCString { path in
             "keytab".withCString { key in
                 var element = gss_key_value_element_desc(key: key, value: path)
-                var store = gss_key_value_set_desc(count: 1, elements: &element)
-                return gss_acquire_cred_from(&minor, nil, OM_uint32(GSS_C_INDEFINITE), nil, gss_cred_usage_t(GSS_C_ACCEPT),
-                                             &store, &credential, nil, nil)
+                return withUnsafeMutablePointer(to: &element) { pointer in
+                    var store = gss_key_value_set_desc(count: 1, elements: pointer)
+                    return gss_acquire_cred_from(&minor, nil, OM_uint32(GSS_C_INDEFINITE), nil, gss_cred_usage_t(GSS_C_ACCEPT),
+                                                 &store, &credential, nil, nil)
+                }
             }
         }
         guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("acquire", major, minor) }
