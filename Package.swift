@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
-            "AutoconfigService", "Catalog", "MailFormats", "TestSupport",
+            "AutoconfigService", "Catalog", "MailFormats", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MailFormats
+import MailSettings
 import Testing
 import TestSupport
 
@@ -166,6 +167,40 @@ func autodiscoverRequest(_ address: String) -> String {
             #expect(status == .ok)
             #expect(try await client.execute(uri: "/v1.1/example.org", method: .get).status == .notFound)
             #expect(!before.isEmpty)
+        }
+    }
+}
+
+/// An organisation whose own servers log in with Kerberos: Thunderbird is told GSSAPI;
+/// Outlook and Apple, which cannot do Kerberos for IMAP and SMTP, get a 404 that says so
+/// rather than settings that would ask for a password.
+@Suite struct KerberosOrganisation {
+    @Test func thunderbirdGetsGSSAPIAndOutlookAndAppleAreToldWhyNot() async throws {
+        let f = try Fixture()
+        let imap = try ServerSetting(protocol: .imap, hostname: Hostname("imap.corp.example"), port: Port(993),
+                                     security: .tls, authentication: [.gssapi], username: .localPart)
+        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.corp.example"), port: Port(587),
+                                     security: .starttls, authentication: [.gssapi], username: .localPart)
+        try f.writer.addServer(imap, toProvider: "corp", kind: .mailbox, domains: ["corp.example"])
+        try f.writer.addServer(smtp, toProvider: "corp")
+        try f.writer.addOrganisationDomain("corp.example", providerID: "corp")
+        try await f.app().test(.live) { client in
+            var thunderbird = try await client.execute(uri: "/v1.1/corp.example", method: .get)
+            for _ in 0..<100 where thunderbird.status != .ok {   // the store polls the catalog
+                try await Task.sleep(for: .milliseconds(50))
+                thunderbird = try await client.execute(uri: "/v1.1/corp.example", method: .get)
+            }
+            #expect(thunderbird.status == .ok)
+            let provider = try ClientConfig.read(Array(thunderbird.text.utf8), source: "served", fallbackID: "corp").provider
+            #expect(provider.servers.map(\.authentication) == [[.gssapi], [.gssapi]])
+
+            let outlook = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post,
+                                                   body: ByteBuffer(string: autodiscoverRequest("alice@corp.example")))
+            #expect(outlook.status == .notFound)
+            #expect(outlook.text.contains("Kerberos"), "\(outlook.text)")
+            let apple = try await client.execute(uri: "/email.mobileconfig?emailaddress=alice@corp.example", method: .get)
+            #expect(apple.status == .notFound)
+            #expect(apple.text.contains("Kerberos"), "\(apple.text)")
         }
     }
 }
