@@ -30,11 +30,13 @@ struct VerifyCommand: AsyncParsableCommand {
 
         Examples:
           mailconf verify sendgrid --username apikey --password-env SENDGRID_API_KEY
-          mailconf verify --host smtp.example.org --port 587 --security starttls --auth plain \\
-              --username me@example.org --password-file ~/.config/smtp-pass
+          mailconf verify --host smtp.example.org --port 587 --security starttls \\
+              --auth plain --username me@example.org \\
+              --password-file ~/.config/smtp-pass
           mailconf verify fastmail --email me@fastmail.com --json
-          kinit alice@EXAMPLE.ORG && mailconf verify --host mail.example.org --port 587 \\
-              --security starttls --auth gssapi
+          kinit alice@EXAMPLE.ORG
+          mailconf verify --host mail.example.org --port 587 --security starttls \\
+              --auth gssapi
 
         A failure has a stable kind (in --json: "kind"): dns-failure, connection-refused, \
         connection-timeout, connection-closed, greeting-timeout, greeting-rejected, \
@@ -89,7 +91,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-plaintext-auth"), help: "Allow PLAIN/LOGIN over a connection without TLS.")
     var allowPlaintextAuth = false
 
-    @Option(help: "Seconds to wait for the connection and for each reply.")
+    @Option(help: "Seconds to wait for the connection, for each reply, and for the Kerberos KDC.")
     var timeout: Double = 15
 
     @Option(name: .customLong("send-test-to"), help: "Send a real test message to this address.")
