@@ -80,6 +80,9 @@ public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertib
         case Int(KRB5KRB_AP_ERR_SKEW):
             return KerberosFailure(kind: "kerberos-clock-skew", message:
                 "this machine's clock and the KDC's or mail server's differ by more than Kerberos allows (5 minutes unless krb5.conf says otherwise): set the clock right (NTP), then run kinit again, since a ticket got with a wrong clock keeps its offset\(gss)")
+        case Int(KRB5KRB_AP_ERR_TKT_NYV):
+            return KerberosFailure(kind: "kerberos-clock-skew", message:
+                "the Kerberos ticket is not valid yet by this machine's clock, which is behind the KDC's: set the clock right (NTP), then run kinit again\(gss)")
         case Int(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN):
             return KerberosFailure(kind: "kerberos-unknown-service", message:
                 "the KDC has no service principal for \(context.service): Kerberos names a server by the host name in its keytab, so connect by that name (not an IP address or an alias), or name the principal with --service-principal\(gss)")

@@ -88,6 +88,16 @@ struct GSSAPIAgainstTheLabKDC {
         #expect(error?.description.contains("clock") == true)
     }
 
+    /// Both tickets got with a clock 2 hours ahead: this machine, back on time, finds the
+    /// service ticket not valid yet. Still a clock problem, and said as one.
+    @Test func aServiceTicketFromAClockAheadIsClockSkew() async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder, clockOffset: "+2h", serviceTicket: "smtp/localhost@\(krb.realm)")
+        let (error, _) = try await login(KerberosOptions(credentialCache: cache))
+        #expect(error?.kind == "kerberos-clock-skew", "\(String(describing: error))")
+        #expect(error?.description.contains("not valid yet") == true)
+    }
+
     @Test func anIPAddressHasNoServicePrincipal() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)

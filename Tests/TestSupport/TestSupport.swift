@@ -76,8 +76,9 @@ public struct LabKerberos: Sendable {
     /// A fresh credential cache in `folder` holding a ticket for alice, got with real kinit
     /// from her keytab. `lifetime` is kinit's -l (`3s`); `clockOffset` runs kinit under
     /// faketime (`+2h`), so the cache remembers a clock that far off the KDC's.
+    /// `serviceTicket` also gets a ticket for that service (with kvno, under the same clock).
     public func ticketCache(in folder: TemporaryFolder, name: String = "ccache", lifetime: String? = nil,
-                            clockOffset: String? = nil) throws -> String {
+                            clockOffset: String? = nil, serviceTicket: String? = nil) throws -> String {
         let cache = "FILE:" + folder.url.appendingPathComponent(name).path
         var args = ["-k", "-t", aliceKeytab, "-c", cache]
         if let lifetime { args += ["-l", lifetime] }
@@ -91,6 +92,13 @@ public struct LabKerberos: Sendable {
             result = try Tool.run("kinit", args, environment: environment)
         }
         guard result.status == 0 else { throw KinitError(message: "kinit \(args.joined(separator: " ")) failed: \(result.stderr)") }
+        if let serviceTicket {
+            environment["KRB5CCNAME"] = cache
+            let kvno = Tool.path("kvno") ?? "kvno"
+            let r = try Tool.run(clockOffset == nil ? kvno : "faketime", (clockOffset.map { ["-f", $0, kvno] } ?? []) + [serviceTicket],
+                                 environment: environment)
+            guard r.status == 0 else { throw KinitError(message: "kvno \(serviceTicket) failed: \(r.stderr)") }
+        }
         return cache
     }
 
