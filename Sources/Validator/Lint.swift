@@ -70,6 +70,12 @@ public enum Linter {
                 message: "CRAM-MD5 without TLS hides the password but shows the username and the mail, and the exchange can be attacked offline",
                 fix: "use STARTTLS or SSL/TLS"))
         }
+        if security == .none && s.authentication.contains(.gssapi) {
+            out.append(LintFinding(
+                rule: "kerberos-without-tls", severity: .warning,
+                message: "Kerberos proves who you are without sending a password, but clients take no GSSAPI security layer, so without TLS the mail and the session after the login travel unprotected and can be taken over",
+                fix: "use STARTTLS or SSL/TLS"))
+        }
         if s.authentication.contains(.gssapi), let name = s.hostname, name.isIPAddress {
             out.append(LintFinding(
                 rule: "kerberos-needs-host-name", severity: .error,

@@ -48,6 +48,10 @@ private func rules(_ findings: [LintFinding]) -> Set<String> { Set(findings.map(
         var byName = byAddress
         byName.hostname = try Hostname("mail.example.org")
         #expect(Linter.lint(byName).isEmpty)
+        var plain = byName
+        plain.security = ConnectionSecurity.none
+        #expect(Linter.lint(plain).map(\.rule) == ["kerberos-without-tls"])
+        #expect(Linter.lint(plain).first?.severity == .warning)
     }
 
     @Test func port25AndUnusualPorts() throws {
