@@ -46,30 +46,6 @@ public struct GSSAPIMechanism: SASLMechanism {
     }
 }
 
-/// Runs blocking work on its own thread and waits for it without holding a cooperative
-/// thread; gives `onTimeout` if it takes longer than `timeout` (the thread is left to finish).
-func runBlocking<T: Sendable>(timeout: Double, onTimeout: T, _ work: @escaping @Sendable () -> T) async -> T {
-    let once = ResumeOnce<T>()
-    return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-        once.set(continuation)
-        Thread.detachNewThread { once.resume(work()) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { once.resume(onTimeout) }
-    }
-}
-
-private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, Never>?
-    func set(_ c: CheckedContinuation<T, Never>) { lock.withLock { continuation = c } }
-    func resume(_ value: T) {
-        let c: CheckedContinuation<T, Never>? = lock.withLock {
-            defer { continuation = nil }
-            return continuation
-        }
-        c?.resume(returning: value)
-    }
-}
-
 /// The GSS-API state of one login: credentials, the security context and where the
 /// RFC 4752 exchange stands. Used by one login at a time; a lock keeps the handles safe
 /// when ``GSSAPIMechanism/prepare(timeout:)`` ran on another thread.

@@ -103,7 +103,7 @@ public final class SMTPSession: @unchecked Sendable {
                 }
             }
         } else {
-            addresses = try await Resolver.addresses(host: options.host, port: options.port)
+            addresses = try await Resolver.addresses(host: options.host, port: options.port, timeout: options.connectTimeout)
         }
         transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
                           + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
