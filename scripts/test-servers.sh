@@ -19,6 +19,7 @@
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 #   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
+#   GSSAPI_TLS_PORT  the same after STARTTLS, which it requires (as a real site would)
 #   KDC_PORT         an MIT Kerberos KDC (UDP and TCP) for realm MAILCONF.TEST, with its
 #                    own database and krb5.conf under the test folder (KRB5_CONFIG in the
 #                    env file); the machine's /etc/krb5.conf is never read or written.
@@ -58,7 +59,7 @@ mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
 IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
-GSSAPI_PORT=$((BASE_PORT+10))
+GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -298,6 +299,7 @@ cat > "$P/etc/master.cf" <<CONF
 127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes $sasl
 127.0.0.1:$CRAM_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-cram/run/auth-client $sasl
 127.0.0.1:$GSSAPI_PORT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_path=$ROOT/dovecot-krb/run/auth-client $sasl
+127.0.0.1:$GSSAPI_TLS_PORT inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes -o smtpd_sasl_path=$ROOT/dovecot-krb/run/auth-client $sasl
 127.0.0.1:$EXPIRED_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/expired.pem -o smtpd_tls_key_file=$ROOT/pki/expired.key
 127.0.0.1:$WRONGNAME_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$ROOT/pki/wrongname.pem -o smtpd_tls_key_file=$ROOT/pki/wrongname.key
 pickup unix n - n 60 1 pickup
@@ -360,7 +362,7 @@ dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -g
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
 
 # Wait until every listener answers.
-for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $KDC_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
+for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $GSSAPI_TLS_PORT $KDC_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
     for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
@@ -377,6 +379,7 @@ POP3_PORT=$POP3_PORT
 POP3S_PORT=$POP3S_PORT
 DNS_PORT=$DNS_PORT
 GSSAPI_PORT=$GSSAPI_PORT
+GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT
 KDC_PORT=$KDC_PORT
 SILENT_KDC_PORT=$SILENT_KDC_PORT
 KRB5_CONFIG=$K/krb5.conf

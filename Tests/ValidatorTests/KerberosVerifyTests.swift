@@ -13,11 +13,11 @@ struct KerberosVerification {
     let lab = LabServers.current!
     var krb: LabKerberos { lab.kerberos! }
 
-    func request(port: String, host: String = "localhost", cache: String?, mechanism: String? = nil,
-                 servicePrincipal: String? = nil) throws -> VerifyRequest {
+    func request(port: String, host: String = "localhost", security: ConnectionSecurity = .none, cache: String?,
+                 mechanism: String? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname(host), port: Port(lab.port(port)),
-                                        security: ConnectionSecurity.none, authentication: [.gssapi])
-        var r = VerifyRequest(setting: setting, mechanism: mechanism, timeout: 15)
+                                        security: security, authentication: [.gssapi])
+        var r = VerifyRequest(setting: setting, mechanism: mechanism, trust: .caFile(lab.caFile), timeout: 15)
         r.kerberos = KerberosOptions(credentialCache: cache, servicePrincipal: servicePrincipal)
         return r
     }
@@ -32,6 +32,28 @@ struct KerberosVerification {
         #expect(result.ok, "\(result.kind ?? "") \(result.message)")
         #expect(result.mechanismUsed == "GSSAPI")
         #expect(result.authMechanisms == ["GSSAPI"])
+    }
+
+    /// As a real site runs it: STARTTLS first (the port refuses AUTH before it), then the
+    /// ticket inside TLS, with the certificate checked.
+    @Test func kerberosAfterSTARTTLS() async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let r = try request(port: "GSSAPI_TLS_PORT", security: .starttls, cache: cache)
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
+        #expect(result.ok, "\(result.kind ?? "") \(result.message)")
+        #expect(result.mechanismUsed == "GSSAPI")
+        #expect(result.tls?.verified == true)
+        #expect(result.capabilitiesBeforeTLS?.contains { $0.hasPrefix("AUTH") } == false)
+
+        // Without STARTTLS that port offers no AUTH at all: said as such, and the working
+        // STARTTLS setting on the same port is named.
+        let plain = try request(port: "GSSAPI_TLS_PORT", cache: cache)
+        let refused = await LiveCheck.verifyWithAlternatives(
+            plain, alternatives: [(UInt16(lab.port("GSSAPI_TLS_PORT")), .starttls)])
+        #expect(refused.kind == "gssapi-not-offered", "\(refused.kind ?? "") \(refused.message)")
+        #expect(refused.message.contains("no AUTH at all"))
+        #expect(refused.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_TLS_PORT")) STARTTLS works")
     }
 
     @Test func aCheckThatMustNotLogInStopsBeforeAUTHEvenWithATicket() async throws {
