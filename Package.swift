@@ -33,12 +33,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        // MIT Kerberos' GSS-API from the system (Debian: apt-get install libkrb5-dev). No
-        // pkgConfig: krb5-gssapi.pc's -isystem flags are ones SwiftPM refuses, and the
-        // headers are on the default path anyway.
-        .systemLibrary(name: "CGSSAPI"),
-        // SASL GSSAPI (RFC 4752) for the SMTP client, over the system's Kerberos.
-        .target(name: "Kerberos", dependencies: ["CGSSAPI", "SMTPClient"]),
+        // SASL GSSAPI (RFC 4752) for the SMTP client, over MIT Kerberos' GSS-API library,
+        // which it opens at run time (dlopen): no Kerberos headers or link-time library.
+        .target(name: "Kerberos", dependencies: ["SMTPClient"]),
         // The setting model: values and their validation, no I/O.
         .target(name: "MailSettings"),
         // Formats between the model and bytes; every XML byte goes through libxml2.
@@ -153,7 +150,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "CGSSAPI", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "SMTPClient", "TestSupport"]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],

@@ -6,15 +6,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-# Debian packages the build and tests need: the system libraries (libxml2, SQLite, MIT
-# Kerberos); for the SMTP
-# integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test
+# Debian packages the build and tests need: the two system libraries mailconf is built
+# with (libxml2, SQLite) and binutils (readelf, to check what the binary links); for the
+# SMTP integration tests a real MTA (Postfix with Dovecot SASL) and openssl for test
 # certificates; and the real readers of each exported format (xmllint with the project's
-# schemas, Python's plistlib, msmtp, neomutt, git); for the Kerberos tests a real KDC,
-# Dovecot's GSSAPI, and faketime to make a ticket with a skewed clock.
-PACKAGES=(libxml2-dev libsqlite3-dev pkg-config postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
+# schemas, Python's plistlib, msmtp, neomutt, git); for the Kerberos tests MIT's GSS-API
+# runtime (mailconf opens it at run time; no headers), a real KDC, Dovecot's GSSAPI, and
+# faketime to make a ticket with a skewed clock.
+PACKAGES=(libxml2-dev libsqlite3-dev pkg-config binutils postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
-          libkrb5-dev krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime)
+          libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,3 @@
-import CGSSAPI
 import Foundation
 import SMTPClient
 
@@ -6,6 +5,8 @@ import SMTPClient
 /// authentication, then the security-layer exchange, in which mailconf always chooses
 /// "no security layer" (TLS is the channel's protection). No password is involved.
 ///
+/// MIT Kerberos' GSS-API library is opened on first use (``GSSAPILibrary``); where it
+/// cannot be, every step fails with `kerberos-unavailable`, naming the package to install.
 /// Getting a service ticket may ask the KDC over the network, so call ``prepare(timeout:)``
 /// before AUTH: it does that work off Swift's cooperative threads, with a deadline.
 public struct GSSAPIMechanism: SASLMechanism {
@@ -17,8 +18,21 @@ public struct GSSAPIMechanism: SASLMechanism {
     ///   - host: the server's host name, as in its keytab (not an IP address).
     ///   - authorizationIdentity: who to act as; empty means the principal itself.
     public init(host: String, options: KerberosOptions = KerberosOptions(), authorizationIdentity: String = "") {
+        self.init(host: host, options: options, authorizationIdentity: authorizationIdentity, library: GSSAPILibrary.shared)
+    }
+
+    /// With a library of the caller's choosing (tests), or the failure to load one.
+    package init(host: String, options: KerberosOptions, authorizationIdentity: String,
+                 library: Result<GSSAPILibrary, KerberosFailure>) {
         context = GSSClientContext(service: options.service(forHost: host), options: options,
-                                   authorizationIdentity: authorizationIdentity)
+                                   authorizationIdentity: authorizationIdentity, library: library)
+    }
+
+    /// Whether Kerberos can be used on this machine at all: nil when MIT Kerberos' GSS-API
+    /// library loads, else why not (kind `kerberos-unavailable`, with what to install).
+    public static var unavailability: KerberosFailure? {
+        if case .failure(let failure) = GSSAPILibrary.shared { return failure }
+        return nil
     }
 
     /// The service principal the ticket is for.
@@ -53,25 +67,38 @@ final class GSSClientContext: @unchecked Sendable {
     let service: String
     let options: KerberosOptions
     let authorizationIdentity: String
+    private let library: Result<GSSAPILibrary, KerberosFailure>
     private let lock = NSLock()
-    private var credential: gss_cred_id_t?
-    private var security: gss_ctx_id_t?
-    private var target: gss_name_t?
+    private var credential: GSSHandle?
+    private var security: GSSHandle?
+    private var target: GSSHandle?
     private var preparedToken: [UInt8]?
     private var established = false
     private var layerChosen = false
 
-    init(service: String, options: KerberosOptions, authorizationIdentity: String) {
+    init(service: String, options: KerberosOptions, authorizationIdentity: String,
+         library: Result<GSSAPILibrary, KerberosFailure>) {
         self.service = service
         self.options = options
         self.authorizationIdentity = authorizationIdentity
+        self.library = library
     }
 
     deinit {
-        var minor: OM_uint32 = 0
-        if security != nil { gss_delete_sec_context(&minor, &security, nil) }
-        if credential != nil { gss_release_cred(&minor, &credential) }
-        if target != nil { gss_release_name(&minor, &target) }
+        // A handle is only ever set through a loaded library.
+        guard case .success(let gss) = library else { return }
+        var minor: OMUInt32 = 0
+        if security != nil { _ = gss.deleteSecurityContext(&minor, &security, nil) }
+        if credential != nil { _ = gss.releaseCredential(&minor, &credential) }
+        if target != nil { _ = gss.releaseName(&minor, &target) }
+    }
+
+    /// The loaded library, or `kerberos-unavailable`.
+    private func gss() throws(SASLError) -> GSSAPILibrary {
+        switch library {
+        case .success(let gss): return gss
+        case .failure(let f): throw .mechanismFailed(mechanism: "GSSAPI", kind: f.kind, message: f.message)
+        }
     }
 
     private func failure(_ status: GSSStatus) -> SASLError {
@@ -121,47 +148,48 @@ final class GSSClientContext: @unchecked Sendable {
 
     /// One gss_init_sec_context round; acquires credentials and imports the name first.
     private func step(_ input: [UInt8]?) throws(SASLError) -> [UInt8] {
-        if target == nil { try importTarget() }
-        if credential == nil { try acquireCredential() }
-        let r = gssCall(input) { minor, token, output in
-            gss_init_sec_context(&minor, credential, &security, target, mailconf_gss_mech_krb5(),
-                                 OM_uint32(GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG), 0, nil, token, nil, &output, nil, nil)
+        let gss = try gss()
+        if target == nil { try importTarget(gss) }
+        if credential == nil { try acquireCredential(gss) }
+        let r = gss.call(input) { minor, token, output in
+            gss.initSecurityContext(&minor, credential, &security, target, GSSOID.krb5Mechanism.pointer,
+                                    GSS.mutualFlag | GSS.sequenceFlag, 0, nil, token, nil, &output, nil, nil)
         }
         if r.failed {
-            throw failure(GSSStatus(call: input == nil ? "getting a service ticket" : "checking the server's reply", major: r.major, minor: r.minor))
+            throw failure(GSSStatus(gss, call: input == nil ? "getting a service ticket" : "checking the server's reply", major: r.major, minor: r.minor))
         }
-        if r.major & mailconf_gss_s_continue_needed() == 0 { established = true }
+        if r.major & GSS.continueNeeded == 0 { established = true }
         return r.output
     }
 
-    private func importTarget() throws(SASLError) {
+    private func importTarget(_ gss: GSSAPILibrary) throws(SASLError) {
         guard !service.utf8.contains(where: { $0 < 0x20 }) else {
             throw SASLError.invalidCharacter(field: "service principal")
         }
         // `smtp@host` is a host-based service name; anything with a slash is a Kerberos name.
-        let type = service.contains("/") ? mailconf_gss_krb5_nt_principal_name() : mailconf_gss_nt_hostbased_service()
-        target = try importName(service, type: type, call: "import the service name")
+        let type = service.contains("/") ? GSSOID.krb5PrincipalName : GSSOID.hostBasedService
+        target = try importName(gss, service, type: type, call: "import the service name")
     }
 
-    private func importName(_ text: String, type: gss_OID?, call: String) throws(SASLError) -> gss_name_t? {
-        var minor: OM_uint32 = 0
-        var name: gss_name_t?
+    private func importName(_ gss: GSSAPILibrary, _ text: String, type: GSSOID, call: String) throws(SASLError) -> GSSHandle? {
+        var minor: OMUInt32 = 0
+        var name: GSSHandle?
         var bytes = Array(text.utf8)
-        let major = bytes.withUnsafeMutableBytes { raw -> OM_uint32 in
-            var buffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-            return gss_import_name(&minor, &buffer, type, &name)
+        let major = bytes.withUnsafeMutableBytes { raw -> OMUInt32 in
+            var buffer = GSSBuffer(length: raw.count, value: raw.baseAddress)
+            return gss.importName(&minor, &buffer, type.pointer, &name)
         }
-        if mailconf_gss_is_error(major) != 0 { throw failure(GSSStatus(call: call, major: major, minor: minor)) }
+        if GSS.isError(major) { throw failure(GSSStatus(gss, call: call, major: major, minor: minor)) }
         return name
     }
 
-    private func acquireCredential() throws(SASLError) {
-        var desired: gss_name_t?
+    private func acquireCredential(_ gss: GSSAPILibrary) throws(SASLError) {
+        var desired: GSSHandle?
         if let principal = options.principal {
             guard !principal.utf8.contains(where: { $0 < 0x20 }) else { throw SASLError.invalidCharacter(field: "principal") }
-            desired = try importName(principal, type: mailconf_gss_krb5_nt_principal_name(), call: "import the principal")
+            desired = try importName(gss, principal, type: GSSOID.krb5PrincipalName, call: "import the principal")
         }
-        defer { var m: OM_uint32 = 0; if desired != nil { gss_release_name(&m, &desired) } }
+        defer { var m: OMUInt32 = 0; if desired != nil { _ = gss.releaseName(&m, &desired) } }
         var store: [(String, String)] = []
         if let keytab = options.keytab {
             store.append(("client_keytab", keytab))
@@ -170,34 +198,35 @@ final class GSSClientContext: @unchecked Sendable {
         } else if let cache = options.credentialCache {
             store.append(("ccache", cache))
         }
-        var minor: OM_uint32 = 0
-        var mechs = gss_OID_set_desc(count: 1, elements: mailconf_gss_mech_krb5())
-        let major: OM_uint32 = withCStrings(store.flatMap { [$0.0, $0.1] }) { pointers in
+        var minor: OMUInt32 = 0
+        var mechs = GSSOIDSet(count: 1, elements: GSSOID.krb5Mechanism.pointer)
+        let major: OMUInt32 = withCStrings(store.flatMap { [$0.0, $0.1] }) { pointers in
             var elements = stride(from: 0, to: pointers.count, by: 2).map {
-                gss_key_value_element_desc(key: pointers[$0], value: pointers[$0 + 1])
+                GSSKeyValueElement(key: pointers[$0], value: pointers[$0 + 1])
             }
             return elements.withUnsafeMutableBufferPointer { buffer in
-                var set = gss_key_value_set_desc(count: OM_uint32(buffer.count), elements: buffer.baseAddress)
-                return gss_acquire_cred_from(&minor, desired, OM_uint32(GSS_C_INDEFINITE), &mechs,
-                                             gss_cred_usage_t(GSS_C_INITIATE), &set, &credential, nil, nil)
+                var set = GSSKeyValueSet(count: OMUInt32(buffer.count), elements: UnsafeMutableRawPointer(buffer.baseAddress))
+                return gss.acquireCredentialFrom(&minor, desired, GSS.indefinite, &mechs, GSS.initiate, &set, &credential, nil, nil)
             }
         }
-        if mailconf_gss_is_error(major) != 0 {
-            throw failure(GSSStatus(call: "finding your Kerberos credentials", major: major, minor: minor))
+        if GSS.isError(major) {
+            throw failure(GSSStatus(gss, call: "finding your Kerberos credentials", major: major, minor: minor))
         }
     }
 
     private func unwrap(_ token: [UInt8]) throws(SASLError) -> [UInt8] {
-        let r = gssCall(token) { minor, input, output in gss_unwrap(&minor, security, input, &output, nil, nil) }
-        if r.failed { throw failure(GSSStatus(call: "reading the server's security-layer offer", major: r.major, minor: r.minor)) }
+        let gss = try gss()
+        let r = gss.call(token) { minor, input, output in gss.unwrap(&minor, security, input, &output, nil, nil) }
+        if r.failed { throw failure(GSSStatus(gss, call: "reading the server's security-layer offer", major: r.major, minor: r.minor)) }
         return r.output
     }
 
     private func wrap(_ message: [UInt8]) throws(SASLError) -> [UInt8] {
-        let r = gssCall(message) { minor, input, output in
-            gss_wrap(&minor, security, 0, gss_qop_t(GSS_C_QOP_DEFAULT), input, nil, &output)
+        let gss = try gss()
+        let r = gss.call(message) { minor, input, output in
+            gss.wrap(&minor, security, 0, GSS.defaultQOP, input, nil, &output)
         }
-        if r.failed { throw failure(GSSStatus(call: "answering the security-layer offer", major: r.major, minor: r.minor)) }
+        if r.failed { throw failure(GSSStatus(gss, call: "answering the security-layer offer", major: r.major, minor: r.minor)) }
         return r.output
     }
 }

@@ -328,6 +328,8 @@ public enum LiveCheck {
     /// AUTH, off the cooperative threads; a server that refuses it gets a sentence on why
     /// a server refuses a ticket the KDC issued.
     static func kerberosLogin(_ session: SMTPSession, _ request: VerifyRequest) async throws -> String {
+        // No Kerberos library on this machine: that is the answer, whatever the server offers.
+        if let missing = GSSAPIMechanism.unavailability { throw CheckFailure(kind: missing.kind, message: missing.message) }
         let host = request.setting.hostname?.name ?? ""
         let offered = session.capabilities?.authMechanisms ?? []
         let mechanism = GSSAPIMechanism(host: host, options: request.kerberos, authorizationIdentity: request.username ?? "")

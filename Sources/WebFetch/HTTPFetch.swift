@@ -1,4 +1,3 @@
-import DNSClient
 import Foundation
 import NIOCore
 import NIOHTTP1

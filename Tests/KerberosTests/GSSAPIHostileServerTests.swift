@@ -1,4 +1,3 @@
-import CGSSAPI
 import Foundation
 import Kerberos
 import NIOConcurrencyHelpers
@@ -8,42 +7,44 @@ import TestSupport
 
 /// The server side of GSSAPI for an in-process fake SMTP server: accepts the client's
 /// ticket with the lab's smtp/localhost keytab, then offers the security layers a test
-/// chooses, which no real MTA would (Dovecot always offers "none").
+/// chooses, which no real MTA would (Dovecot always offers "none"). It calls the same
+/// run-time loaded library as the client.
 final class Acceptor: @unchecked Sendable {
     private let lock = NIOLock()
-    private var credential: gss_cred_id_t?
-    private var context: gss_ctx_id_t?
+    private let gss: GSSAPILibrary
+    private var credential: GSSHandle?
+    private var context: GSSHandle?
     /// What the client answered to the security-layer offer, unwrapped.
     private(set) var clientAnswer: [UInt8]?
 
     init(keytab: String) throws {
-        var minor: OM_uint32 = 0
+        gss = try GSSAPILibrary.shared.get()
+        var minor: OMUInt32 = 0
         let major = keytab.withCString { path in
             "keytab".withCString { key in
-                var element = gss_key_value_element_desc(key: key, value: path)
+                var element = GSSKeyValueElement(key: key, value: path)
                 return withUnsafeMutablePointer(to: &element) { pointer in
-                    var store = gss_key_value_set_desc(count: 1, elements: pointer)
-                    return gss_acquire_cred_from(&minor, nil, OM_uint32(GSS_C_INDEFINITE), nil, gss_cred_usage_t(GSS_C_ACCEPT),
-                                                 &store, &credential, nil, nil)
+                    var store = GSSKeyValueSet(count: 1, elements: UnsafeMutableRawPointer(pointer))
+                    return gss.acquireCredentialFrom(&minor, nil, GSS.indefinite, nil, GSS.accept, &store, &credential, nil, nil)
                 }
             }
         }
-        guard mailconf_gss_is_error(major) == 0 else { throw AcceptorError.failed("acquire", major, minor) }
+        guard !GSS.isError(major) else { throw AcceptorError.failed("acquire", major, minor) }
     }
 
     deinit {
-        var minor: OM_uint32 = 0
-        if context != nil { gss_delete_sec_context(&minor, &context, nil) }
-        if credential != nil { gss_release_cred(&minor, &credential) }
+        var minor: OMUInt32 = 0
+        if context != nil { _ = gss.deleteSecurityContext(&minor, &context, nil) }
+        if credential != nil { _ = gss.releaseCredential(&minor, &credential) }
     }
 
-    enum AcceptorError: Error { case failed(String, OM_uint32, OM_uint32) }
+    enum AcceptorError: Error { case failed(String, OMUInt32, OMUInt32) }
 
     /// The AP-REP for the client's first token.
     func accept(_ token: [UInt8]) throws -> [UInt8] {
         try lock.withLock {
-            let r = gssCall(token) { minor, input, output in
-                gss_accept_sec_context(&minor, &context, credential, input, nil, nil, nil, &output, nil, nil, nil)
+            let r = gss.call(token) { minor, input, output in
+                gss.acceptSecurityContext(&minor, &context, credential, input, nil, nil, nil, &output, nil, nil, nil)
             }
             guard !r.failed else { throw AcceptorError.failed("accept", r.major, r.minor) }
             return r.output
@@ -52,8 +53,8 @@ final class Acceptor: @unchecked Sendable {
 
     func wrap(_ message: [UInt8]) throws -> [UInt8] {
         try lock.withLock {
-            let r = gssCall(message) { minor, input, output in
-                gss_wrap(&minor, context, 0, gss_qop_t(GSS_C_QOP_DEFAULT), input, nil, &output)
+            let r = gss.call(message) { minor, input, output in
+                gss.wrap(&minor, context, 0, GSS.defaultQOP, input, nil, &output)
             }
             guard !r.failed else { throw AcceptorError.failed("wrap", r.major, r.minor) }
             return r.output
@@ -62,7 +63,7 @@ final class Acceptor: @unchecked Sendable {
 
     func unwrapAnswer(_ token: [UInt8]) throws {
         try lock.withLock {
-            let r = gssCall(token) { minor, input, output in gss_unwrap(&minor, context, input, &output, nil, nil) }
+            let r = gss.call(token) { minor, input, output in gss.unwrap(&minor, context, input, &output, nil, nil) }
             guard !r.failed else { throw AcceptorError.failed("unwrap", r.major, r.minor) }
             clientAnswer = r.output
         }

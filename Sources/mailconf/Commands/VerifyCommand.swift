@@ -26,7 +26,9 @@ struct VerifyCommand: AsyncParsableCommand {
         krb5.conf's default), or with a client keytab given by --keytab (its tickets stay \
         in memory). The ticket is for the service principal smtp@HOST (RFC 4752), HOST \
         being the name you connect to, as in the server's keytab; --service-principal \
-        names another.
+        names another. Kerberos is MIT Kerberos' GSS-API library, loaded when a login \
+        needs it (Debian/Ubuntu package libgssapi-krb5-2, Fedora krb5-libs); \
+        MAILCONF_GSSAPI_LIBRARY names another file.
 
         Examples:
           mailconf verify sendgrid --username apikey --password-env SENDGRID_API_KEY
@@ -46,7 +48,8 @@ struct VerifyCommand: AsyncParsableCommand {
         auth-mechanism-not-offered, auth-required, auth-rejected, credentials-missing, \
         sasl-error, sender-rejected, relay-refused, deferred, bounced, protocol-error, \
         reply-too-large, timeout, invalid-input; for Kerberos gssapi-not-offered, \
-        kerberos-no-credentials (run kinit), kerberos-ticket-expired, kerberos-clock-skew, \
+        kerberos-unavailable (the library is not installed), kerberos-no-credentials \
+        (run kinit), kerberos-ticket-expired, kerberos-clock-skew, \
         kerberos-unknown-service (the host name is not the server's principal), \
         kerberos-unknown-client, kerberos-realm-unreachable, kerberos-rejected (the server \
         refused a ticket the KDC issued), kerberos-error. When another port, security or mechanism on the same host works, the \
