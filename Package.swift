@@ -57,8 +57,6 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
-        // SRV, guessing) at once, with an own DNS client, then checked live.
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
         .target(name: "DNSClient"),
         // A small https GET with certificate checks, deadlines and address overrides.
@@ -70,6 +68,8 @@ let package = Package(
         ]),
         // deliverability: SPF (evaluated, limits counted), DKIM, DMARC and friends for a relay.
         .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings", "WebFetch"]),
+        // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
+        // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [
             "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator", "WebFetch",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -99,7 +99,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
-        // Lint rules over settings (and, next, live verification).
+        // Lint rules over settings, and live verification on SMTPClient (Kerberos for GSSAPI).
         .target(name: "Validator", dependencies: ["MailSettings", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
@@ -112,7 +112,8 @@ let package = Package(
         ),
         // In-process measurements for the bench/ scripts.
         .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
-        // What the tests share: the ISPDB location and the lab MTA's settings.
+        // What the tests share: the ISPDB location, the lab's servers (LabServers), the
+        // in-process fake SMTP server for hostile cases, and running tools.
         .target(name: "TestSupport", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -361,10 +361,21 @@ CONF
 dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -gn)" \
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
 
-# Wait until every listener answers.
-for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $GSSAPI_TLS_PORT $KDC_PORT $EXPIRED_PORT $WRONGNAME_PORT $IMAP_PORT $IMAPS_PORT; do
-    for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+# Wait until every listener answers (TCP; the KDC and dnsmasq take TCP too), at most
+# 10 s each; one that never does stops the start, naming the port and the log to read.
+wait_for() { # PORT WHAT LOG
+    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done
+    echo "$2 on 127.0.0.1:$1 did not answer within 10 s; see $3" >&2
+    exit 1
+}
+for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $GSSAPI_TLS_PORT $EXPIRED_PORT $WRONGNAME_PORT; do
+    wait_for "$port" "postfix" "$P/maillog"
 done
+for port in $IMAP_PORT $IMAPS_PORT $POP3_PORT $POP3S_PORT; do
+    wait_for "$port" "dovecot (IMAP/POP3)" "$ROOT/dovecot-plain/dovecot.log"
+done
+wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
+wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
 
 cat > "$ENV_FILE" <<ENV
 PLAIN_PORT=$PLAIN_PORT

@@ -55,7 +55,10 @@ cleanup() {
     rm -rf "$XDG_DATA_HOME"
 }
 trap cleanup EXIT
-export MAILCONF_TEST_SERVERS="$("$ROOT/scripts/test-servers.sh" start)"
+# Assigned before it is exported, so that a lab that fails to start stops this script
+# (`export X="$(…)"` would hide the failure).
+MAILCONF_TEST_SERVERS="$("$ROOT/scripts/test-servers.sh" start)"
+export MAILCONF_TEST_SERVERS
 echo "test MTA: $(tr '\n' ' ' < "$MAILCONF_TEST_SERVERS" | sed 's/PASSWORD_FILE=[^ ]* //')"
 # GSS-API in the test process reads the lab realm's krb5.conf, not the machine's.
 export KRB5_CONFIG="$(sed -n 's/^KRB5_CONFIG=//p' "$MAILCONF_TEST_SERVERS")"

@@ -105,17 +105,6 @@ struct CachedBody: Sendable {
     init(_ text: String) {
         let bytes = Array(text.utf8)
         buffer = ByteBuffer(bytes: bytes)
-        etag = "\"\(Self.fnv(bytes))\""
-    }
-
-    /// FNV-1a 64: a validator for caches, not a security hash.
-    static func fnv(_ bytes: [UInt8]) -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01B3
-        }
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        etag = "\"\(FNV.hex(bytes))\""
     }
 }

@@ -237,9 +237,10 @@ public final class Catalog: Sendable {
     }
 }
 
-/// FNV-1a, 64 bit, over 8-byte words: a fingerprint for change detection, not for security.
-enum FNV {
-    static func hash(_ bytes: [UInt8], into h: inout UInt64) {
+/// FNV-1a, 64 bit, over 8-byte words: a fingerprint for change detection (preset
+/// contents, the service's ETags), not for security. The one hash of this kind in mailconf.
+package enum FNV {
+    package static func hash(_ bytes: [UInt8], into h: inout UInt64) {
         bytes.withUnsafeBytes { raw in
             let words = raw.count / 8
             for i in 0..<words {
@@ -254,7 +255,8 @@ enum FNV {
         h ^= UInt64(bytes.count)
         h = h &* 0x100_0000_01B3
     }
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lowercase hex, without leading zeros (as catalogs already store it).
+    package static func hex(_ bytes: [UInt8]) -> String {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         hash(bytes, into: &h)
         return String(h, radix: 16)

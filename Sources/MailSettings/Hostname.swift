@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A host name as mail settings use it: a DNS name (letters, digits, hyphens and dots;
 /// internationalised names in their IDNA A-label form `xn--…`), an IPv4 or IPv6
 /// literal, or a template such as `mail.%EMAILDOMAIN%` that is completed from the
@@ -59,9 +65,7 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
             canonicalLabels.append(canonical)
         }
         if labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) {
-            guard labels.count == 4, labels.allSatisfy({ Int($0).map { $0 <= 255 } ?? false }) else {
-                throw refuse("it looks like an IPv4 address but is not one")
-            }
+            guard Self.isIPv4(body) else { throw refuse("it looks like an IPv4 address but is not one") }
         }
         name = canonicalLabels.joined(separator: ".")
     }
@@ -109,26 +113,17 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func isIPv6(_ text: Substring) -> Bool {
-        guard !text.isEmpty, text.count <= 45 else { return false }
-        let doubleColon = text.ranges(of: "::").count
-        guard doubleColon <= 1 else { return false }
-        var groups = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        var limit = 8
-        if let last = groups.last, last.contains(".") {
-            // Embedded IPv4 in the last 32 bits.
-            let quads = last.split(separator: ".", omittingEmptySubsequences: false)
-            guard quads.count == 4, quads.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) else { return false }
-            groups.removeLast()
-            limit = 6
-        }
-        if doubleColon == 1 {
-            let nonEmpty = groups.filter { !$0.isEmpty }
-            guard nonEmpty.count < limit else { return false }
-            return nonEmpty.allSatisfy { $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
-        }
-        guard groups.count == limit else { return false }
-        return groups.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
+    /// An IPv6 literal, as the C library reads one (inet_pton), without brackets.
+    static func isIPv6(_ text: Substring) -> Bool { parses(text, family: AF_INET6) }
+
+    /// A dotted-quad IPv4 literal, as the C library reads one (inet_pton: four decimal
+    /// numbers of at most 255, no leading zeros).
+    static func isIPv4(_ text: Substring) -> Bool { parses(text, family: AF_INET) }
+
+    private static func parses(_ text: Substring, family: Int32) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 45 else { return false }
+        var address = in6_addr()  // large enough for either family
+        return String(text).withCString { inet_pton(family, $0, &address) } == 1
     }
 
     /// True when the name holds a placeholder such as `%EMAILDOMAIN%`.
@@ -136,16 +131,8 @@ public struct Hostname: Hashable, Sendable, Codable, CustomStringConvertible, Co
 
     /// True for an IPv4 or IPv6 literal.
     public var isIPAddress: Bool {
-        var dots = 0
-        for b in name.utf8 {
-            switch b {
-            case UInt8(ascii: ":"): return true
-            case UInt8(ascii: "."): dots += 1
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): continue
-            default: return false
-            }
-        }
-        return dots == 3
+        let text = Substring(name)
+        return Self.isIPv4(text) || Self.isIPv6(text)
     }
 
     /// The host name for one address: placeholders replaced.

@@ -78,3 +78,12 @@ struct DKIMKeys {
         #expect(DKIMKey("v=DKIM1; p=bm90IGEga2V5").rsaBits == nil)
     }
 }
+
+/// MTA-STS `mx:` patterns (RFC 8461 section 4.1): pure matching, no lab.
+struct MTASTSPatterns {
+    @Test func aWildcardMatchesExactlyOneLeftmostLabel() {
+        #expect(DeliverabilityCheck.stsMatches("mx1.example.org", "*.example.org"))
+        #expect(!DeliverabilityCheck.stsMatches("a.mx1.example.org", "*.example.org"))
+        #expect(!DeliverabilityCheck.stsMatches("example.org", "*.example.org"))
+    }
+}

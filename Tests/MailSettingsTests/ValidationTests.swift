@@ -10,6 +10,20 @@ import MailSettings
         #expect(!host.name.hasSuffix("."))
     }
 
+    /// IP literals are told by the C library's own reading (inet_pton), not by a look.
+    @Test func ipLiteralsAreToldFromNames() throws {
+        #expect(try Hostname("192.0.2.7").isIPAddress)
+        #expect(try Hostname("[2001:db8::25]").isIPAddress)
+        #expect(try Hostname("::ffff:192.0.2.7").isIPAddress)
+        #expect(try !Hostname("smtp.gmail.com").isIPAddress)
+        #expect(try !Hostname("1.2.3.example").isIPAddress)
+        #expect(try !Hostname("mail.%EMAILDOMAIN%").isIPAddress)
+        for bad in ["999.1.1.1", "1.2.3", "1.2.3.4.5", "010.1.1.1", "1.2.3.256"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try Hostname(bad) }
+        }
+        #expect(throws: ValidationError.self) { try Hostname("2001:db8::25::1") }
+    }
+
     @Test func canonicalForm() throws {
         #expect(try Hostname("SMTP.Gmail.COM.").name == "smtp.gmail.com")
         #expect(try Hostname("Mail.%EMAILDOMAIN%").name == "mail.%EMAILDOMAIN%")

@@ -3,16 +3,9 @@ import Testing
 import TestSupport
 @testable import SMTPClient
 
-/// The lab MTA, with a session factory for these tests.
-struct TestServers {
-    let lab: LabServers
-    static let current: TestServers? = LabServers.current.map(TestServers.init)
-
-    func port(_ name: String) -> Int { lab.port(name) }
-    var caFile: String { lab.caFile }
-    var user: String { lab.user }
-    var password: Secret { Secret(lab.passwordText) }
-    var maildir: URL { lab.maildir }
+/// The lab MTA's password and a session factory for these tests.
+extension LabServers {
+    var password: Secret { Secret(passwordText) }
 
     func session(_ portName: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
                  allowPlaintext: Bool = false) -> SMTPSession {
@@ -23,9 +16,9 @@ struct TestServers {
 
 private let serversMissing = TestEnvironment.labMissing
 
-@Suite(.serialized, .enabled(if: TestServers.current != nil, Comment(rawValue: serversMissing)))
+@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: serversMissing)))
 struct PostfixIntegration {
-    let servers = TestServers.current!
+    let servers = LabServers.current!
 
     @Test func plainPortAcceptsAndDeliversAMessage() async throws {
         let token = UUID().uuidString

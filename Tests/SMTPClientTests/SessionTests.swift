@@ -25,32 +25,32 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
 }
 
 @Suite struct HostileServers {
-    @Test func refusedGreeting() async throws {
+    @Test func a554GreetingIsGreetingRejected() async throws {
         let (e, _, _) = try await failure(greeting: [.send("554 5.7.1 go away\r\n")]) { _ in [] }
         #expect(e?.kind == "greeting-rejected")
     }
 
-    @Test func notSMTPAtAll() async throws {
+    @Test func anHTTPGreetingIsNotSMTP() async throws {
         let (e, _, _) = try await failure(greeting: [.send("HTTP/1.1 400 Bad Request\r\n\r\n")]) { _ in [] }
         #expect(e?.kind == "not-smtp")
     }
 
-    @Test func closeAfterGreeting() async throws {
+    @Test func aCloseAfterTheGreetingIsConnectionClosed() async throws {
         let (e, _, _) = try await failure { _ in [.close] }
         #expect(e?.kind == "connection-closed")
     }
 
-    @Test func closeInTheMiddleOfAReply() async throws {
+    @Test func aCloseInTheMiddleOfAReplyIsConnectionClosed() async throws {
         let (e, _, _) = try await failure { _ in [.send("250-fake.test\r\n250-SIZE 10"), .close] }
         #expect(e?.kind == "connection-closed")
     }
 
-    @Test func replyOfEndlessLines() async throws {
+    @Test func aReplyOfEndlessLinesIsReplyTooLarge() async throws {
         let (e, _, _) = try await failure { _ in [.send(String(repeating: "250-more and more\r\n", count: 5000))] }
         #expect(e?.kind == "reply-too-large")
     }
 
-    @Test func fourMegabyteLineWithoutCRLF() async throws {
+    @Test func aFourMegabyteLineWithoutCRLFIsReplyTooLarge() async throws {
         let (e, _, _) = try await failure { _ in [.sendBytes([UInt8](repeating: UInt8(ascii: "a"), count: 4 * 1024 * 1024))] }
         #expect(e?.kind == "reply-too-large")
     }
@@ -97,19 +97,19 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         #expect(session.transcript.text.contains("AUTH PLAIN <redacted>"))
     }
 
-    @Test func silenceAfterAUTHTimesOut() async throws {
+    @Test func silenceAfterAUTHIsAnAuthTimeout() async throws {
         let (e, _, _) = try await failure(replyTimeout: 1, allowPlaintext: true, auth: true) { line in
             line.hasPrefix("EHLO") ? [.send(EHLOReply.make(["AUTH PLAIN"]))] : []
         }
         #expect(e == .timeout(phase: "auth", seconds: 1))
     }
 
-    @Test func mixedCodesInOneReply() async throws {
+    @Test func mixedCodesInOneReplyAreAProtocolError() async throws {
         let (e, _, _) = try await failure { _ in [.send("250-fake.test\r\n550 nope\r\n")] }
         #expect(e?.kind == "protocol-error")
     }
 
-    @Test func heloAfterEHLOIsRefused() async throws {
+    @Test func heloIsTriedWhenEHLOIsRefused() async throws {
         let (e, server, session) = try await failure { line in
             line.hasPrefix("EHLO") ? [.send("502 5.5.1 command not implemented\r\n")] : [.send("250 old.test\r\n")]
         }
@@ -118,7 +118,7 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         #expect(session.capabilities?.authMechanisms == [])
     }
 
-    @Test func nothingListening() async throws {
+    @Test func aClosedPortIsConnectionRefused() async throws {
         let server = try await FakeSMTPServer(greeting: []) { _ in [] }
         let port = server.port
         await server.stop()

@@ -5,8 +5,6 @@ import Testing
 import TestSupport
 @testable import Validator
 
-private typealias Lab = LabServers
-
 extension LabServers {
     var password: Secret { Secret(passwordText) }
 }
@@ -16,17 +14,17 @@ private let labMissing = TestEnvironment.labMissing
 /// One combination at a time: each probes up to three alternatives with full TLS and
 /// certificate checks, and 37 of them at once beside the other suites can starve a
 /// 2-core CI machine past the 15 s reply deadline (seen once as greeting timeouts).
-@Suite(.serialized, .enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
+@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: labMissing)))
 struct VerifyAgainstPostfix {
     /// The lab's ports stand in for 465, 587 and 25 on a real host.
     var labAlternatives: [(port: UInt16, security: ConnectionSecurity)] {
-        let lab = Lab.current!
+        let lab = LabServers.current!
         return [(UInt16(lab.port("SMTPS_PORT")), .tls), (UInt16(lab.port("SUBMISSION_PORT")), .starttls),
                 (UInt16(lab.port("PLAIN_PORT")), .starttls)]
     }
 
     @Test func aFailingSettingGetsTheWorkingAlternativeQuickly() async throws {
-        let lab = try #require(Lab.current)
+        let lab = try #require(LabServers.current)
         // SSL/TLS on the STARTTLS submission port: the handshake fails; 'SMTPS with SSL/TLS' works.
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
                                         security: .tls, authentication: [.passwordCleartext])
@@ -104,7 +102,7 @@ struct VerifyAgainstPostfix {
 
     @Test(arguments: cases)
     func combination(_ c: Case) async throws {
-        let lab = try #require(Lab.current)
+        let lab = try #require(LabServers.current)
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
                                         security: c.security, authentication: c.auth)
         let trust: TrustPolicy = c.trust == "ca" ? .caFile(lab.values["CA_FILE"] ?? "") : c.trust == "system" ? .system : .noVerification
@@ -124,10 +122,10 @@ struct VerifyAgainstPostfix {
     }
 }
 
-@Suite(.enabled(if: Lab.current != nil, Comment(rawValue: labMissing)))
+@Suite(.enabled(if: LabServers.current != nil, Comment(rawValue: labMissing)))
 struct TestMessages {
     @Test func aTestMessageIsDeliveredAndItsQueueIDReported() async throws {
-        let lab = try #require(Lab.current)
+        let lab = try #require(LabServers.current)
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
                                         security: .starttls, authentication: [.passwordCleartext])
         let result = await LiveCheck.verifySending(VerifyRequest(
@@ -148,7 +146,7 @@ struct TestMessages {
     }
 
     @Test func aDeferredMessageIsRetriedABoundedNumberOfTimes() async throws {
-        let lab = try #require(Lab.current)
+        let lab = try #require(LabServers.current)
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("PLAIN_PORT")),
                                         security: ConnectionSecurity.none, authentication: [.none])
         let result = await LiveCheck.verifySending(VerifyRequest(
@@ -160,7 +158,7 @@ struct TestMessages {
     }
 
     @Test func aRecipientTheServerRefusesIsABounce() async throws {
-        let lab = try #require(Lab.current)
+        let lab = try #require(LabServers.current)
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("PLAIN_PORT")),
                                         security: ConnectionSecurity.none, authentication: [.none])
         let result = await LiveCheck.verifySending(VerifyRequest(
