@@ -35,7 +35,17 @@ let package = Package(
         ),
         // SASL GSSAPI (RFC 4752) for the SMTP client, over MIT Kerberos' GSS-API library,
         // which it opens at run time (dlopen): no Kerberos headers or link-time library.
-        .target(name: "Kerberos", dependencies: ["SMTPClient"]),
+        .target(name: "Kerberos", dependencies: ["MailNet", "SMTPClient"]),
+        // Network plumbing every client shares: deadlines, blocking calls off the
+        // cooperative pool, TLS trust and certificate verification with named failures,
+        // connect failures told apart, and the TCP(+TLS) connection for async clients.
+        .target(name: "MailNet", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         // The setting model: values and their validation, no I/O.
         .target(name: "MailSettings"),
         // Formats between the model and bytes; every XML byte goes through libxml2.
@@ -58,9 +68,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
-        .target(name: "DNSClient"),
+        .target(name: "DNSClient", dependencies: ["MailNet"]),
         // A small https GET with certificate checks, deadlines and address overrides.
         .target(name: "WebFetch", dependencies: [
+            "MailNet",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,7 +82,7 @@ let package = Package(
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [
-            "Catalog", "DNSClient", "MailFormats", "MailSettings", "SMTPClient", "Validator", "WebFetch",
+            "Catalog", "DNSClient", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator", "WebFetch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,8 +100,10 @@ let package = Package(
             // binary; .process follows the link and copies the files themselves.
             resources: [.process("Providers")]
         ),
-        // The SMTP client: replies, capabilities, SASL, commands, transcript. Imports nothing of ours.
+        // The SMTP client: replies, capabilities, SASL, commands, transcript. Of ours it
+        // imports only MailNet.
         .target(name: "SMTPClient", dependencies: [
+            "MailNet",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,18 +113,18 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         // Lint rules over settings, and live verification on SMTPClient (Kerberos for GSSAPI).
-        .target(name: "Validator", dependencies: ["MailSettings", "SMTPClient", "Kerberos"]),
+        .target(name: "Validator", dependencies: ["MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // In-process measurements for the bench/ scripts.
-        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
+        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
         // What the tests share: the ISPDB location, the lab's servers (LabServers), the
         // in-process fake SMTP server for hostile cases, and running tools.
         .target(name: "TestSupport", dependencies: [
@@ -121,6 +134,11 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
+        .testTarget(name: "MailNetTests", dependencies: [
+            "MailNet", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
@@ -137,6 +155,13 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "TestSupport"]),
+        .testTarget(name: "WebFetchTests", dependencies: [
+            "WebFetch", "MailNet",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "DiscoveryTests", dependencies: [
             "Discovery", "DNSClient", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -145,14 +170,14 @@ let package = Package(
         ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
-            "SMTPClient", "TestSupport",
+            "SMTPClient", "MailNet", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "SMTPClient", "TestSupport"]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

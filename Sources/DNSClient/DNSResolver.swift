@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -113,11 +114,14 @@ public struct DNSResolver: Sendable {
     func query(_ name: String, _ type: DNSRecordType) async throws(DNSError) -> [DNSAnswer] {
         let id = UInt16.random(in: 0...UInt16.max)
         let packet = try DNSWire.query(id: id, name: name, type: type)
-        let result: Result<[UInt8], DNSError> = await withCheckedContinuation { continuation in
-            // Blocking socket calls run on a thread of their own, never on Swift's pool.
-            Thread.detachNewThread {
-                continuation.resume(returning: exchange(packet, id: id, name: name))
-            }
+        // Blocking socket calls run on a thread of their own, never on Swift's pool, and
+        // the whole exchange (UDP, then TCP when truncated) is bounded by one deadline;
+        // the sockets' own timeouts end the thread soon after.
+        let server = "\(self.server):\(port)", timeout = self.timeout
+        let result: Result<[UInt8], DNSError> = await runBlocking(
+            timeout: timeout,
+            onTimeout: .failure(DNSError(.timeout, name: name, "no answer from the DNS server \(server) within \(timeout) s"))) {
+            exchange(packet, id: id, name: name)
         }
         let bytes = try result.get()
         let response: DNSResponse

@@ -2,6 +2,7 @@ import Catalog
 import DNSClient
 import Foundation
 import MailFormats
+import MailNet
 import MailSettings
 import SMTPClient
 import Validator

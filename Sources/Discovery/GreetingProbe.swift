@@ -1,5 +1,6 @@
 import DNSClient
 import Foundation
+import MailNet
 import MailSettings
 import NIOCore
 import NIOSSL
@@ -36,27 +37,27 @@ struct GreetingProbe: Sendable {
             }
             return (true, "answers")
         } catch {
-            return (false, "\(error)")
+            return (false, Self.describe(error, tls: try? tlsClient(host: host, tls: s.security == .tls)))
         }
+    }
+
+    /// Connect and TLS failures in MailNet's words; the probe's own as they are.
+    static func describe(_ error: any Error, tls: TLSClient?) -> String {
+        if let f = error as? ConnectFailure { return f.description }
+        if let f = tls?.failure(for: error) { return f.description }
+        return "\(error)"
+    }
+
+    func tlsClient(host: String, tls: Bool) throws(TLSFailure) -> TLSClient? {
+        tls ? try TLSClient(trust: trust, host: host) : nil
     }
 
     /// Reads the greeting (and, after `follow` is sent, the reply to it), at most 64 KiB.
     func talk(host: String, connectTo: String, port: Int, tls: Bool, follow: String?) async throws -> [String] {
-        var tlsConfig: TLSConfiguration?
-        if tls {
-            var config = TLSConfiguration.makeClientConfiguration()
-            switch trust {
-            case .caFile(let path): config.trustRoots = .file(path)
-            case .noVerification: config.certificateVerification = .none
-            default: break
-            }
-            tlsConfig = config
-        }
-        let tlsConfiguration = tlsConfig, timeout = timeout
+        let client = try tlsClient(host: host, tls: tls), timeout = timeout
         return try await withDeadline(timeout, timedOut: { Failure(message: "no greeting within \(timeout) s") }) {
-            let context = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
-                to: connectTo, port: port, tls: context, serverName: host, timeout: timeout)
+                to: connectTo, port: port, tls: client, timeout: timeout)
             return try await channel.executeThenClose { inbound, outbound in
                 var text = ""
                 var sent = follow == nil

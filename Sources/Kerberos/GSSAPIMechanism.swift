@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import SMTPClient
 
 /// SASL GSSAPI (RFC 4752) over MIT Kerberos: the client's ticket for `smtp@HOST`, mutual

@@ -1,22 +1,8 @@
+import MailNet
 import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
-
-/// What it takes to start TLS: made once, used on the event loop.
-struct TLSSetup: Sendable {
-    var context: NIOSSLContext
-    var serverHostname: String?
-    /// nil when verification was switched off at the caller's request.
-    var verification: CertificateVerification?
-    func makeHandler() throws -> NIOSSLClientHandler {
-        if let verification {
-            return try NIOSSLClientHandler(context: context, serverHostname: serverHostname,
-                                           customVerificationCallback: { verification.callback($0, $1) })
-        }
-        return try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
-    }
-}
 
 /// The channel handler under a session: decodes replies and hands each to the command
 /// waiting for it. Runs on the channel's event loop only.
@@ -37,23 +23,13 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
     /// The error that ended the connection, once there is one (read on the event loop).
     private(set) var failure: SMTPClientError?
     var handshake: EventLoopPromise<Void>?
-    /// The certificate check of this connection's TLS, to name a verification failure.
-    let verification: CertificateVerification?
+    /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
+    let tls: TLSClient?
+    var verification: CertificateCheck? { tls?.verification }
 
-    init(limits: SMTPLimits, verification: CertificateVerification?) {
+    init(limits: SMTPLimits, tls: TLSClient?) {
         decoder = ReplyDecoder(limits: limits)
-        self.verification = verification
-    }
-
-    /// The precise reason when the handshake failed because the certificate did.
-    private var verificationError: SMTPClientError? {
-        switch verification?.verdict {
-        case .expired(let date): return .certificateExpired(notValidAfter: date)
-        case .notYetValid(let date): return .certificateNotYetValid(notValidBefore: date)
-        case .nameMismatch: return .certificateNameMismatch(host: verification?.expectedName ?? "the server")
-        case .untrusted(let why): return .certificateUntrusted(why)
-        case .trusted, nil: return nil
-        }
+        self.tls = tls
     }
 
     /// Registers interest in the next reply. Call on the event loop, before writing the command.
@@ -103,8 +79,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
                     // Same event-loop turn as the 220: every later byte goes through TLS.
                     try context.pipeline.syncOperations.addHandler(tls, position: .before(self))
                 } catch {
-                    waiter.promise.fail(SMTPClientError.tlsHandshakeFailed("\(error)"))
-                    fail(.tlsHandshakeFailed("\(error)"), context: context)
+                    waiter.promise.fail(SMTPClientError.tls(.handshakeFailed("\(error)")))
+                    fail(.tls(.handshakeFailed("\(error)")), context: context)
                     return
                 }
             }
@@ -123,8 +99,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let e = error as? SMTPClientError {
             fail(e, context: context)
-        } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            fail(verificationError ?? .tlsHandshakeFailed(Self.describe(error)), context: context)
+        } else if let failure = tls?.failure(for: error) {
+            fail(.tls(failure), context: context)
         } else {
             fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
         }
@@ -149,16 +125,6 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
         handshake = nil
         context.close(promise: nil)
     }
-
-    static func describe(_ error: any Error) -> String {
-        if let ssl = error as? NIOSSLError {
-            switch ssl {
-            case .handshakeFailed(let e): return "handshake failed (\(e))"
-            default: return "\(ssl)"
-            }
-        }
-        return "\(error)"
-    }
 }
 
 /// One TCP (and maybe TLS) connection to an SMTP server, with an async request/reply API.
@@ -176,8 +142,8 @@ final class SMTPConnection: @unchecked Sendable {
     /// Connects and registers the wait for the greeting before any byte can arrive.
     static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: SMTPLimits,
-                        implicitTLS: TLSSetup?, tls: TLSSetup?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
-        let handler = SMTPReplyHandler(limits: limits, verification: tls?.verification)
+                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
+        let handler = SMTPReplyHandler(limits: limits, tls: tls)
         let greeting = GreetingBox()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
@@ -193,30 +159,16 @@ final class SMTPConnection: @unchecked Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(to: address).get()
-        } catch let error as ChannelError {
-            if case .connectTimeout = error {
-                throw SMTPClientError.connectionTimeout(host: host, port: address.port ?? 0,
-                                                        seconds: Double(connectTimeout.nanoseconds) / 1e9)
-            }
-            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: "\(error)")
-        } catch let error as IOError {
-            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: Self.describe(error))
         } catch {
-            throw SMTPClientError.connectionFailed(host: host, port: address.port ?? 0, reason: "\(error)")
+            let seconds = Double(connectTimeout.nanoseconds) / 1e9
+            throw SMTPClientError.connect(host: host, port: address.port ?? 0,
+                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
         }
         return (SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
     }
 
     /// Sends bytes and waits for the next reply.
-    static func describe(_ error: IOError) -> String {
-        switch error.errnoCode {
-        case ECONNREFUSED: return "connection refused (nothing listens on that port)"
-        case ENETUNREACH, EHOSTUNREACH: return "no route to the host"
-        default: return "\(error)"
-        }
-    }
-
-    func send(_ bytes: [UInt8], phase: String, upgrade: TLSSetup? = nil, timeout: TimeAmount? = nil) async throws -> SMTPReply {
+    func send(_ bytes: [UInt8], phase: String, upgrade: TLSClient? = nil, timeout: TimeAmount? = nil) async throws -> SMTPReply {
         let handler = self.handler
         let timeout = timeout ?? replyTimeout
         let channel = self.channel

@@ -1,11 +1,12 @@
 /// Why a session failed. `kind` is stable for `--json`; the description says what
 /// happened in words a person can act on.
 import Foundation
+import MailNet
 
 public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case dnsFailure(host: String, reason: String)
-    case connectionFailed(host: String, port: Int, reason: String)
-    case connectionTimeout(host: String, port: Int, seconds: Double)
+    /// No TCP connection: refused, unreachable, timed out (MailNet names which).
+    case connect(host: String, port: Int, ConnectFailure)
     case timeout(phase: String, seconds: Double)
     case connectionClosed(phase: String)
     case protocolViolation(phase: String, ReplyError)
@@ -14,11 +15,8 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case startTLSNotOffered
     case startTLSRefused(SMTPReply)
     case startTLSInjection(bytes: Int)
-    case tlsHandshakeFailed(String)
-    case certificateNameMismatch(host: String)
-    case certificateUntrusted(String)
-    case certificateExpired(notValidAfter: Date)
-    case certificateNotYetValid(notValidBefore: Date)
+    /// The handshake or the certificate failed (MailNet names which).
+    case tls(TLSFailure)
     case authNotOffered
     case authMechanismNotOffered(String, offered: [String])
     case plaintextPasswordRefused(mechanism: String)
@@ -30,8 +28,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     public var kind: String {
         switch self {
         case .dnsFailure: return "dns-failure"
-        case .connectionFailed: return "connection-refused"
-        case .connectionTimeout: return "connection-timeout"
+        case .connect(_, _, let failure): return failure.kind
         case .timeout(let phase, _): return phase == "greeting" ? "greeting-timeout" : "timeout"
         case .connectionClosed: return "connection-closed"
         case .protocolViolation(_, let e):
@@ -45,10 +42,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .startTLSNotOffered: return "starttls-not-offered"
         case .startTLSRefused: return "starttls-refused"
         case .startTLSInjection: return "starttls-injection"
-        case .tlsHandshakeFailed: return "tls-handshake-failed"
-        case .certificateNameMismatch: return "certificate-name-mismatch"
-        case .certificateUntrusted: return "certificate-untrusted"
-        case .certificateExpired, .certificateNotYetValid: return "certificate-expired"
+        case .tls(let failure): return failure.kind
         case .authNotOffered: return "auth-not-offered"
         case .authMechanismNotOffered: return "auth-mechanism-not-offered"
         case .plaintextPasswordRefused: return "plaintext-auth-refused"
@@ -61,8 +55,9 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .dnsFailure(let host, let reason): return "cannot resolve \(host): \(reason); check the host name"
-        case .connectionFailed(let host, let port, let reason): return "could not connect to \(host):\(port): \(reason)"
-        case .connectionTimeout(let host, let port, let s): return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
+        case .connect(let host, let port, .timedOut(let s)):
+            return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
+        case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
         case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
         case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
         case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
@@ -72,15 +67,7 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .startTLSRefused(let r): return "the server refused STARTTLS: \(r)"
         case .startTLSInjection(let n):
             return "the server sent \(n) bytes after its STARTTLS reply and before the TLS handshake (STARTTLS response injection); connection dropped"
-        case .tlsHandshakeFailed(let why): return "TLS handshake failed: \(why)"
-        case .certificateNameMismatch(let host):
-            return "the server's certificate is not valid for \(host); check the host name (the certificate names another)"
-        case .certificateUntrusted(let why):
-            return "the server's certificate could not be verified (untrusted issuer, expired or not yet valid): \(why); give the issuing CA with --ca-file if it is a private CA"
-        case .certificateExpired(let date):
-            return "the server's certificate expired on \(date.formatted(.iso8601)); the server's operator must renew it"
-        case .certificateNotYetValid(let date):
-            return "the server's certificate is not valid before \(date.formatted(.iso8601)); check this machine's clock"
+        case .tls(let failure): return failure.description
         case .authNotOffered: return "the server offers no AUTH"
         case .authMechanismNotOffered(let m, let offered):
             return "the server does not offer AUTH \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"

@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -12,16 +13,6 @@ public enum TLSMode: String, Sendable, Codable {
     case startTLS = "starttls"
     /// TLS from the first byte.
     case implicit = "tls"
-}
-
-/// Where trust comes from when checking the server's certificate.
-public enum TrustPolicy: Sendable, Equatable {
-    /// The system's trust store.
-    case system
-    /// Only the CAs in this PEM file.
-    case caFile(String)
-    /// No verification at all: only when the caller asks, and the report says so.
-    case noVerification
 }
 
 public struct SMTPSessionOptions: Sendable {
@@ -293,27 +284,7 @@ public final class SMTPSession: @unchecked Sendable {
         do { return try command.encoded() } catch { throw SMTPClientError.invalidCommand(error) }
     }
 
-    private func makeTLSHandler() throws -> TLSSetup {
-        var config = TLSConfiguration.makeClientConfiguration()
-        let isIP = (try? SocketAddress(ipAddress: options.host, port: 0)) != nil
-        var verification: CertificateVerification?
-        if options.trust == .noVerification {
-            config.certificateVerification = .none
-        } else {
-            let roots: CertificateStore
-            do { roots = try CertificateVerification.roots(for: options.trust) } catch let e as SMTPClientError { throw e } catch {
-                throw SMTPClientError.tlsHandshakeFailed("cannot read the CA file: \(error)")
-            }
-            verification = CertificateVerification(roots: roots, hostname: isIP ? nil : options.host, ip: isIP ? options.host : nil)
-            // The verifier decides trust; BoringSSL need not load the system bundle for
-            // every connection (that was most of a session's CPU time).
-            config.trustRoots = .certificates([])
-        }
-        do {
-            let context = try NIOSSLContext(configuration: config)
-            return TLSSetup(context: context, serverHostname: isIP ? nil : options.host, verification: verification)
-        } catch {
-            throw SMTPClientError.tlsHandshakeFailed("cannot set up TLS: \(error)")
-        }
+    private func makeTLSHandler() throws(SMTPClientError) -> TLSClient {
+        do { return try TLSClient(trust: options.trust, host: options.host) } catch { throw .tls(error) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Kerberos
+import MailNet
 import MailSettings
 import SMTPClient
 
@@ -107,7 +108,7 @@ public enum LiveCheck {
 
     /// Failures that another port, security or mechanism on the same host may get around.
     static let worthProbing: Set<String> = [
-        "connection-refused", "connection-timeout", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
+        "connection-refused", "connection-timeout", "connection-failed", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
         "starttls-not-offered", "tls-required", "auth-not-offered", "auth-mechanism-not-offered", "plaintext-auth-refused",
         "connection-closed", "protocol-error", "gssapi-not-offered",
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -42,37 +43,32 @@ public struct HTTPFetch: Sendable {
         let target = overrides["\(host.lowercased()):\(port)"] ?? (host, port)
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
-        var tlsConfig: TLSConfiguration?
+        var tls: TLSClient?
         if scheme == "https" {
-            var config = TLSConfiguration.makeClientConfiguration()
-            if let caFile { config.trustRoots = .file(caFile) }
-            tlsConfig = config
+            do { tls = try TLSClient(trust: caFile.map { .caFile($0) } ?? .system, host: host) } catch {
+                throw Failure(message: "\(urlText): \(error)")
+            }
         }
-        let tlsConfiguration = tlsConfig
         let connectHost = target.host, connectPort = target.port, timeout = timeout, requestPath = path
         let limit = maxBody
         let hostHeader = port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)"
         do {
-            return try await exchange(urlText, tlsConfiguration, connectHost, connectPort, host, hostHeader, requestPath, limit, timeout)
+            return try await exchange(urlText, tls, connectHost, connectPort, hostHeader, requestPath, limit, timeout)
         } catch let f as Failure {
             throw f
         } catch {
-            let text = "\(error)"
-            let why = text.contains("Connection refused") ? "connection refused"
-                : text.contains("imed out") || text.contains("timeout") ? "timed out"
-                : text.contains("certificate") || text.contains("CERTIFICATE") ? "the certificate was not accepted (\(text.prefix(120)))"
-                : String(text.prefix(160))
+            // Named by the one place that names network failures: connect, then TLS.
+            let why = (error as? ConnectFailure)?.description ?? tls?.failure(for: error)?.description ?? String("\(error)".prefix(160))
             throw Failure(message: "\(urlText): cannot fetch from \(connectHost):\(connectPort): \(why)")
         }
     }
 
-    private func exchange(_ urlText: String, _ tlsConfiguration: TLSConfiguration?, _ connectHost: String, _ connectPort: Int,
-                          _ host: String, _ hostHeader: String, _ requestPath: String, _ limit: Int,
+    private func exchange(_ urlText: String, _ tls: TLSClient?, _ connectHost: String, _ connectPort: Int,
+                          _ hostHeader: String, _ requestPath: String, _ limit: Int,
                           _ timeout: Double) async throws -> Response {
         try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
-            let tls = try tlsConfiguration.map { try NIOSSLContext(configuration: $0) }
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> = try await connectChannel(
-                to: connectHost, port: connectPort, tls: tls, serverName: host, timeout: timeout) { pipeline in
+                to: connectHost, port: connectPort, tls: tls, timeout: timeout) { pipeline in
                 try pipeline.addHTTPClientHandlers()
             }
             return try await channel.executeThenClose { inbound, outbound in

@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import Testing
 import TestSupport
 @testable import SMTPClient

@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import NIOSSL
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Kerberos
+import MailNet
 import MailSettings
 import SMTPClient
 import Validator
@@ -41,7 +42,8 @@ struct VerifyCommand: AsyncParsableCommand {
               --auth gssapi
 
         A failure has a stable kind (in --json: "kind"): dns-failure, connection-refused, \
-        connection-timeout, connection-closed, greeting-timeout, greeting-rejected, \
+        host-unreachable, network-unreachable, connection-timeout, connection-failed, \
+        connection-closed, greeting-timeout, greeting-rejected, \
         not-smtp, tls-handshake-failed, certificate-untrusted, certificate-expired (also \
         not yet valid), certificate-name-mismatch, starttls-not-offered, starttls-refused, \
         starttls-injection, tls-required, plaintext-auth-refused, auth-not-offered, \

@@ -7,8 +7,8 @@ import X509
 /// Verifies the server's certificate with swift-certificates (RFC 5280 path building
 /// and validity, RFC 6125 server identity) instead of BoringSSL's built-in check, so
 /// a failure can be named precisely and the presented chain reported.
-final class CertificateVerification: Sendable {
-    enum Verdict: Sendable, Equatable {
+public final class CertificateCheck: Sendable {
+    public enum Verdict: Sendable, Equatable {
         case trusted
         case expired(Date)
         case notYetValid(Date)
@@ -21,40 +21,45 @@ final class CertificateVerification: Sendable {
     private let ip: String?
     private let state = NIOLockedValueBox<(chain: [CertificateInfo], verdict: Verdict?)>(([], nil))
 
-    init(roots: CertificateStore, hostname: String?, ip: String?) {
+    public init(roots: CertificateStore, hostname: String?, ip: String?) {
         self.roots = roots
         self.hostname = hostname
         self.ip = ip
     }
 
-    var chain: [CertificateInfo] { state.withLockedValue { $0.chain } }
+    public var chain: [CertificateInfo] { state.withLockedValue { $0.chain } }
     /// The name the certificate had to carry.
-    var expectedName: String? { hostname ?? ip }
-    var verdict: Verdict? { state.withLockedValue { $0.verdict } }
+    public var expectedName: String? { hostname ?? ip }
+    public var verdict: Verdict? { state.withLockedValue { $0.verdict } }
 
     /// The roots to trust: the system's bundle, or the certificates of one PEM file.
-    static func roots(for trust: TrustPolicy) throws -> CertificateStore {
+    public static func roots(for trust: TrustPolicy) throws(TLSFailure) -> CertificateStore {
         switch trust {
         case .system, .noVerification:
             return CertificateStore.systemTrustRoots
         case .caFile(let path):
-            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .handshakeFailed("cannot read the CA file: \(error)")
+            }
             var certs: [Certificate] = []
             let end = "-----END CERTIFICATE-----"
             var rest = Substring(text)
             while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"), let stop = rest.range(of: end, range: begin.upperBound..<rest.endIndex) {
-                certs.append(try Certificate(pemEncoded: String(rest[begin.lowerBound..<stop.upperBound])))
+                do { certs.append(try Certificate(pemEncoded: String(rest[begin.lowerBound..<stop.upperBound]))) } catch {
+                    throw .handshakeFailed("cannot read the CA file: \(error)")
+                }
                 rest = rest[stop.upperBound...]
             }
             guard !certs.isEmpty else {
-                throw SMTPClientError.tlsHandshakeFailed("no certificate found in the CA file \(path); give a PEM file")
+                throw .handshakeFailed("no certificate found in the CA file \(path); give a PEM file")
             }
             return CertificateStore(certs)
         }
     }
 
     /// The NIOSSL callback: runs on the event loop, verifies off it, completes the promise.
-    func callback(_ presented: [NIOSSLCertificate], _ promise: EventLoopPromise<NIOSSLVerificationResult>) {
+    public func callback(_ presented: [NIOSSLCertificate], _ promise: EventLoopPromise<NIOSSLVerificationResult>) {
         let certificates = presented.compactMap { (try? $0.toDERBytes()).flatMap { try? Certificate(derEncoded: $0) } }
         let infos = presented.compactMap { (try? $0.toDERBytes()).flatMap(CertificateInfo.init(der:)) }
         state.withLockedValue { $0.chain = infos }

@@ -1,5 +1,5 @@
 import Foundation
-import SMTPClient
+import MailNet
 import Testing
 
 /// Blocking work (getaddrinfo, the KDC exchange) is waited for off the cooperative pool,
@@ -31,5 +31,22 @@ import Testing
             return all.sorted()
         }
         #expect(results == Array(0..<32))
+    }
+}
+
+/// The one async deadline: the body's value in time, the caller's error when not.
+@Suite struct AsyncDeadline {
+    struct Late: Error {}
+
+    @Test func aBodyInTimeGivesItsValue() async throws {
+        #expect(try await withDeadline(2, timedOut: { Late() }) { 42 } == 42)
+    }
+
+    @Test func aBodyPastTheDeadlineIsCancelledAndTheTimeoutThrown() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: Late.self) {
+            try await withDeadline(0.2, timedOut: { Late() }) { try await Task.sleep(for: .seconds(60)); return 0 }
+        }
+        #expect(ContinuousClock.now - started < .seconds(25), "waited for the body, not the deadline")
     }
 }

@@ -13,7 +13,14 @@ public struct TLSDetails: Sendable, Equatable, Codable {
     /// Every certificate the server presented, leaf first (empty when not verified).
     public var chain: [CertificateInfo] = []
 
-    static func name(_ v: TLSVersion) -> String {
+    public init(version: String?, verified: Bool, certificate: CertificateInfo?, chain: [CertificateInfo] = []) {
+        self.version = version
+        self.verified = verified
+        self.certificate = certificate
+        self.chain = chain
+    }
+
+    public static func name(_ v: TLSVersion) -> String {
         switch v {
         case .tlsv1: return "TLS 1.0"
         case .tlsv11: return "TLS 1.1"
@@ -33,12 +40,12 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
     public var notValidAfter: Date
     public var serialNumber: String
 
-    init?(der: [UInt8]) {
+    public init?(der: [UInt8]) {
         guard let cert = try? Certificate(derEncoded: der) else { return nil }
         self.init(cert)
     }
 
-    init(_ cert: Certificate) {
+    public init(_ cert: Certificate) {
         subject = cert.subject.description
         issuer = cert.issuer.description
         notValidBefore = cert.notValidBefore

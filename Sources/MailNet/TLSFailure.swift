@@ -1,0 +1,39 @@
+import Foundation
+
+/// Why TLS to a server failed, named the way a person fixes it: the certificate's
+/// dates, its name, its issuer, or the handshake itself. One list for SMTP, the IMAP and
+/// POP3 probes and the https fetch.
+public enum TLSFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No path to a trusted root (a private CA, a self-signed certificate), with the reason.
+    case untrusted(String)
+    case expired(notValidAfter: Date)
+    case notYetValid(notValidBefore: Date)
+    /// The certificate does not name the host connected to.
+    case nameMismatch(host: String)
+    /// Anything else: no common version or cipher, not TLS at all, a CA file that cannot be read.
+    case handshakeFailed(String)
+
+    /// The stable kind for `--json`.
+    public var kind: String {
+        switch self {
+        case .untrusted: return "certificate-untrusted"
+        case .expired, .notYetValid: return "certificate-expired"
+        case .nameMismatch: return "certificate-name-mismatch"
+        case .handshakeFailed: return "tls-handshake-failed"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .handshakeFailed(let why): return "TLS handshake failed: \(why)"
+        case .nameMismatch(let host):
+            return "the server's certificate is not valid for \(host); check the host name (the certificate names another)"
+        case .untrusted(let why):
+            return "the server's certificate could not be verified (untrusted issuer, expired or not yet valid): \(why); give the issuing CA with --ca-file if it is a private CA"
+        case .expired(let date):
+            return "the server's certificate expired on \(date.formatted(.iso8601)); the server's operator must renew it"
+        case .notYetValid(let date):
+            return "the server's certificate is not valid before \(date.formatted(.iso8601)); check this machine's clock"
+        }
+    }
+}

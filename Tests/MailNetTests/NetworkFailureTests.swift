@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MailNet
+import NIOCore
+import NIOPosix
+import Testing
+import TestSupport
+
+/// Connect failures told apart, from the errno the socket layer gives.
+@Suite struct ConnectFailures {
+    @Test func eachErrnoHasItsOwnKind() {
+        let cases: [(Int32, String)] = [(ECONNREFUSED, "connection-refused"), (EHOSTUNREACH, "host-unreachable"),
+                                        (ENETUNREACH, "network-unreachable"), (ETIMEDOUT, "connection-timeout")]
+        for (code, kind) in cases {
+            #expect(ConnectFailure.classify(IOError(errnoCode: code, reason: "connect"), timeout: 3)?.kind == kind, "errno \(code)")
+        }
+        #expect(ConnectFailure.classify(ChannelError.connectTimeout(.seconds(3)), timeout: 3) == .timedOut(seconds: 3))
+        #expect(ConnectFailure.classify(IOError(errnoCode: EACCES, reason: "connect"), timeout: 3)?.kind == "connection-failed")
+        #expect(ConnectFailure.classify(CancellationError(), timeout: 3) == nil)
+        // "No route to host" is not a refusal any more.
+        #expect(ConnectFailure.hostUnreachable.description.contains("no route"))
+    }
+
+    @Test func aClosedPortIsRefused() async throws {
+        // A port that was just bound and closed again: nothing listens there.
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress!.port!
+        try await probe.close()
+        do {
+            let _: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(to: "127.0.0.1", port: port, tls: nil, timeout: 2)
+            Issue.record("connected to a closed port")
+        } catch {
+            #expect(error as? ConnectFailure == .refused, "\(error)")
+        }
+    }
+}
+
+/// TLS failures named the same way for every client of the async connection (the https
+/// fetch and the IMAP/POP3 probes), against the lab's real Postfix certificates.
+@Suite(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct TLSFailuresOverTheAsyncConnection {
+    let lab = LabServers.current!
+
+    /// Connects with TLS from the first byte and reads; gives the named failure.
+    func failure(port: String, host: String = "localhost", trust: TrustPolicy) async throws -> TLSFailure? {
+        let tls = try TLSClient(trust: trust, host: host)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
+            to: "127.0.0.1", port: lab.port(port), tls: tls, timeout: 5)
+        do {
+            try await channel.executeThenClose { inbound, _ in
+                for try await _ in inbound { return }
+            }
+            return nil
+        } catch {
+            return tls.failure(for: error)
+        }
+    }
+
+    @Test func expiredWrongNameAndUntrustedAreToldApart() async throws {
+        let expired = try await failure(port: "EXPIRED_PORT", trust: .caFile(lab.caFile))
+        guard case .expired = expired else { Issue.record("\(String(describing: expired))"); return }
+        #expect(try await failure(port: "WRONGNAME_PORT", trust: .caFile(lab.caFile)) == .nameMismatch(host: "localhost"))
+        let untrusted = try await failure(port: "SMTPS_PORT", trust: .system)
+        guard case .untrusted = untrusted else { Issue.record("\(String(describing: untrusted))"); return }
+        // The right CA: no failure, the greeting arrives.
+        #expect(try await failure(port: "SMTPS_PORT", trust: .caFile(lab.caFile)) == nil)
+    }
+
+    @Test func aCAFileThatCannotBeReadIsAHandshakeFailureNamingIt() {
+        #expect(throws: TLSFailure.self) { try TLSClient(trust: .caFile("/nonexistent/ca.pem"), host: "localhost") }
+        do { _ = try TLSClient(trust: .caFile("/nonexistent/ca.pem"), host: "localhost") } catch {
+            #expect(error.kind == "tls-handshake-failed")
+            #expect(error.description.contains("CA file"))
+        }
+    }
+}
