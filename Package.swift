@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
-        .target(name: "DNSClient", dependencies: ["MailNet"]),
+        .target(name: "DNSClient", dependencies: ["MailNet", .product(name: "NIOCore", package: "swift-nio")]),
         // A small https GET with certificate checks, deadlines and address overrides.
         .target(name: "WebFetch", dependencies: [
             "MailNet",
@@ -136,6 +136,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "MailNetTests", dependencies: [
             "MailNet", "TestSupport",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -154,7 +155,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "TestSupport"]),
+        .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "MailNet", "TestSupport"]),
         .testTarget(name: "WebFetchTests", dependencies: [
             "WebFetch", "MailNet",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -163,7 +164,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "DiscoveryTests", dependencies: [
-            "Discovery", "DNSClient", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
+            "Discovery", "DNSClient", "MailNet", "AutoconfigService", "Catalog", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -176,7 +177,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SMTPClient", "TestSupport"]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],

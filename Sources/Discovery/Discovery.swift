@@ -188,20 +188,14 @@ public struct Discovery: Sendable {
         return entry.provider.servers
     }
 
+    /// Discovery's own resolver (so --dns-server holds for every source and probe), with
+    /// --resolve / --connect-to over it.
+    var resolver: OverridingResolver {
+        OverridingResolver(base: options.dns, overrides: options.connectTo.mapValues { ($0.host, $0.port) })
+    }
+
     func fromURL(_ url: String, _ domain: String) async throws -> [ServerSetting] {
-        var overrides = options.connectTo.mapValues { ($0.host, $0.port) }
-        // The host is looked up with discovery's own resolver (so --dns-server holds for
-        // every source), unless --resolve / --connect-to says where to go.
-        if let u = URL(string: url), let host = u.host?.lowercased() {
-            let port = u.port ?? (u.scheme == "http" ? 80 : 443)
-            if overrides["\(host):\(port)"] == nil && !DNSResolver.isIPAddress(host) {
-                guard let address = try await options.dns.addresses(host).first else {
-                    throw HTTPFetch.Failure(message: "\(host) has no address")
-                }
-                overrides["\(host):\(port)"] = (address, port)
-            }
-        }
-        let fetch = HTTPFetch(overrides: overrides, caFile: options.caFile, timeout: options.sourceTimeout)
+        let fetch = HTTPFetch(resolver: resolver, caFile: options.caFile, timeout: options.sourceTimeout)
         let response = try await fetch.get(url)
         guard response.status == 200 else { throw HTTPFetch.Failure(message: "HTTP \(response.status)") }
         let provider = try ClientConfig.read(response.body, source: url, fallbackID: domain).provider
@@ -287,9 +281,10 @@ public struct Discovery: Sendable {
                           let s = try? ServerSetting(protocol: proto, hostname: h, port: p, security: security,
                                                      authentication: [.passwordCleartext], username: .emailAddress)
                     else { return nil }
-                    let addresses = (try? await options.dns.addresses(host)) ?? []
-                    guard !addresses.isEmpty else { return nil }
-                    return await probe(s, addresses: addresses).ok ? s : nil
+                    // A name with no address is no guess worth probing.
+                    guard let found = try? await resolver.resolve(host: host, port: port, timeout: options.sourceTimeout),
+                          !found.isEmpty else { return nil }
+                    return await probe(s).ok ? s : nil
                 }
             }
             var out: [ServerSetting] = []
@@ -337,8 +332,7 @@ public struct Discovery: Sendable {
                         return s
                     }) else { return (i, c) }
                     s.description = c.setting.description
-                    let addresses = (try? await options.dns.addresses(s.hostname!.name)) ?? []
-                    let outcome = await probe(s, addresses: addresses)
+                    let outcome = await probe(s)
                     c.verified = outcome.ok
                     c.check = outcome.message
                     return (i, c)
@@ -358,19 +352,12 @@ public struct Discovery: Sendable {
 
     /// Does this setting answer as set? SMTP through the validator (connect, TLS,
     /// certificate, EHLO; no login), IMAP and POP3 by their greeting.
-    func probe(_ setting: ServerSetting, addresses given: [String]) async -> (ok: Bool, message: String) {
-        // --connect-to HOST:PORT:ADDRESS:PORT2 holds for the probes too; the certificate
-        // is still checked against HOST.
-        var s = setting
-        var addresses = given
-        if let host = setting.hostname?.name, let port = setting.port?.value,
-           let to = options.connectTo["\(host.lowercased()):\(port)"], let p = try? Port(to.port) {
-            s.port = p
-            addresses = DNSResolver.isIPAddress(to.host) ? [to.host] : ((try? await options.dns.addresses(to.host)) ?? [])
-        }
+    func probe(_ s: ServerSetting) async -> (ok: Bool, message: String) {
+        // The resolver carries --connect-to HOST:PORT:ADDRESS:PORT2 to the probes too; the
+        // certificate is still checked against HOST.
         if s.protocol == .smtp {
             var request = VerifyRequest(setting: s, trust: trust, timeout: options.sourceTimeout)
-            request.addresses = addresses.isEmpty ? nil : addresses
+            request.resolver = resolver
             // Not even with a Kerberos ticket that happens to be at hand.
             request.logIn = false
             let r = await LiveCheck.verify(request)
@@ -378,7 +365,7 @@ public struct Discovery: Sendable {
             let reached = r.ok || ["credentials-missing", "auth-required"].contains(r.kind ?? "")
             return (reached, reached ? "answers (\(r.kind == nil ? "works" : "login not tried"))" : "\(r.kind ?? ""): \(r.message)")
         }
-        return await GreetingProbe(trust: trust, timeout: options.sourceTimeout).check(s, addresses: addresses)
+        return await GreetingProbe(trust: trust, timeout: options.sourceTimeout).check(s, resolver: resolver)
     }
 
     /// The best verified incoming and outgoing settings (or the best unverified ones when

@@ -19,11 +19,10 @@ struct GreetingProbe: Sendable {
         var description: String { message }
     }
 
-    func check(_ s: ServerSetting, addresses: [String]) async -> (ok: Bool, message: String) {
+    func check(_ s: ServerSetting, resolver: any AddressResolver) async -> (ok: Bool, message: String) {
         guard let host = s.hostname?.name, let port = s.port?.value else { return (false, "no host or port") }
-        let target = addresses.first ?? host
         do {
-            let lines = try await talk(host: host, connectTo: target, port: Int(port), tls: s.security == .tls,
+            let lines = try await talk(host: host, resolver: resolver, port: Int(port), tls: s.security == .tls,
                                        follow: s.security == .starttls ? (s.protocol == .imap ? "a1 CAPABILITY\r\n" : "CAPA\r\n") : nil)
             let greeting = lines.first ?? ""
             let good = s.protocol == .imap ? (greeting.hasPrefix("* OK") || greeting.hasPrefix("* PREAUTH")) : greeting.hasPrefix("+OK")
@@ -44,6 +43,7 @@ struct GreetingProbe: Sendable {
     /// Connect and TLS failures in MailNet's words; the probe's own as they are.
     static func describe(_ error: any Error, tls: TLSClient?) -> String {
         if let f = error as? ConnectFailure { return f.description }
+        if let f = error as? ResolveFailure { return f.description }
         if let f = tls?.failure(for: error) { return f.description }
         return "\(error)"
     }
@@ -53,11 +53,11 @@ struct GreetingProbe: Sendable {
     }
 
     /// Reads the greeting (and, after `follow` is sent, the reply to it), at most 64 KiB.
-    func talk(host: String, connectTo: String, port: Int, tls: Bool, follow: String?) async throws -> [String] {
+    func talk(host: String, resolver: any AddressResolver, port: Int, tls: Bool, follow: String?) async throws -> [String] {
         let client = try tlsClient(host: host, tls: tls), timeout = timeout
         return try await withDeadline(timeout, timedOut: { Failure(message: "no greeting within \(timeout) s") }) {
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
-                to: connectTo, port: port, tls: client, timeout: timeout)
+                host: host, port: port, resolver: resolver, tls: client, timeout: timeout)
             return try await channel.executeThenClose { inbound, outbound in
                 var text = ""
                 var sent = follow == nil

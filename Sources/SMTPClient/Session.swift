@@ -28,14 +28,15 @@ public struct SMTPSessionOptions: Sendable {
     public var limits: SMTPLimits
     /// Allow PLAIN/LOGIN over a connection without TLS.
     public var allowPlaintextPassword: Bool
-    /// Connect to these IP addresses instead of looking the host up (a resolver of the
-    /// caller's own, `--resolve`); the certificate is still checked against `host`.
-    public var addresses: [String]? = nil
+    /// How the host's addresses are found: the system's resolver, mailconf's own DNS
+    /// (`--dns-server`), or overrides (`--resolve`); the certificate is still checked
+    /// against `host`.
+    public var resolver: any AddressResolver
 
     public init(host: String, port: Int, tls: TLSMode, trust: TrustPolicy = .system, clientName: String = "mailconf.localhost",
                 connectTimeout: Double = 10, replyTimeout: Double = 30, limits: SMTPLimits = .default,
-                allowPlaintextPassword: Bool = false, addresses: [String]? = nil) {
-        self.addresses = addresses
+                allowPlaintextPassword: Bool = false, resolver: any AddressResolver = SystemResolver()) {
+        self.resolver = resolver
         self.host = host
         self.port = port
         self.tls = tls
@@ -87,14 +88,10 @@ public final class SMTPSession: @unchecked Sendable {
         let tlsSetup = options.tls == .none ? nil : try makeTLSHandler()
         let implicit = options.tls == .implicit ? tlsSetup : nil
         let addresses: [SocketAddress]
-        if let given = options.addresses, !given.isEmpty {
-            addresses = try given.map { a throws(SMTPClientError) in
-                do { return try SocketAddress(ipAddress: a, port: options.port) } catch {
-                    throw SMTPClientError.dnsFailure(host: options.host, reason: "\(a) is not an IP address")
-                }
-            }
-        } else {
-            addresses = try await Resolver.addresses(host: options.host, port: options.port, timeout: options.connectTimeout)
+        do {
+            addresses = try await options.resolver.resolve(host: options.host, port: options.port, timeout: options.connectTimeout)
+        } catch {
+            throw SMTPClientError.dnsFailure(host: error.host, reason: error.reason)
         }
         transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
                           + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
@@ -102,7 +99,7 @@ public final class SMTPSession: @unchecked Sendable {
         var lastError: SMTPClientError?
         for address in addresses {
             let shown = address.ipAddress ?? "\(address)"
-            transcript.record(.note, "connecting to \(shown) port \(options.port) (\(options.tls.rawValue))", phase: "connect")
+            transcript.record(.note, "connecting to \(shown) port \(address.port ?? options.port) (\(options.tls.rawValue))", phase: "connect")
             do {
                 opened = try await SMTPConnection.connect(
                     host: options.host, address: address, group: group,

@@ -21,8 +21,9 @@ public struct VerifyRequest: Sendable {
     public var sender: String?
     public var recipients: [String]
     public var keepTranscript: Bool
-    /// Connect to these addresses instead of resolving the host name (discovery's own DNS).
-    public var addresses: [String]? = nil
+    /// How the host's addresses are found (discovery's own DNS and overrides); the
+    /// system's resolver when nil.
+    public var resolver: (any AddressResolver)? = nil
     /// False: stop before AUTH even when credentials are at hand, as a Kerberos ticket
     /// always may be (discovery's probes log in nowhere).
     public var logIn = true
@@ -182,7 +183,7 @@ public enum LiveCheck {
         let session = SMTPSession(options: SMTPSessionOptions(
             host: s.hostname?.name ?? "", port: Int(s.port?.value ?? 25), tls: mode, trust: request.trust,
             connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth,
-            addresses: request.addresses))
+            resolver: request.resolver ?? SystemResolver()))
         var kind: String?
         var message = "works"
         var mechanismUsed: String?

@@ -21,14 +21,18 @@ public struct HTTPFetch: Sendable {
 
     /// `HOST:PORT` → where to connect instead (`--resolve`, `--connect-to`).
     public var overrides: [String: (host: String, port: Int)]
+    /// How host names become addresses (mailconf's own DNS for `--dns-server`); the
+    /// overrides apply over it.
+    public var resolver: any AddressResolver
     /// PEM file of CAs to trust instead of the system's (a private CA, in tests).
     public var caFile: String?
     public var timeout: Double
     public var maxBody: Int
 
-    public init(overrides: [String: (host: String, port: Int)] = [:], caFile: String? = nil, timeout: Double = 5,
-                maxBody: Int = 1 << 20) {
+    public init(overrides: [String: (host: String, port: Int)] = [:], resolver: any AddressResolver = SystemResolver(),
+                caFile: String? = nil, timeout: Double = 5, maxBody: Int = 1 << 20) {
         self.overrides = overrides
+        self.resolver = resolver
         self.caFile = caFile
         self.timeout = timeout
         self.maxBody = maxBody
@@ -40,7 +44,6 @@ public struct HTTPFetch: Sendable {
             throw Failure(message: "\(urlText) is not an http(s) URL")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
-        let target = overrides["\(host.lowercased()):\(port)"] ?? (host, port)
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         var tls: TLSClient?
@@ -49,26 +52,30 @@ public struct HTTPFetch: Sendable {
                 throw Failure(message: "\(urlText): \(error)")
             }
         }
-        let connectHost = target.host, connectPort = target.port, timeout = timeout, requestPath = path
+        let timeout = timeout, requestPath = path
+        let route = OverridingResolver(base: resolver, overrides: overrides)
         let limit = maxBody
         let hostHeader = port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)"
         do {
-            return try await exchange(urlText, tls, connectHost, connectPort, hostHeader, requestPath, limit, timeout)
+            return try await exchange(urlText, tls, route, host, port, hostHeader, requestPath, limit, timeout)
         } catch let f as Failure {
             throw f
+        } catch let f as ResolveFailure {
+            throw Failure(message: "\(urlText): \(f)")
         } catch {
             // Named by the one place that names network failures: connect, then TLS.
             let why = (error as? ConnectFailure)?.description ?? tls?.failure(for: error)?.description ?? String("\(error)".prefix(160))
-            throw Failure(message: "\(urlText): cannot fetch from \(connectHost):\(connectPort): \(why)")
+            let target = overrides["\(host.lowercased()):\(port)"] ?? (host, port)
+            throw Failure(message: "\(urlText): cannot fetch from \(target.host):\(target.port): \(why)")
         }
     }
 
-    private func exchange(_ urlText: String, _ tls: TLSClient?, _ connectHost: String, _ connectPort: Int,
+    private func exchange(_ urlText: String, _ tls: TLSClient?, _ route: OverridingResolver, _ host: String, _ port: Int,
                           _ hostHeader: String, _ requestPath: String, _ limit: Int,
                           _ timeout: Double) async throws -> Response {
         try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> = try await connectChannel(
-                to: connectHost, port: connectPort, tls: tls, timeout: timeout) { pipeline in
+                host: host, port: port, resolver: route, tls: tls, timeout: timeout) { pipeline in
                 try pipeline.addHTTPClientHandlers()
             }
             return try await channel.executeThenClose { inbound, outbound in

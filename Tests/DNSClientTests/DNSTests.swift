@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import Testing
 import TestSupport
 @testable import DNSClient
@@ -24,6 +25,20 @@ struct DNSAgainstDnsmasq {
         #expect(try await dns.txt("disco.test") == ["v=spf1 ip4:127.0.0.1 -all"])
         #expect(try await dns.addresses("mail.mailconf.test") == ["127.0.0.1"])
         await #expect { try await dns.srv("_imap._tcp.disco.test") } throws: { ($0 as? DNSError)?.kind == .noSuchName }
+    }
+
+    /// As every client's address resolver: the names the chosen nameserver knows, which
+    /// the system's resolver does not.
+    @Test func asAnAddressResolverItConnectsByTheChosenNameserver() async throws {
+        let dns = try labDNS()
+        let found = try await dns.resolve(host: "mail.mailconf.test", port: 587, timeout: 3)
+        #expect(found.map { "\($0.ipAddress ?? ""):\($0.port ?? 0)" } == ["127.0.0.1:587"])
+        do {
+            _ = try await dns.resolve(host: "nowhere.test", port: 25, timeout: 3)
+            Issue.record("an address for nowhere.test")
+        } catch {
+            #expect(error.kind == "dns-failure" && error.description.contains("nowhere.test"), "\(error)")
+        }
     }
 
     @Test func failuresHaveKinds() async throws {

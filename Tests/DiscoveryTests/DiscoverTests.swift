@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MailNet
 import MailSettings
 import Testing
 import TestSupport
@@ -223,18 +224,18 @@ struct IncomingProbes {
         let probe = GreetingProbe(trust: .caFile(l.caFile), timeout: 3)
         let smtpPort = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(l.port("PLAIN_PORT")),
                                          security: ConnectionSecurity.none, authentication: [.passwordCleartext])
-        let r1 = await probe.check(smtpPort, addresses: ["127.0.0.1"])
+        let r1 = await probe.check(smtpPort, resolver: FixedAddresses(["127.0.0.1"]))
         #expect(!r1.ok && r1.message.contains("not an IMAP greeting"), "\(r1.message)")
         // TLS expected on a plaintext port: the handshake fails.
         var tlsOnPlain = smtpPort
         tlsOnPlain.port = try Port(l.port("IMAP_PORT"))
         tlsOnPlain.security = .tls
-        #expect(await probe.check(tlsOnPlain, addresses: ["127.0.0.1"]).ok == false)
+        #expect(await probe.check(tlsOnPlain, resolver: FixedAddresses(["127.0.0.1"])).ok == false)
         // An untrusted certificate fails.
         var untrusted = tlsOnPlain
         untrusted.port = try Port(l.port("IMAPS_PORT"))
-        #expect(await GreetingProbe(trust: .system, timeout: 3).check(untrusted, addresses: ["127.0.0.1"]).ok == false)
-        #expect(await probe.check(untrusted, addresses: ["127.0.0.1"]).ok == true)
+        #expect(await GreetingProbe(trust: .system, timeout: 3).check(untrusted, resolver: FixedAddresses(["127.0.0.1"])).ok == false)
+        #expect(await probe.check(untrusted, resolver: FixedAddresses(["127.0.0.1"])).ok == true)
     }
 }
 

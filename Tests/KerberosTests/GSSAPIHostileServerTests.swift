@@ -1,5 +1,6 @@
 import Foundation
 import Kerberos
+import MailNet
 import NIOConcurrencyHelpers
 import SMTPClient
 import Testing
@@ -106,7 +107,7 @@ struct GSSAPIAgainstAHostileServer {
         }
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .none, addresses: ["127.0.0.1"]))
+        let session = SMTPSession(options: SMTPSessionOptions(host: "localhost", port: server.port, tls: .none, resolver: FixedAddresses(["127.0.0.1"])))
         var failure: SMTPClientError?
         do {
             try await session.open()

@@ -29,7 +29,7 @@ import TestSupport
         let port = probe.localAddress!.port!
         try await probe.close()
         do {
-            let _: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(to: "127.0.0.1", port: port, tls: nil, timeout: 2)
+            let _: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(host: "127.0.0.1", port: port, tls: nil, timeout: 2)
             Issue.record("connected to a closed port")
         } catch {
             #expect(error as? ConnectFailure == .refused, "\(error)")
@@ -47,7 +47,7 @@ struct TLSFailuresOverTheAsyncConnection {
     func failure(port: String, host: String = "localhost", trust: TrustPolicy) async throws -> TLSFailure? {
         let tls = try TLSClient(trust: trust, host: host)
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
-            to: "127.0.0.1", port: lab.port(port), tls: tls, timeout: 5)
+            host: "127.0.0.1", port: lab.port(port), tls: tls, timeout: 5)
         do {
             try await channel.executeThenClose { inbound, _ in
                 for try await _ in inbound { return }
