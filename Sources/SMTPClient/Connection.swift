@@ -4,129 +4,6 @@ import NIOPosix
 import NIOSSL
 import NIOTLS
 
-/// The channel handler under a session: decodes replies and hands each to the command
-/// waiting for it. Runs on the channel's event loop only.
-/// Confined to its channel's event loop: every method and timer runs there.
-final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-
-    struct Waiter {
-        var promise: EventLoopPromise<SMTPReply>
-        var phase: String
-        var timeout: Scheduled<Void>?
-        /// For STARTTLS: the TLS handler to put in front of this one when the 220 arrives.
-        var upgrade: NIOSSLClientHandler?
-    }
-
-    private var decoder: ReplyDecoder
-    private var waiters: [Waiter] = []
-    /// The error that ended the connection, once there is one (read on the event loop).
-    private(set) var failure: SMTPClientError?
-    var handshake: EventLoopPromise<Void>?
-    /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
-    let tls: TLSClient?
-    var verification: CertificateCheck? { tls?.verification }
-
-    init(limits: SMTPLimits, tls: TLSClient?) {
-        decoder = ReplyDecoder(limits: limits)
-        self.tls = tls
-    }
-
-    /// Registers interest in the next reply. Call on the event loop, before writing the command.
-    func expect(_ phase: String, timeout: TimeAmount, on context: ChannelHandlerContext,
-                upgrade: NIOSSLClientHandler? = nil) -> EventLoopFuture<SMTPReply> {
-        let promise = context.eventLoop.makePromise(of: SMTPReply.self)
-        if let failure {
-            promise.fail(failure)
-            return promise.futureResult
-        }
-        let seconds = Double(timeout.nanoseconds) / 1e9
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let scheduled = context.eventLoop.scheduleTask(in: timeout) { [weak self] () -> Void in
-            guard let self else { return }
-            self.fail(.timeout(phase: phase, seconds: seconds), context: bound.value)
-        }
-        waiters.append(Waiter(promise: promise, phase: phase, timeout: scheduled, upgrade: upgrade))
-        return promise.futureResult
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let replies: [SMTPReply]
-        do {
-            replies = try decoder.feed(buffer.readableBytesView)
-        } catch {
-            fail(.protocolViolation(phase: waiters.first?.phase ?? "the session", error), context: context)
-            return
-        }
-        for (i, reply) in replies.enumerated() {
-            guard !waiters.isEmpty else {
-                fail(.unsolicitedReply(reply), context: context)
-                return
-            }
-            let waiter = waiters.removeFirst()
-            waiter.timeout?.cancel()
-            if let tls = waiter.upgrade, reply.code == 220 {
-                // Anything after the 220 in this read came before the handshake: injected.
-                let later = replies[(i + 1)...].reduce(0) { sum, r in sum + r.lines.reduce(0) { $0 + 6 + $1.utf8.count } }
-                let extra = later + decoder.bufferedByteCount
-                if extra > 0 || decoder.hasPartialData {
-                    waiter.promise.fail(SMTPClientError.startTLSInjection(bytes: extra))
-                    fail(.startTLSInjection(bytes: extra), context: context)
-                    return
-                }
-                do {
-                    // Same event-loop turn as the 220: every later byte goes through TLS.
-                    try context.pipeline.syncOperations.addHandler(tls, position: .before(self))
-                } catch {
-                    waiter.promise.fail(SMTPClientError.tls(.handshakeFailed("\(error)")))
-                    fail(.tls(.handshakeFailed("\(error)")), context: context)
-                    return
-                }
-            }
-            waiter.promise.succeed(reply)
-        }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
-            handshake?.succeed(())
-            handshake = nil
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let e = error as? SMTPClientError {
-            fail(e, context: context)
-        } else if let failure = tls?.failure(for: error) {
-            fail(.tls(failure), context: context)
-        } else {
-            fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        fail(.connectionClosed(phase: waiters.first?.phase ?? handshakePhase), context: context)
-        context.fireChannelInactive()
-    }
-
-    private var handshakePhase: String { handshake == nil ? "the session" : "the TLS handshake" }
-
-    func fail(_ error: SMTPClientError, context: ChannelHandlerContext) {
-        if failure == nil { failure = error }
-        let pending = waiters
-        waiters = []
-        for w in pending {
-            w.timeout?.cancel()
-            w.promise.fail(error)
-        }
-        handshake?.fail(error)
-        handshake = nil
-        context.close(promise: nil)
-    }
-}
-
 /// One TCP (and maybe TLS) connection to an SMTP server, with an async request/reply API.
 final class SMTPConnection: @unchecked Sendable {
     let channel: any Channel
@@ -153,7 +30,7 @@ final class SMTPConnection: @unchecked Sendable {
                     if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let context = try channel.pipeline.syncOperations.context(handler: handler)
-                    greeting.future = handler.expect("greeting", timeout: replyTimeout, on: context)
+                    greeting.future = handler.expect("greeting", on: context)
                 }
             }
         let channel: any Channel
@@ -178,30 +55,43 @@ final class SMTPConnection: @unchecked Sendable {
             guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
                 throw SMTPClientError.connectionClosed(phase: phase)
             }
-            let reply = handler.expect(phase, timeout: timeout, on: context, upgrade: try upgrade?.makeHandler())
+            let reply = handler.expect(phase, on: context, upgrade: try upgrade?.makeHandler())
             if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
             channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
             return reply
         }.get()
-        return try await future.get()
+        return try await awaitReply(future, phase: phase, timeout: timeout)
+    }
+
+    /// Waits for what the server owes (a reply, the greeting, the TLS handshake) under
+    /// MailNet's one deadline; when it passes, the connection fails with the timeout on
+    /// its event loop, so every later wait on it says so too.
+    func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
+        let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
+        let channel = self.channel, handler = self.handler
+        return try await withDeadline(seconds, timedOut: {
+            let error = SMTPClientError.timeout(phase: phase, seconds: seconds)
+            channel.eventLoop.execute {
+                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
+                    handler.fail(error, context: context)
+                } else {
+                    channel.close(promise: nil)
+                }
+            }
+            return error
+        }) { try await future.get() }
     }
 
     /// Waits for the TLS handshake that a STARTTLS 220 started, with the reply timeout.
     func waitForHandshake() async throws {
         let handler = self.handler
         let channel = self.channel
-        let timeout = replyTimeout
         let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
             if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
             guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
-            let scheduled = channel.eventLoop.scheduleTask(in: timeout) {
-                promise.fail(SMTPClientError.timeout(phase: "the TLS handshake", seconds: Double(timeout.nanoseconds) / 1e9))
-                channel.close(promise: nil)
-            }
-            promise.futureResult.whenComplete { _ in scheduled.cancel() }
             return promise.futureResult
         }.get()
-        try await future.get()
+        try await awaitReply(future, phase: "the TLS handshake")
     }
 
     /// The TLS facts of the connection, when it is encrypted.

@@ -22,11 +22,16 @@ public enum SASLError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A mechanism implemented outside this module (GSSAPI) failed on the client side, with
     /// its own stable kind (`kerberos-clock-skew`, …) and a sentence that says what to do.
     case mechanismFailed(mechanism: String, kind: String, message: String)
+    /// A mechanism name that no password or token mechanism here has.
+    case unknownMechanism(String)
 
     /// The stable kind for `--json`.
     public var kind: String {
-        if case .mechanismFailed(_, let kind, _) = self { return kind }
-        return "sasl-error"
+        switch self {
+        case .mechanismFailed(_, let kind, _): return kind
+        case .unknownMechanism: return "invalid-input"
+        default: return "sasl-error"
+        }
     }
 
     public var description: String {
@@ -34,6 +39,7 @@ public enum SASLError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedChallenge(let m): return "the server sent an unexpected \(m) challenge"
         case .invalidCharacter(let field): return "the \(field) contains a NUL, CR or LF, which SASL cannot carry"
         case .mechanismFailed(_, _, let message): return message
+        case .unknownMechanism(let name): return "unknown mechanism \(name): plain, login, cram-md5 or xoauth2"
         }
     }
 }
@@ -156,6 +162,21 @@ public struct XOAuth2Mechanism: SASLMechanism {
 }
 
 /// Mechanisms mailconf can run, strongest first, for choosing among what a server offers.
+/// The password and token mechanisms by name: the one place a name becomes a mechanism.
+public enum SASLMechanisms {
+    /// PLAIN, LOGIN, CRAM-MD5 (a password) or XOAUTH2 (an access token), any letter case;
+    /// nil for any other name.
+    public static func make(_ name: String, username: String, secret: Secret) -> (any SASLMechanism)? {
+        switch name.uppercased() {
+        case "PLAIN": return PlainMechanism(username: username, password: secret)
+        case "LOGIN": return LoginMechanism(username: username, password: secret)
+        case "CRAM-MD5": return CramMD5Mechanism(username: username, password: secret)
+        case "XOAUTH2": return XOAuth2Mechanism(username: username, token: secret)
+        default: return nil
+        }
+    }
+}
+
 public enum SASLPreference {
     public static let order = ["XOAUTH2", "CRAM-MD5", "PLAIN", "LOGIN"]
 

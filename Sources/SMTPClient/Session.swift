@@ -5,16 +5,6 @@ import NIOPosix
 import NIOSSL
 import X509
 
-/// How the connection is protected.
-public enum TLSMode: String, Sendable, Codable {
-    /// Plaintext only.
-    case none
-    /// Plaintext, then STARTTLS before anything else; never falls back to plaintext.
-    case startTLS = "starttls"
-    /// TLS from the first byte.
-    case implicit = "tls"
-}
-
 public struct SMTPSessionOptions: Sendable {
     public var host: String
     public var port: Int
@@ -118,7 +108,7 @@ public final class SMTPSession: @unchecked Sendable {
             throw lastError ?? SMTPClientError.dnsFailure(host: options.host, reason: "no address")
         }
         self.connection = connection
-        let greeting = try await greetingFuture.get()
+        let greeting = try await connection.awaitReply(greetingFuture, phase: "greeting")
         transcript.received(greeting, phase: "greeting")
         self.greeting = greeting
         guard greeting.code == 220 else { throw SMTPClientError.greetingRejected(greeting) }
@@ -130,9 +120,7 @@ public final class SMTPSession: @unchecked Sendable {
         if options.tls == .startTLS {
             capabilitiesBeforeTLS = caps
             guard caps.startTLS else { throw SMTPClientError.startTLSNotOffered }
-            transcript.sent(.startTLS, phase: "starttls")
-            let reply = try await connection.send(try encode(.startTLS), phase: "starttls", upgrade: tlsSetup)
-            transcript.received(reply, phase: "starttls")
+            let reply = try await exchange(.startTLS, phase: "starttls", upgrade: tlsSetup)
             guard reply.code == 220 else { throw SMTPClientError.startTLSRefused(reply) }
             try await connection.waitForHandshake()
             isEncrypted = true
@@ -143,16 +131,22 @@ public final class SMTPSession: @unchecked Sendable {
         capabilities = caps
     }
 
-    private func hello(phase: String) async throws -> Capabilities {
+    /// The one way a command goes out: encoded (CR/LF/NUL refused), recorded in the
+    /// transcript, sent, and its reply read (under the reply deadline) and recorded.
+    private func exchange(_ command: SMTPCommand, phase: String, upgrade: TLSClient? = nil,
+                          redactChallenge: Bool = false) async throws -> SMTPReply {
         let connection = try requireConnection()
-        transcript.sent(.ehlo(options.clientName), phase: phase)
-        let reply = try await connection.send(try encode(.ehlo(options.clientName)), phase: phase)
-        transcript.received(reply, phase: phase)
+        transcript.sent(command, phase: phase)
+        let reply = try await connection.send(try encode(command), phase: phase, upgrade: upgrade)
+        transcript.received(reply, phase: phase, redactChallenge: redactChallenge)
+        return reply
+    }
+
+    private func hello(phase: String) async throws -> Capabilities {
+        let reply = try await exchange(.ehlo(options.clientName), phase: phase)
         if reply.isPositive { return Capabilities(ehlo: reply) }
         guard reply.isPermanentFailure else { throw SMTPClientError.unexpectedReply(phase: phase, reply) }
-        transcript.sent(.helo(options.clientName), phase: phase)
-        let helo = try await connection.send(try encode(.helo(options.clientName)), phase: phase)
-        transcript.received(helo, phase: phase)
+        let helo = try await exchange(.helo(options.clientName), phase: phase)
         guard helo.isPositive else { throw SMTPClientError.unexpectedReply(phase: phase, helo) }
         return Capabilities(ehlo: helo)
     }
@@ -160,7 +154,6 @@ public final class SMTPSession: @unchecked Sendable {
     /// Authenticates with one mechanism. PLAIN/LOGIN without TLS are refused unless allowed.
     public func authenticate(_ mechanism: some SASLMechanism) async throws {
         var mechanism = mechanism
-        let connection = try requireConnection()
         guard let caps = capabilities, !caps.authMechanisms.isEmpty else { throw SMTPClientError.authNotOffered }
         guard caps.offers(mechanism.name) else {
             throw SMTPClientError.authMechanismNotOffered(mechanism.name, offered: caps.authMechanisms)
@@ -171,9 +164,7 @@ public final class SMTPSession: @unchecked Sendable {
         let initial: [UInt8]?
         do { initial = try mechanism.start() } catch { throw SMTPClientError.sasl(error) }
         let command = SMTPCommand.auth(mechanism: mechanism.name, initialResponse: initial.map { Data($0).base64EncodedString() })
-        transcript.sent(command, phase: "auth")
-        var reply = try await connection.send(try encode(command), phase: "auth")
-        transcript.received(reply, phase: "auth", redactChallenge: true)
+        var reply = try await exchange(command, phase: "auth", redactChallenge: true)
         var rounds = 0
         while reply.code == 334 {
             rounds += 1
@@ -181,10 +172,7 @@ public final class SMTPSession: @unchecked Sendable {
             let challenge = Data(base64Encoded: reply.lines.first ?? "") ?? Data()
             let answer: [UInt8]
             do { answer = try mechanism.next(challenge: [UInt8](challenge)) } catch { throw SMTPClientError.sasl(error) }
-            let response = SMTPCommand.authResponse(Data(answer).base64EncodedString())
-            transcript.sent(response, phase: "auth")
-            reply = try await connection.send(try encode(response), phase: "auth")
-            transcript.received(reply, phase: "auth", redactChallenge: true)
+            reply = try await exchange(.authResponse(Data(answer).base64EncodedString()), phase: "auth", redactChallenge: true)
         }
         guard reply.code == 235 else { throw SMTPClientError.authRejected(reply) }
     }
@@ -203,12 +191,17 @@ public final class SMTPSession: @unchecked Sendable {
             }
             throw SMTPClientError.authMechanismNotOffered("PLAIN, LOGIN or CRAM-MD5", offered: offered)
         }
-        switch name {
-        case "CRAM-MD5": try await authenticate(CramMD5Mechanism(username: username, password: password))
-        case "PLAIN": try await authenticate(PlainMechanism(username: username, password: password))
-        default: try await authenticate(LoginMechanism(username: username, password: password))
-        }
+        try await authenticate(mechanism: name, username: username, secret: password)
         return name
+    }
+
+    /// Authenticates with the password mechanism (or XOAUTH2 with a token) named, as
+    /// ``SASLMechanisms/make(_:username:secret:)`` makes it.
+    public func authenticate(mechanism name: String, username: String, secret: Secret) async throws {
+        guard let mechanism = SASLMechanisms.make(name, username: username, secret: secret) else {
+            throw SMTPClientError.sasl(.unknownMechanism(name))
+        }
+        try await authenticate(mechanism)
     }
 
     /// MAIL FROM, then RSET: does the server take mail from this client as it is?
@@ -220,20 +213,12 @@ public final class SMTPSession: @unchecked Sendable {
     /// this envelope from this client? Nothing is sent. A server that refuses relaying
     /// without authentication usually says so only at RCPT.
     public func probeEnvelope(from sender: String, to recipient: String?) async throws -> (mail: SMTPReply, rcpt: SMTPReply?) {
-        let connection = try requireConnection()
-        transcript.sent(.mailFrom(sender), phase: "mail")
-        let mail = try await connection.send(try encode(.mailFrom(sender)), phase: "mail")
-        transcript.received(mail, phase: "mail")
+        let mail = try await exchange(.mailFrom(sender), phase: "mail")
         var rcpt: SMTPReply?
         if mail.isPositive, let recipient {
-            transcript.sent(.rcptTo(recipient), phase: "rcpt")
-            let reply = try await connection.send(try encode(.rcptTo(recipient)), phase: "rcpt")
-            transcript.received(reply, phase: "rcpt")
-            rcpt = reply
+            rcpt = try await exchange(.rcptTo(recipient), phase: "rcpt")
         }
-        transcript.sent(.rset, phase: "mail")
-        let rset = try await connection.send(try encode(.rset), phase: "mail")
-        transcript.received(rset, phase: "mail")
+        _ = try await exchange(.rset, phase: "mail")
         return (mail, rcpt)
     }
 
@@ -241,14 +226,10 @@ public final class SMTPSession: @unchecked Sendable {
     public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws -> SMTPReply {
         let connection = try requireConnection()
         for (command, phase) in [(SMTPCommand.mailFrom(sender), "mail")] + recipients.map({ (SMTPCommand.rcptTo($0), "rcpt") }) {
-            transcript.sent(command, phase: phase)
-            let reply = try await connection.send(try encode(command), phase: phase)
-            transcript.received(reply, phase: phase)
+            let reply = try await exchange(command, phase: phase)
             guard reply.isPositive else { throw SMTPClientError.unexpectedReply(phase: phase, reply) }
         }
-        transcript.sent(.data, phase: "data")
-        let go = try await connection.send(try encode(.data), phase: "data")
-        transcript.received(go, phase: "data")
+        let go = try await exchange(.data, phase: "data")
         guard go.code == 354 else { throw SMTPClientError.unexpectedReply(phase: "data", go) }
         transcript.record(.sent, "(\(message.count) bytes of message)", phase: "data")
         let done = try await connection.send(DataEncoder.encode(message), phase: "data")

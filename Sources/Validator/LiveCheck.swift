@@ -315,15 +315,9 @@ public enum LiveCheck {
     }
 
     static func authenticate(_ session: SMTPSession, username: String, secret: Secret, mechanism: String?) async throws -> String {
-        switch mechanism?.uppercased() {
-        case nil: return try await session.authenticate(username: username, password: secret)
-        case "PLAIN": try await session.authenticate(PlainMechanism(username: username, password: secret))
-        case "LOGIN": try await session.authenticate(LoginMechanism(username: username, password: secret))
-        case "CRAM-MD5": try await session.authenticate(CramMD5Mechanism(username: username, password: secret))
-        case "XOAUTH2": try await session.authenticate(XOAuth2Mechanism(username: username, token: secret))
-        case let other?: throw CheckFailure(kind: "invalid-input", message: "unknown mechanism \(other): plain, login, cram-md5 or xoauth2")
-        }
-        return mechanism!.uppercased()
+        guard let mechanism else { return try await session.authenticate(username: username, password: secret) }
+        try await session.authenticate(mechanism: mechanism, username: username, secret: secret)
+        return mechanism.uppercased()
     }
 
     /// SASL GSSAPI with the caller's Kerberos ticket (or keytab). The ticket is got before

@@ -1,0 +1,128 @@
+import MailNet
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// The channel handler under a session: decodes replies and hands each to the command
+/// waiting for it. Runs on the channel's event loop only.
+/// Confined to its channel's event loop: every method and timer runs there.
+final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    struct Waiter {
+        var promise: EventLoopPromise<SMTPReply>
+        var phase: String
+        /// For STARTTLS: the TLS handler to put in front of this one when the 220 arrives.
+        var upgrade: NIOSSLClientHandler?
+    }
+
+    private var decoder: ReplyDecoder
+    private var waiters: [Waiter] = []
+    /// The error that ended the connection, once there is one (read on the event loop).
+    private(set) var failure: SMTPClientError?
+    var handshake: EventLoopPromise<Void>?
+    /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
+    let tls: TLSClient?
+    var verification: CertificateCheck? { tls?.verification }
+
+    init(limits: SMTPLimits, tls: TLSClient?) {
+        decoder = ReplyDecoder(limits: limits)
+        self.tls = tls
+    }
+
+    /// Registers interest in the next reply. Call on the event loop, before writing the
+    /// command. The wait is bounded by the caller (``SMTPConnection/awaitReply``).
+    func expect(_ phase: String, on context: ChannelHandlerContext,
+                upgrade: NIOSSLClientHandler? = nil) -> EventLoopFuture<SMTPReply> {
+        let promise = context.eventLoop.makePromise(of: SMTPReply.self)
+        if let failure {
+            promise.fail(failure)
+            return promise.futureResult
+        }
+        waiters.append(Waiter(promise: promise, phase: phase, upgrade: upgrade))
+        return promise.futureResult
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let replies: [SMTPReply]
+        do {
+            replies = try decoder.feed(buffer.readableBytesView)
+        } catch {
+            fail(.protocolViolation(phase: waiters.first?.phase ?? "the session", error), context: context)
+            return
+        }
+        for (i, reply) in replies.enumerated() {
+            guard !waiters.isEmpty else {
+                fail(.unsolicitedReply(reply), context: context)
+                return
+            }
+            let waiter = waiters.removeFirst()
+            if let tls = waiter.upgrade, reply.code == 220 {
+                // Anything after the 220 in this read came before the handshake: injected.
+                let later = replies[(i + 1)...].reduce(0) { sum, r in sum + r.lines.reduce(0) { $0 + 6 + $1.utf8.count } }
+                let extra = later + decoder.bufferedByteCount
+                if extra > 0 || decoder.hasPartialData {
+                    waiter.promise.fail(SMTPClientError.startTLSInjection(bytes: extra))
+                    fail(.startTLSInjection(bytes: extra), context: context)
+                    return
+                }
+                do {
+                    // Same event-loop turn as the 220: every later byte goes through TLS.
+                    try context.pipeline.syncOperations.addHandler(tls, position: .before(self))
+                } catch {
+                    waiter.promise.fail(SMTPClientError.tls(.handshakeFailed("\(error)")))
+                    fail(.tls(.handshakeFailed("\(error)")), context: context)
+                    return
+                }
+            }
+            waiter.promise.succeed(reply)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            handshake?.succeed(())
+            handshake = nil
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let e = error as? SMTPClientError {
+            fail(e, context: context)
+        } else if let failure = tls?.failure(for: error) {
+            fail(.tls(failure), context: context)
+        } else {
+            fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
+        }
+    }
+
+    /// A channel that never connected goes away without becoming inactive: whoever still
+    /// waits (the greeting) is told, so no promise is left behind.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        let pending = waiters
+        waiters = []
+        let error = failure ?? .connectionClosed(phase: pending.first?.phase ?? "the session")
+        for w in pending { w.promise.fail(error) }
+        handshake?.fail(error)
+        handshake = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(.connectionClosed(phase: waiters.first?.phase ?? handshakePhase), context: context)
+        context.fireChannelInactive()
+    }
+
+    private var handshakePhase: String { handshake == nil ? "the session" : "the TLS handshake" }
+
+    func fail(_ error: SMTPClientError, context: ChannelHandlerContext) {
+        if failure == nil { failure = error }
+        let pending = waiters
+        waiters = []
+        for w in pending { w.promise.fail(error) }
+        handshake?.fail(error)
+        handshake = nil
+        context.close(promise: nil)
+    }
+}
