@@ -58,7 +58,7 @@ let package = Package(
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "Catalog", "ClientExport", "MailFormats", "MailSettings",
+            "Catalog", "ClientExport", "MailSettings",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,6 +1,3 @@
-import Catalog
-import Dispatch
-import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -26,13 +23,13 @@ public enum AutoconfigServer {
         }
     }
 
-    /// Builds the application: the responder, and HTTP or HTTPS.
+    /// Builds the application: the router, and HTTP or HTTPS.
     public static func application(
         store: SettingsStore, metrics: Metrics = Metrics(), configuration: ServiceConfiguration,
         host: String, port: Int, tls: TLSFiles?, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let responder = AutoconfigResponder(store: store, metrics: metrics, configuration: configuration, logger: logger)
+        let router = ServiceRouter.router(store: store, metrics: metrics, configuration: configuration, logger: logger)
         let server: HTTPServerBuilder
         if let tls {
             do {
@@ -47,7 +44,7 @@ public enum AutoconfigServer {
             server = .http1()
         }
         return Application(
-            responder: responder, server: server,
+            router: router, server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf"),
             services: [CatalogWatcher(store: store)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
@@ -67,23 +64,5 @@ public enum AutoconfigServer {
     /// Runs until SIGTERM or SIGINT (requests in flight finish, new ones are refused).
     public static func run(_ app: some ApplicationProtocol, store: SettingsStore) async throws {
         try await app.runService()
-    }
-}
-
-/// Runs beside the server: picks up another process's change to the catalog within the
-/// poll interval, and reloads at once on SIGHUP.
-struct CatalogWatcher: Service {
-    let store: SettingsStore
-
-    func run() async throws {
-        signal(SIGHUP, SIG_IGN)
-        let hup = DispatchSource.makeSignalSource(signal: SIGHUP)
-        let store = store
-        hup.setEventHandler {
-            do { try store.reload() } catch { store.logger.error("SIGHUP: cannot reload the catalog: \(error)") }
-        }
-        hup.resume()
-        defer { hup.cancel() }
-        await cancelWhenGracefulShutdown { await store.watch() }
     }
 }

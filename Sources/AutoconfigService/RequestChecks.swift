@@ -1,10 +1,15 @@
+import Hummingbird
 import MailSettings
 
 /// Untrusted request values, checked before use. Messages never repeat the value back.
 enum RequestChecks {
-    struct Refusal: Error {
-        var status: Int
-        var message: String
+    /// The address from `?emailaddress=` when given, and the domain it or the Host names.
+    static func addressAndDomain(_ request: Request) throws(Refusal) -> (EmailAddress?, String) {
+        if let raw = request.uri.queryParameters["emailaddress"] {
+            let address = try address(raw, parameter: "emailaddress")
+            return (address, address.domain)
+        }
+        return (nil, try domain(fromHost: request.head.authority))
     }
 
     /// An e-mail address from a query or a body: at most 254 octets, one @, a valid
@@ -12,7 +17,7 @@ enum RequestChecks {
     static func address(_ raw: Substring, parameter: String) throws(Refusal) -> EmailAddress {
         let text = String(raw)
         guard !text.isEmpty, text.utf8.count <= 254 else {
-            throw Refusal(status: 400, message: "\(parameter) must be an e-mail address of at most 254 characters")
+            throw Refusal(.badRequest, "\(parameter) must be an e-mail address of at most 254 characters")
         }
         // Bytes, not scalars: C0 controls, space, DEL, and UTF-8's C1 controls (C2 80–9F).
         var ats = 0
@@ -24,19 +29,19 @@ enum RequestChecks {
             previous = b
         }
         guard clean, ats == 1 else {
-            throw Refusal(status: 400, message: "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
+            throw Refusal(.badRequest, "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
         }
         do { return try EmailAddress(text) } catch {
-            throw Refusal(status: 400, message: "\(parameter) is not an e-mail address: \(error.reason)")
+            throw Refusal(.badRequest, "\(parameter) is not an e-mail address: \(error.reason)")
         }
     }
 
     /// The mail domain a Host header stands for: `autoconfig.example.com:443` → `example.com`.
     static func domain(fromHost raw: String?) throws(Refusal) -> String {
         guard var host = raw?.lowercased(), !host.isEmpty else {
-            throw Refusal(status: 400, message: "no address given and no Host header: add ?emailaddress=you@example.com")
+            throw Refusal(.badRequest, "no address given and no Host header: add ?emailaddress=you@example.com")
         }
-        if host.hasPrefix("[") { throw Refusal(status: 404, message: "an IP address is not a mail domain: add ?emailaddress=") }
+        if host.hasPrefix("[") { throw Refusal(.notFound, "an IP address is not a mail domain: add ?emailaddress=") }
         if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
         for prefix in ["autoconfig.", "autodiscover."] where host.hasPrefix(prefix) {
             host = String(host.dropFirst(prefix.count))
@@ -47,7 +52,7 @@ enum RequestChecks {
     /// A bare domain (from a path or the Host header), lower-cased and checked.
     static func domain(_ raw: String, what: String) throws(Refusal) -> String {
         guard raw.utf8.count <= 253, let host = try? Hostname(raw.lowercased()), !host.isTemplate, !host.isIPAddress else {
-            throw Refusal(status: 400, message: "\(what) is not a mail domain")
+            throw Refusal(.badRequest, "\(what) is not a mail domain")
         }
         return host.name
     }

@@ -1,3 +1,5 @@
+import ClientExport
+
 /// How `mailconf serve` answers.
 public struct ServiceConfiguration: Sendable {
     /// Also answer for every mail domain the catalog's providers know (an ISPDB mirror),
@@ -9,7 +11,7 @@ public struct ServiceConfiguration: Sendable {
     public var accessLog: Bool = true
     /// How often the catalog is checked for changes made by other processes.
     public var pollInterval: Duration
-    /// The largest Autodiscover request body taken.
+    /// The largest Autodiscover request body taken (larger ones get 413).
     public var maxRequestBody: Int
     /// Public base URL the JSON Autodiscover answer points to; nil: from the request.
     public var publicBaseURL: String?
@@ -17,7 +19,7 @@ public struct ServiceConfiguration: Sendable {
     public var maxAge: Int
 
     public init(answerForAllKnownDomains: Bool = false, logAddresses: Bool = false,
-                pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = 64 * 1024,
+                pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = AutodiscoverRequest.largestBody,
                 publicBaseURL: String? = nil, maxAge: Int = 300) {
         self.answerForAllKnownDomains = answerForAllKnownDomains
         self.logAddresses = logAddresses

@@ -3,7 +3,6 @@ import ClientExport
 import Foundation
 import Logging
 import MailSettings
-import NIOCore
 import Synchronization
 
 /// What the service answers from: the catalog's providers by mail domain, and each
@@ -93,18 +92,5 @@ public final class SettingsStore: Sendable {
             try? await Task.sleep(for: configuration.pollInterval)
             reloadIfChanged()
         }
-    }
-}
-
-/// A response body and its validator.
-struct CachedBody: Sendable {
-    /// Built once: every response shares this storage (ByteBuffer is copy-on-write).
-    let buffer: ByteBuffer
-    let etag: String
-
-    init(_ text: String) {
-        let bytes = Array(text.utf8)
-        buffer = ByteBuffer(bytes: bytes)
-        etag = "\"\(FNV.hex(bytes))\""
     }
 }

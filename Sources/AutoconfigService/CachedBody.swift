@@ -1,0 +1,26 @@
+import Catalog
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A response body and its validator, for the answers that are the same for everyone
+/// asking for a domain (Thunderbird's file, and the Apple profile for an address).
+struct CachedBody: Sendable {
+    /// Built once: every response shares this storage (ByteBuffer is copy-on-write).
+    let buffer: ByteBuffer
+    let etag: String
+
+    init(_ text: String) {
+        let bytes = Array(text.utf8)
+        buffer = ByteBuffer(bytes: bytes)
+        etag = "\"\(FNV.hex(bytes))\""
+    }
+
+    /// A 200 with the ETag, which `ConditionalGETMiddleware` turns into caching and 304s.
+    func response(contentType: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        headers[.eTag] = etag
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+}

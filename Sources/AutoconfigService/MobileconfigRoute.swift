@@ -1,0 +1,20 @@
+import ClientExport
+import Hummingbird
+
+/// `/email.mobileconfig`: the Apple configuration profile for an address (or, with no
+/// address, for the domain the Host names), offered as a download.
+struct MobileconfigRoute: Sendable {
+    let store: SettingsStore
+
+    func profile(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
+        let (address, domain) = try RequestChecks.addressAndDomain(request)
+        guard let provider = store.provider(for: domain) else { throw .unknown(domain) }
+        let text: String
+        do { text = try ExportFormat.mobileconfig.render(provider, address: address) } catch {
+            throw Refusal(.notFound, "no mail profile for \(domain): \(error.message)")
+        }
+        context.record.answered(domain: domain, address: address?.description)
+        return CachedBody(text).response(contentType: "application/x-apple-aspen-config",
+                                         headers: [.contentDisposition: "attachment; filename=\"\(domain).mobileconfig\""])
+    }
+}

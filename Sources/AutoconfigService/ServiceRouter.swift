@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+
+/// The service's URLs on Hummingbird's Router, and the middleware around each of them.
+/// Paths match in any letter case (Outlook asks for `/Autodiscover/Autodiscover.xml`
+/// too) and every GET answers HEAD as well, with the headers and no body.
+enum ServiceRouter {
+    static func routes(store: SettingsStore, metrics: Metrics, configuration: ServiceConfiguration) -> [Route] {
+        let thunderbird = ThunderbirdRoutes(store: store)
+        let autodiscover = AutodiscoverRoute(store: store, configuration: configuration)
+        let json = AutodiscoverJSONRoute(store: store, configuration: configuration)
+        let apple = MobileconfigRoute(store: store)
+        let status = StatusRoutes(store: store, metrics: metrics)
+        return [
+            Route(.get, "/mail/config-v1.1.xml", .autoconfig, thunderbird.byAddressOrHost),
+            Route(.get, "/.well-known/autoconfig/mail/config-v1.1.xml", .wellKnown, thunderbird.byAddressOrHost),
+            Route(.get, "/v1.1/**", .ispdb, thunderbird.byPath),
+            Route(.post, "/autodiscover/autodiscover.xml", .autodiscover, autodiscover.answer),
+            Route(.get, "/autodiscover/autodiscover.json", .autodiscoverJSON, json.byQuery),
+            Route(.get, "/autodiscover/autodiscover.json/v1.0/**", .autodiscoverJSON, json.byPath),
+            Route(.get, "/email.mobileconfig", .mobileconfig, apple.profile),
+            Route(.get, "/healthz", .healthz, status.health),
+            Route(.get, "/metrics", .metrics, status.exposition),
+        ]
+    }
+
+    static func router(store: SettingsStore, metrics: Metrics, configuration: ServiceConfiguration, logger: Logger) -> Router<ServiceContext> {
+        let routes = routes(store: store, metrics: metrics, configuration: configuration)
+        let router = Router(context: ServiceContext.self, options: [.caseInsensitive, .autoGenerateHeadEndpoints])
+        // Outermost first; added before the routes, as the Router applies middleware only
+        // to the endpoints added after it (and to its not-found answer).
+        if configuration.accessLog {
+            router.add(middleware: AccessLogMiddleware(logger: logger, logAddresses: configuration.logAddresses))
+        }
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: ConditionalGETMiddleware(maxAge: configuration.maxAge))
+        router.add(middleware: RefusalMiddleware(allowedMethods: AllowedMethods(routes)))
+        for route in routes {
+            router.on(route.path, method: route.method) { request, context in
+                context.record.endpoint = route.name
+                return try await route.answer(request, context)
+            }
+        }
+        return router
+    }
+}
