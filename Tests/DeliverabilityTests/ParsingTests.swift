@@ -56,6 +56,63 @@ struct DMARCParsing {
     }
 }
 
+/// The tag-list syntax DKIM keys and DMARC records share (RFC 6376 section 3.2).
+struct TagValueLists {
+    typealias Tag = TagValueList.Tag
+
+    @Test func tagsAreSplitAndTrimmed() {
+        #expect(TagValueList(" v = DKIM1 ;\tk=rsa;p=MIIB ").tags == [
+            Tag(text: "v = DKIM1", name: "v", value: "DKIM1"),
+            Tag(text: "k=rsa", name: "k", value: "rsa"),
+            Tag(text: "p=MIIB", name: "p", value: "MIIB"),
+        ])
+    }
+
+    @Test func emptyValuesStayEmpty() {
+        #expect(TagValueList("p=; t = ").tags == [Tag(text: "p=", name: "p", value: ""), Tag(text: "t =", name: "t", value: "")])
+    }
+
+    @Test func emptyPiecesAreNoTags() {
+        #expect(TagValueList("v=DMARC1; p=none;").tags.map(\.name) == ["v", "p"])
+        #expect(TagValueList("v=DMARC1;; ; p=none").tags.map(\.name) == ["v", "p"])
+        #expect(TagValueList("").tags.isEmpty)
+        #expect(TagValueList(" ; ").tags.isEmpty)
+    }
+
+    @Test func repeatsAreKeptInOrder() {
+        #expect(TagValueList("p=none; p=reject").tags.map(\.value) == ["none", "reject"])
+    }
+
+    @Test func aPieceWithoutEqualsIsKeptWithoutAValue() {
+        #expect(TagValueList("v=DMARC1; reject").tags.last == Tag(text: "reject", name: "reject", value: nil))
+    }
+
+    @Test func onlyTheFirstEqualsSplits() {
+        #expect(TagValueList("p=MIIB==").tags == [Tag(text: "p=MIIB==", name: "p", value: "MIIB==")])
+        #expect(TagValueList("=x").tags == [Tag(text: "=x", name: "", value: "x")])
+    }
+
+    @Test func namesAreAsWritten() {
+        #expect(TagValueList("P=Reject").tags == [Tag(text: "P=Reject", name: "P", value: "Reject")])
+    }
+
+    /// What each reader makes of the same odd lists.
+    @Test func theReadersKeepTheirOwnRules() {
+        // A DKIM key: names lowercased, the last repeat counts, a stray word is skipped.
+        let key = DKIMKey("v=DKIM1; K=ed25519; k=rsa; junk; p=abc;")
+        #expect(key.tags == ["v": "DKIM1", "k": "rsa", "p": "abc"])
+        // DMARC: the last repeat counts, and a trailing ';' is no tag.
+        let d = DMARCRecord.parse("v=DMARC1; p=none; P=reject;")
+        #expect(d.errors.isEmpty && d.policy == "reject")
+        // DMARC names a stray word and a tag without a value.
+        #expect(DMARCRecord.parse("v=DMARC1; p=none; reject").errors == ["'reject' is not a tag=value pair"])
+        #expect(DMARCRecord.parse("v=DMARC1; p=none; rua=").errors == ["'rua=' is not a tag=value pair"])
+        // v=DMARC1 comes first, spaces in it allowed.
+        #expect(DMARCRecord.parse("v = DMARC1; p=none").errors.isEmpty)
+        #expect(!DMARCRecord.parse("V=DMARC1; p=none").errors.isEmpty)
+    }
+}
+
 /// Key lengths read from real keys made by openssl.
 @Suite(.enabled(if: Tool.path("openssl") != nil, Comment(rawValue: Tool.missing("openssl"))))
 struct DKIMKeys {
