@@ -28,15 +28,15 @@ struct SPFParsing {
     }
 
     @Test func includesAreInsertedBeforeAll() {
-        #expect(DeliverabilityCheck.insertInclude("v=spf1 mx -all", "sendgrid.net") == "v=spf1 mx include:sendgrid.net -all")
-        #expect(DeliverabilityCheck.insertInclude("v=spf1 mx", "mailgun.org") == "v=spf1 mx include:mailgun.org")
-        #expect(DeliverabilityCheck.replaceAll("v=spf1 +all", with: "~all") == "v=spf1 ~all")
+        #expect(SPFRule.insertInclude("v=spf1 mx -all", "sendgrid.net") == "v=spf1 mx include:sendgrid.net -all")
+        #expect(SPFRule.insertInclude("v=spf1 mx", "mailgun.org") == "v=spf1 mx include:mailgun.org")
+        #expect(SPFRule.replaceAll("v=spf1 +all", with: "~all") == "v=spf1 ~all")
     }
 
     @Test func relayPatternsMatch() {
-        #expect(DeliverabilityCheck.matches("s1.domainkey.u123.wl45.sendgrid.net.", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
-        #expect(!DeliverabilityCheck.matches("s1.domainkey.evil.example", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
-        #expect(DeliverabilityCheck.matches("pm.mtasv.net", pattern: "pm.mtasv.net"))
+        #expect(RelayPattern.matches("s1.domainkey.u123.wl45.sendgrid.net.", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
+        #expect(!RelayPattern.matches("s1.domainkey.evil.example", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
+        #expect(RelayPattern.matches("pm.mtasv.net", pattern: "pm.mtasv.net"))
     }
 }
 
@@ -139,8 +139,8 @@ struct DKIMKeys {
 /// MTA-STS `mx:` patterns (RFC 8461 section 4.1): pure matching, no lab.
 struct MTASTSPatterns {
     @Test func aWildcardMatchesExactlyOneLeftmostLabel() {
-        #expect(DeliverabilityCheck.stsMatches("mx1.example.org", "*.example.org"))
-        #expect(!DeliverabilityCheck.stsMatches("a.mx1.example.org", "*.example.org"))
-        #expect(!DeliverabilityCheck.stsMatches("example.org", "*.example.org"))
+        #expect(MTASTSPolicyFile.matches("mx1.example.org", "*.example.org"))
+        #expect(!MTASTSPolicyFile.matches("a.mx1.example.org", "*.example.org"))
+        #expect(!MTASTSPolicyFile.matches("example.org", "*.example.org"))
     }
 }
