@@ -1,5 +1,5 @@
-/// One thing checked about a sending domain (SPF, DKIM, the MX, …): the runner asks each
-/// rule in turn for its findings, all at once, and lists them in the rules' order.
+/// One thing checked about a sending domain (SPF, DKIM, the MX, …). DeliverabilityCheck
+/// asks every rule at once and lists their findings in the order of its list of rules.
 protocol DeliverabilityRule: Sendable {
     /// What the rule checks (`spf`, `dkim`, `mta-sts`, …); one rule to an id, since the
     /// context keeps each rule's findings by it.
