@@ -6,11 +6,12 @@ struct DKIMKey {
     var keyType: String { tags["k"]?.lowercased() ?? "rsa" }
     var publicKey: String? { tags["p"].map { $0.filter { !$0.isWhitespace } } }
 
+    /// Tag names lowercased; a repeated tag's last value counts, and a piece without `=` is
+    /// no tag.
     init(_ record: String) {
         var t: [String: String] = [:]
-        for part in record.split(separator: ";") {
-            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            if kv.count == 2 { t[kv[0].lowercased()] = kv[1] }
+        for tag in TagValueList(record).tags {
+            if let value = tag.value { t[tag.name.lowercased()] = value }
         }
         tags = t
     }

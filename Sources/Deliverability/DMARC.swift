@@ -1,3 +1,5 @@
+import Foundation
+
 /// DMARC (RFC 7489 section 6.3): the `_dmarc` record's tags, checked.
 public struct DMARCRecord: Sendable, Codable, Equatable {
     public var raw: String
@@ -13,18 +15,18 @@ public struct DMARCRecord: Sendable, Codable, Equatable {
 
     public static func parse(_ raw: String) -> DMARCRecord {
         var r = DMARCRecord(raw: raw, policy: nil, subdomainPolicy: nil, percent: nil, rua: [], ruf: [], adkim: nil, aspf: nil, errors: [])
-        let tags = raw.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard let first = tags.first, first.replacingOccurrences(of: " ", with: "") == "v=DMARC1" else {
+        let tags = TagValueList(raw).tags
+        guard let first = tags.first, first.text.replacingOccurrences(of: " ", with: "") == "v=DMARC1" else {
             r.errors.append("the record must start with v=DMARC1 (RFC 7489 section 6.4)")
             return r
         }
+        // Every tag is read in turn, so a repeated one's last value counts, and each bad one is named.
         for tag in tags.dropFirst() {
-            let kv = tag.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard kv.count == 2 else {
-                r.errors.append("'\(tag)' is not a tag=value pair")
+            guard !tag.name.isEmpty, let value = tag.value, !value.isEmpty else {
+                r.errors.append("'\(tag.text)' is not a tag=value pair")
                 continue
             }
-            let (k, v) = (kv[0].lowercased(), kv[1])
+            let (k, v) = (tag.name.lowercased(), value)
             switch k {
             case "p", "sp":
                 guard ["none", "quarantine", "reject"].contains(v.lowercased()) else {

@@ -28,15 +28,15 @@ struct SPFParsing {
     }
 
     @Test func includesAreInsertedBeforeAll() {
-        #expect(DeliverabilityCheck.insertInclude("v=spf1 mx -all", "sendgrid.net") == "v=spf1 mx include:sendgrid.net -all")
-        #expect(DeliverabilityCheck.insertInclude("v=spf1 mx", "mailgun.org") == "v=spf1 mx include:mailgun.org")
-        #expect(DeliverabilityCheck.replaceAll("v=spf1 +all", with: "~all") == "v=spf1 ~all")
+        #expect(SPFRule.insertInclude("v=spf1 mx -all", "sendgrid.net") == "v=spf1 mx include:sendgrid.net -all")
+        #expect(SPFRule.insertInclude("v=spf1 mx", "mailgun.org") == "v=spf1 mx include:mailgun.org")
+        #expect(SPFRule.replaceAll("v=spf1 +all", with: "~all") == "v=spf1 ~all")
     }
 
     @Test func relayPatternsMatch() {
-        #expect(DeliverabilityCheck.matches("s1.domainkey.u123.wl45.sendgrid.net.", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
-        #expect(!DeliverabilityCheck.matches("s1.domainkey.evil.example", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
-        #expect(DeliverabilityCheck.matches("pm.mtasv.net", pattern: "pm.mtasv.net"))
+        #expect(RelayPattern.matches("s1.domainkey.u123.wl45.sendgrid.net.", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
+        #expect(!RelayPattern.matches("s1.domainkey.evil.example", pattern: "s1.domainkey.u{ID}.wl{N}.sendgrid.net"))
+        #expect(RelayPattern.matches("pm.mtasv.net", pattern: "pm.mtasv.net"))
     }
 }
 
@@ -53,6 +53,63 @@ struct DMARCParsing {
     func malformedRecordsSayWhy(_ raw: String) {
         let d = DMARCRecord.parse(raw)
         #expect(!d.errors.isEmpty, "\(raw)")
+    }
+}
+
+/// The tag-list syntax DKIM keys and DMARC records share (RFC 6376 section 3.2).
+struct TagValueLists {
+    typealias Tag = TagValueList.Tag
+
+    @Test func tagsAreSplitAndTrimmed() {
+        #expect(TagValueList(" v = DKIM1 ;\tk=rsa;p=MIIB ").tags == [
+            Tag(text: "v = DKIM1", name: "v", value: "DKIM1"),
+            Tag(text: "k=rsa", name: "k", value: "rsa"),
+            Tag(text: "p=MIIB", name: "p", value: "MIIB"),
+        ])
+    }
+
+    @Test func emptyValuesStayEmpty() {
+        #expect(TagValueList("p=; t = ").tags == [Tag(text: "p=", name: "p", value: ""), Tag(text: "t =", name: "t", value: "")])
+    }
+
+    @Test func emptyPiecesAreNoTags() {
+        #expect(TagValueList("v=DMARC1; p=none;").tags.map(\.name) == ["v", "p"])
+        #expect(TagValueList("v=DMARC1;; ; p=none").tags.map(\.name) == ["v", "p"])
+        #expect(TagValueList("").tags.isEmpty)
+        #expect(TagValueList(" ; ").tags.isEmpty)
+    }
+
+    @Test func repeatsAreKeptInOrder() {
+        #expect(TagValueList("p=none; p=reject").tags.map(\.value) == ["none", "reject"])
+    }
+
+    @Test func aPieceWithoutEqualsIsKeptWithoutAValue() {
+        #expect(TagValueList("v=DMARC1; reject").tags.last == Tag(text: "reject", name: "reject", value: nil))
+    }
+
+    @Test func onlyTheFirstEqualsSplits() {
+        #expect(TagValueList("p=MIIB==").tags == [Tag(text: "p=MIIB==", name: "p", value: "MIIB==")])
+        #expect(TagValueList("=x").tags == [Tag(text: "=x", name: "", value: "x")])
+    }
+
+    @Test func namesAreAsWritten() {
+        #expect(TagValueList("P=Reject").tags == [Tag(text: "P=Reject", name: "P", value: "Reject")])
+    }
+
+    /// What each reader makes of the same odd lists.
+    @Test func theReadersKeepTheirOwnRules() {
+        // A DKIM key: names lowercased, the last repeat counts, a stray word is skipped.
+        let key = DKIMKey("v=DKIM1; K=ed25519; k=rsa; junk; p=abc;")
+        #expect(key.tags == ["v": "DKIM1", "k": "rsa", "p": "abc"])
+        // DMARC: the last repeat counts, and a trailing ';' is no tag.
+        let d = DMARCRecord.parse("v=DMARC1; p=none; P=reject;")
+        #expect(d.errors.isEmpty && d.policy == "reject")
+        // DMARC names a stray word and a tag without a value.
+        #expect(DMARCRecord.parse("v=DMARC1; p=none; reject").errors == ["'reject' is not a tag=value pair"])
+        #expect(DMARCRecord.parse("v=DMARC1; p=none; rua=").errors == ["'rua=' is not a tag=value pair"])
+        // v=DMARC1 comes first, spaces in it allowed.
+        #expect(DMARCRecord.parse("v = DMARC1; p=none").errors.isEmpty)
+        #expect(!DMARCRecord.parse("V=DMARC1; p=none").errors.isEmpty)
     }
 }
 
@@ -82,8 +139,8 @@ struct DKIMKeys {
 /// MTA-STS `mx:` patterns (RFC 8461 section 4.1): pure matching, no lab.
 struct MTASTSPatterns {
     @Test func aWildcardMatchesExactlyOneLeftmostLabel() {
-        #expect(DeliverabilityCheck.stsMatches("mx1.example.org", "*.example.org"))
-        #expect(!DeliverabilityCheck.stsMatches("a.mx1.example.org", "*.example.org"))
-        #expect(!DeliverabilityCheck.stsMatches("example.org", "*.example.org"))
+        #expect(MTASTSPolicyFile.matches("mx1.example.org", "*.example.org"))
+        #expect(!MTASTSPolicyFile.matches("a.mx1.example.org", "*.example.org"))
+        #expect(!MTASTSPolicyFile.matches("example.org", "*.example.org"))
     }
 }
