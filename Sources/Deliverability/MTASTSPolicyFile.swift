@@ -8,7 +8,10 @@ enum MTASTSPolicyFile {
     static func check(_ domain: String, mxHosts: [String], fetch: HTTPFetch, dns: DNSResolver) async -> Check {
         let host = "mta-sts.\(domain)"
         let url = "https://\(host)/.well-known/mta-sts.txt"
-        let fetcher = await fetch.resolving(host, port: 443, with: dns)
+        // The policy host through mailconf's own resolver (--dns-server), with
+        // --connect-to over it: MailNet's one resolver protocol.
+        var fetcher = fetch
+        fetcher.resolver = dns
         let body: String
         do {
             let r = try await fetcher.get(url)
