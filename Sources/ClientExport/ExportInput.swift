@@ -75,9 +75,10 @@ struct ExportInput {
     }
 
     /// The client logs in with Kerberos (GSSAPI): the setting has it and no password method
-    /// or OAuth2 a format would pick first. No password is written or asked for then.
+    /// or OAuth2 a format would pick first (a mail client always has a password to ask
+    /// for). No password is written or asked for then.
     func usesKerberos(_ s: ServerSetting) -> Bool {
-        s.needsAuthentication && passwordMethod(s) == nil && !s.authentication.contains(.oauth2) && s.authentication.contains(.gssapi)
+        s.loginPlan(secretAtHand: true) == .kerberos
     }
 }
 

@@ -45,18 +45,18 @@ public struct VerifyRequest: Sendable {
 }
 
 extension VerifyRequest {
-    /// The secret is an OAuth2 access token: XOAUTH2 was asked for, or OAuth2 is the only
-    /// authentication the setting has.
+    /// The secret is an OAuth2 access token: XOAUTH2 was asked for, or OAuth2 is the
+    /// setting's way of logging in with what is at hand.
     var usesToken: Bool {
         if let m = mechanism { return m.uppercased() == "XOAUTH2" }
-        return setting.authentication == [.oauth2]
+        return setting.loginPlan(secretAtHand: secret != nil) == .oauth2
     }
 
     /// The login is Kerberos (SASL GSSAPI): asked for, or the setting's way of logging in
-    /// when no password was given.
+    /// with what is at hand (``MailSettings/ServerSetting/loginPlan(secretAtHand:)``).
     public var usesKerberos: Bool {
         if let m = mechanism { return m.uppercased() == "GSSAPI" }
-        return setting.authentication.contains(.gssapi) && secret == nil
+        return setting.loginPlan(secretAtHand: secret != nil) == .kerberos
     }
 }
 
@@ -191,7 +191,7 @@ public enum LiveCheck {
         do {
             try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
             // A mechanism asked for by name means a login, whatever the setting says.
-            let needsAuth = request.mechanism != nil || s.authentication.contains { $0.usesPassword || $0 == .oauth2 || $0 == .gssapi }
+            let needsAuth = request.mechanism != nil || s.loginPlan(secretAtHand: request.secret != nil) != .noLogin
             if needsAuth && !request.logIn {
                 throw CheckFailure(kind: "credentials-missing", message: "the login was not tried: this check stops before AUTH")
             }

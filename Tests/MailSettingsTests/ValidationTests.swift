@@ -186,3 +186,31 @@ import MailSettings
         #expect(throws: ValidationError.self) { try Provider(id: "x", displayName: "", kind: .relay, domains: [], servers: []) }
     }
 }
+
+/// One decision of how a setting logs in, for verify, the exports and the service.
+@Suite struct LoginPlans {
+    func setting(_ auth: [AuthenticationMethod]) throws -> ServerSetting {
+        try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.example.test"), port: Port(587), security: .starttls,
+                          authentication: auth, username: .emailAddress)
+    }
+
+    @Test func aSecretAtHandPrefersAPasswordThenATokenThenKerberos() throws {
+        #expect(try setting([.passwordCleartext, .gssapi]).loginPlan(secretAtHand: true) == .password)
+        #expect(try setting([.oauth2, .passwordEncrypted]).loginPlan(secretAtHand: true) == .password)
+        #expect(try setting([.oauth2, .gssapi]).loginPlan(secretAtHand: true) == .oauth2)
+        #expect(try setting([.gssapi]).loginPlan(secretAtHand: true) == .kerberos)
+        #expect(try setting([.ntlm]).loginPlan(secretAtHand: true) == .password)
+    }
+
+    @Test func withoutASecretKerberosIsTheWayWhereverTheSettingHasIt() throws {
+        #expect(try setting([.passwordCleartext, .gssapi]).loginPlan(secretAtHand: false) == .kerberos)
+        #expect(try setting([.passwordCleartext]).loginPlan(secretAtHand: false) == .password)
+        #expect(try setting([.oauth2]).loginPlan(secretAtHand: false) == .oauth2)
+    }
+
+    @Test func settingsWithoutALoginSayNone() throws {
+        for auth: [AuthenticationMethod] in [[.none], [.clientIPAddress], [.smtpAfterPOP], [.clientCertificate]] {
+            #expect(try setting(auth).loginPlan(secretAtHand: true) == .noLogin, "\(auth)")
+        }
+    }
+}

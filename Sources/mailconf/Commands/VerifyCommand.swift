@@ -228,10 +228,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func mechanism(for setting: ServerSetting, explicit: String?) -> String? {
         if let explicit { return explicit }
         let passwordGiven = passwordEnv != nil || passwordFile != nil
-        if setting.authentication.contains(.gssapi) && (!passwordGiven || !setting.authentication.contains { $0.usesPassword }) {
-            return "GSSAPI"
-        }
-        return nil
+        return setting.loginPlan(secretAtHand: passwordGiven) == .kerberos ? "GSSAPI" : nil
     }
 
     func readSecret(needed: Bool) throws -> Secret? {
