@@ -112,13 +112,16 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
-        // Lint rules over settings, and live verification on SMTPClient (Kerberos for GSSAPI).
-        .target(name: "Validator", dependencies: ["MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
+        // Lint rules over settings: pure, no network.
+        .target(name: "Lint", dependencies: ["MailSettings"]),
+        // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
+        // and the setting that works instead.
+        .target(name: "Validator", dependencies: ["Lint", "MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Lint", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -177,6 +180,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SMTPClient", "TestSupport"]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),

@@ -59,3 +59,23 @@ public struct Capabilities: Sendable, Equatable {
 
     public func offers(_ mechanism: String) -> Bool { authMechanisms.contains(mechanism.uppercased()) }
 }
+
+extension Capabilities {
+    /// The capabilities as EHLO keywords, in a fixed order (SIZE, STARTTLS, AUTH …, then
+    /// what is not modelled), for reports.
+    public var keywords: [String] {
+        let c = self
+        var k: [String] = []
+        if let size = c.size { k.append(size > 0 ? "SIZE \(size)" : "SIZE") }
+        if c.startTLS { k.append("STARTTLS") }
+        if !c.authMechanisms.isEmpty { k.append("AUTH " + c.authMechanisms.joined(separator: " ")) }
+        if c.pipelining { k.append("PIPELINING") }
+        if c.eightBitMIME { k.append("8BITMIME") }
+        if c.enhancedStatusCodes { k.append("ENHANCEDSTATUSCODES") }
+        if c.smtpUTF8 { k.append("SMTPUTF8") }
+        if c.chunking { k.append("CHUNKING") }
+        if c.dsn { k.append("DSN") }
+        if c.requireTLS { k.append("REQUIRETLS") }
+        return k + c.other
+    }
+}

@@ -47,3 +47,11 @@ struct ProbeClassification {
         #expect(LiveCheck.rfc5322Date(Date(timeIntervalSince1970: 1_795_935_895)) == "Sun, 29 Nov 2026 07:04:55 +0000")
     }
 }
+
+@Suite struct QueueIDs {
+    @Test func queueIDsAreReadFromCommonReplies() {
+        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 Ok: queued as 4F2A1C7A05"])) == "4F2A1C7A05")
+        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["OK id=1vQ3Zx-0004Tb-2c"])) == "1vQ3Zx-0004Tb-2c")
+        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 OK 1700000000 x.123 - gsmtp"])) == nil)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import MailSettings
+import Lint
 import Validator
 
 struct LintCommand: ParsableCommand {

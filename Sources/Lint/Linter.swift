@@ -31,8 +31,8 @@ public struct LintFinding: Sendable, Codable, Equatable {
 public enum Linter {
     /// Ports whose protocol starts TLS on the first byte (RFC 8314) and those that start
     /// in plaintext (and may upgrade with STARTTLS).
-    static let implicitTLSPorts: Set<UInt16> = [465, 2465, 993, 995]
-    static let plaintextFirstPorts: Set<UInt16> = [25, 587, 2525, 2587, 143, 110]
+    public static let implicitTLSPorts: Set<UInt16> = [465, 2465, 993, 995]
+    public static let plaintextFirstPorts: Set<UInt16> = [25, 587, 2525, 2587, 143, 110]
     static let usualPorts: [ServerProtocol: Set<UInt16>] = [
         .smtp: [25, 465, 587, 2465, 2525, 2587],
         .imap: [143, 993],

@@ -1,8 +1,7 @@
 import Catalog
-import SMTPClient
 import MailSettings
 import Testing
-@testable import Validator
+@testable import Lint
 
 private func smtp(_ port: Int, _ security: ConnectionSecurity, _ auth: [AuthenticationMethod] = [.passwordCleartext],
                   username: String? = nil) throws -> ServerSetting {
@@ -105,13 +104,5 @@ private func rules(_ findings: [LintFinding]) -> Set<String> { Set(findings.map(
             let errors = Linter.lint(provider).filter { $0.finding.severity == .error }
             #expect(errors.isEmpty, "\(source): \(errors.map { "\($0.finding.rule): \($0.finding.message)" })")
         }
-    }
-}
-
-@Suite struct QueueIDs {
-    @Test func queueIDsAreReadFromCommonReplies() {
-        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 Ok: queued as 4F2A1C7A05"])) == "4F2A1C7A05")
-        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["OK id=1vQ3Zx-0004Tb-2c"])) == "1vQ3Zx-0004Tb-2c")
-        #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 OK 1700000000 x.123 - gsmtp"])) == nil)
     }
 }

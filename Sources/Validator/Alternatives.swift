@@ -1,0 +1,80 @@
+import Lint
+import MailSettings
+
+extension LiveCheck {
+    /// Port and security pairs worth trying when a setting fails, best first (RFC 8314).
+    public static let standardAlternatives: [(port: UInt16, security: ConnectionSecurity)] = [
+        (465, .tls), (587, .starttls), (2525, .starttls), (25, .starttls),
+    ]
+
+
+    /// Failures that another port, security or mechanism on the same host may get around.
+    static let worthProbing: Set<String> = [
+        "connection-refused", "connection-timeout", "connection-failed", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
+        "starttls-not-offered", "tls-required", "auth-not-offered", "auth-mechanism-not-offered", "plaintext-auth-refused",
+        "connection-closed", "protocol-error", "gssapi-not-offered",
+    ]
+
+
+    /// Verifies the setting; when it fails in a way another setting may fix, tries the
+    /// alternatives on the same host at once and names the first that works.
+    public static func verifyWithAlternatives(
+        _ request: VerifyRequest,
+        alternatives: [(port: UInt16, security: ConnectionSecurity)] = standardAlternatives,
+        probeTimeout: Double = 5
+    ) async -> VerifyResult {
+        var result = await verify(request)
+        guard !result.ok, let kind = result.kind, worthProbing.contains(kind),
+              let port = request.setting.port, let security = request.setting.security else { return result }
+        var probes: [(VerifyRequest, String?)] = []
+        let token = request.usesToken
+        if token && kind == "auth-mechanism-not-offered" {
+            // A token is not a password: say what the server offers instead of trying it.
+            let offered = result.authMechanisms ?? []
+            result.suggestion = "the server does not offer XOAUTH2"
+                + (offered.isEmpty ? "" : "; it offers AUTH \(offered.joined(separator: " ")): use a password (an app password) with one of those")
+            return result
+        }
+        if !token && !request.usesKerberos && (kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered") {
+            var same = request
+            same.mechanism = nil
+            same.keepTranscript = false
+            probes.append((same, nil))
+        }
+        for alt in alternatives where !(alt.port == port.value && alt.security == security) {
+            var r = request
+            r.setting.port = Port(integerLiteral: alt.port)
+            r.setting.security = alt.security
+            r.timeout = min(request.timeout, probeTimeout)
+            r.keepTranscript = false
+            probes.append((r, nil))
+        }
+        let outcomes = await withTaskGroup(of: (Int, VerifyResult).self) { group in
+            for (i, probe) in probes.enumerated() { group.addTask { (i, await verify(probe.0)) } }
+            var all: [(Int, VerifyResult)] = []
+            for await item in group { all.append(item) }
+            return all.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        result.alternatives = outcomes.map { AlternativeOutcome(setting: $0.setting, mechanism: $0.mechanismUsed, ok: $0.ok, kind: $0.kind) }
+        if let works = outcomes.first(where: \.ok) {
+            let how = works.setting == result.setting ? "with AUTH \(works.mechanismUsed ?? "another mechanism")" : works.setting
+            result.suggestion = "\(explain(kind, port: port.value, security: security))\(how) works"
+        }
+        return result
+    }
+
+    static func explain(_ kind: String, port: UInt16, security: ConnectionSecurity) -> String {
+        if Linter.implicitTLSPorts.contains(port) && security != .tls {
+            return "port \(port) expects SSL/TLS from the first byte; "
+        }
+        if Linter.plaintextFirstPorts.contains(port) && security == .tls {
+            return "port \(port) starts in plaintext (STARTTLS); "
+        }
+        switch kind {
+        case "tls-required": return "the server wants STARTTLS first; "
+        case "auth-mechanism-not-offered": return "the server does not offer that mechanism; "
+        case "gssapi-not-offered": return "this port does not offer Kerberos (GSSAPI); "
+        default: return ""
+        }
+    }
+}
