@@ -2,7 +2,7 @@ import MailSettings
 
 /// What one source said, and how long it took.
 public struct SourceOutcome: Sendable, Codable {
-    public var source: String
+    public var source: SourceID
     /// The URL or DNS name asked.
     public var asked: String
     public var ok: Bool
@@ -16,7 +16,7 @@ public struct SourceOutcome: Sendable, Codable {
 /// One setting found, with where it came from and what the live check said.
 public struct Candidate: Sendable, Codable {
     public var setting: ServerSetting
-    public var source: String
+    public var source: SourceID
     public var score: Int
     /// nil when not checked; true when it connected, did TLS as set and spoke the protocol.
     public var verified: Bool?
