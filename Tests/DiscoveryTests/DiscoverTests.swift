@@ -78,7 +78,8 @@ struct DiscoFixture {
     }
 }
 
-func source(_ r: DiscoveryResult, _ name: String) -> SourceOutcome? { r.sources.first { $0.source == name } }
+/// The outcome of the source the JSON names `name`.
+func source(_ r: DiscoveryResult, _ name: String) -> SourceOutcome? { r.sources.first { $0.source.rawValue == name } }
 
 @Suite(.enabled(if: lab != nil && Tool.path("openssl") != nil, Comment(rawValue: TestEnvironment.labMissing)))
 struct DiscoverSources {
@@ -105,7 +106,7 @@ struct DiscoverSources {
         let r = await Discovery(options: options, catalog: f.catalog).discover(alice)
         #expect(source(r, "catalog")?.ok == true)
         #expect(source(r, "srv")?.ok == false)
-        #expect(r.candidates.first?.source == "catalog")
+        #expect(r.candidates.first?.source.rawValue == "catalog")
     }
 
     @Test func autoconfigOverHTTPSAlone() async throws {
@@ -115,7 +116,7 @@ struct DiscoverSources {
             let r = await Discovery(options: try f.options(connectTo: ["autoconfig.disco.test:443": HostPort(host: "127.0.0.1", port: port)]),
                                     catalog: nil).discover(alice)
             #expect(source(r, "autoconfig")?.ok == true, "\(source(r, "autoconfig")?.message ?? "")")
-            #expect(r.candidates.contains { $0.source == "autoconfig" && $0.verified == true })
+            #expect(r.candidates.contains { $0.source.rawValue == "autoconfig" && $0.verified == true })
         }
     }
 
@@ -127,7 +128,7 @@ struct DiscoverSources {
                                     catalog: nil).discover(alice)
             #expect(source(r, "well-known")?.ok == true, "\(source(r, "well-known")?.message ?? "")")
             #expect(source(r, "autoconfig")?.ok == false)   // autoconfig.disco.test:443 is not served here
-            #expect(r.candidates.contains { $0.source == "well-known" && $0.verified == true })
+            #expect(r.candidates.contains { $0.source.rawValue == "well-known" && $0.verified == true })
         }
     }
 
@@ -143,7 +144,7 @@ struct DiscoverSources {
             let mx = try #require(source(r, "mx-ispdb"))
             #expect(mx.ok, "\(mx.message)")
             #expect(mx.asked.hasSuffix("/v1.1/google.com"))
-            #expect(r.candidates.contains { $0.source == "mx-ispdb" && $0.setting.hostname?.name == "smtp.gmail.com" })
+            #expect(r.candidates.contains { $0.source.rawValue == "mx-ispdb" && $0.setting.hostname?.name == "smtp.gmail.com" })
         }
     }
 
@@ -156,7 +157,7 @@ struct DiscoverSources {
             options.dns = DNSResolver(server: "127.0.0.1", port: 9, timeout: 0.3)
             let r = await Discovery(options: options, catalog: nil).discover(alice)
             #expect(source(r, "ispdb")?.ok == true, "\(source(r, "ispdb")?.message ?? "")")
-            #expect(r.candidates.first?.source == "ispdb")
+            #expect(r.candidates.first?.source.rawValue == "ispdb")
         }
     }
 
@@ -168,7 +169,7 @@ struct DiscoverSources {
         let mx = try #require(source(r, "mx-catalog"))
         #expect(mx.ok, "\(mx.message)")
         #expect(mx.message.contains("google.com"))
-        #expect(r.candidates.contains { $0.setting.hostname?.name == "smtp.gmail.com" && $0.source == "mx-catalog" })
+        #expect(r.candidates.contains { $0.setting.hostname?.name == "smtp.gmail.com" && $0.source.rawValue == "mx-catalog" })
     }
 
     @Test func allTogetherRankAndAgree() async throws {
@@ -181,7 +182,7 @@ struct DiscoverSources {
             // The same setting from three sources is one candidate, credited to the most trusted.
             let same = r.candidates.filter { $0.setting.port?.value == UInt16(lab!.port("SMTPS_PORT")) && $0.setting.security == .tls }
             #expect(same.count == 1)
-            #expect(same.first?.source == "catalog")
+            #expect(same.first?.source.rawValue == "catalog")
             #expect(r.provider?.outgoing.first?.hostname?.name == "mail.mailconf.test")
         }
     }
@@ -256,7 +257,7 @@ struct Guessing {
                                        guess: true)
         let r = await Discovery(options: options, catalog: nil).discover(try EmailAddress("erin@mailconf.test"))
         #expect(source(r, "guess")?.ok == true, "\(source(r, "guess")?.message ?? "")")
-        let guessed = r.candidates.filter { $0.source == "guess" }
+        let guessed = r.candidates.filter { $0.source.rawValue == "guess" }
         #expect(guessed.contains { $0.setting.protocol == .smtp && $0.setting.port?.value == 465 && $0.verified == true })
         #expect(guessed.contains { $0.setting.protocol == .imap && $0.setting.port?.value == 993 && $0.verified == true })
         #expect(guessed.contains { $0.setting.protocol == .pop3 && $0.setting.port?.value == 995 && $0.verified == true })

@@ -112,12 +112,12 @@ struct DiscoverCommand: AsyncParsableCommand {
         } else {
             print("sources for \(email.domain) (\(String(format: "%.2f", result.totalSeconds)) s in all):")
             for s in result.sources {
-                print("  \(s.ok ? "found" : "-    ")  \(s.source.padding(12)) \(String(format: "%5.2f", s.seconds)) s  \(s.message)\(s.insecure ? "  (plain http: insecure)" : "")")
+                print("  \(s.ok ? "found" : "-    ")  \(s.source.rawValue.padding(12)) \(String(format: "%5.2f", s.seconds)) s  \(s.message)\(s.insecure ? "  (plain http: insecure)" : "")")
             }
             print("candidates, best first:")
             for c in result.candidates {
                 let mark = c.verified == true ? "ok  " : c.verified == false ? "FAIL" : "?   "
-                print("  \(mark)  \(c.setting.protocol.rawValue.uppercased().padding(5)) \(c.setting.summary.padding(44)) from \(c.source)\(c.check.map { "  \($0)" } ?? "")")
+                print("  \(mark)  \(c.setting.protocol.rawValue.uppercased().padding(5)) \(c.setting.summary.padding(44)) from \(c.source.rawValue)\(c.check.map { "  \($0)" } ?? "")")
             }
             if let p = result.provider {
                 print("use: " + p.servers.map { "\($0.protocol.rawValue.uppercased()) \($0.summary)" }.joined(separator: "; "))
