@@ -35,11 +35,14 @@ let package = Package(
         ),
         // SASL GSSAPI (RFC 4752) for the SMTP client, over MIT Kerberos' GSS-API library,
         // which it opens at run time (dlopen): no Kerberos headers or link-time library.
-        .target(name: "Kerberos", dependencies: ["MailNet", "SMTPClient"]),
+        .target(name: "Kerberos", dependencies: ["Failures", "MailNet", "SMTPClient"]),
         // Network plumbing every client shares: deadlines, blocking calls off the
         // cooperative pool, TLS trust and certificate verification with named failures,
         // connect failures told apart, and the TCP(+TLS) connection for async clients.
+        // Failure kinds as values: one small protocol every module's errors conform to.
+        .target(name: "Failures"),
         .target(name: "MailNet", dependencies: [
+            "Failures",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -47,7 +50,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         // The setting model: values and their validation, no I/O.
-        .target(name: "MailSettings"),
+        .target(name: "MailSettings", dependencies: ["Failures"]),
         // Formats between the model and bytes; every XML byte goes through libxml2.
         .target(name: "MailFormats", dependencies: ["MailSettings", "CLibXML2"]),
         // Client configuration files (Thunderbird, Autodiscover, Apple, msmtp, mutt, git,
@@ -82,7 +85,7 @@ let package = Package(
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [
-            "Catalog", "DNSClient", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator", "WebFetch",
+            "Catalog", "DNSClient", "Failures", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator", "WebFetch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,7 +106,7 @@ let package = Package(
         // The SMTP client: replies, capabilities, SASL, commands, transcript. Of ours it
         // imports only MailNet.
         .target(name: "SMTPClient", dependencies: [
-            "MailNet",
+            "Failures", "MailNet",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,12 +119,12 @@ let package = Package(
         .target(name: "Lint", dependencies: ["MailSettings"]),
         // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
         // and the setting that works instead.
-        .target(name: "Validator", dependencies: ["Lint", "MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
+        .target(name: "Validator", dependencies: ["Failures", "Lint", "MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Lint", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -131,12 +134,14 @@ let package = Package(
         // What the tests share: the ISPDB location, the lab's servers (LabServers), the
         // in-process fake SMTP server for hostile cases, and running tools.
         .target(name: "TestSupport", dependencies: [
+            "Failures",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
+        .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "MailNetTests", dependencies: [
             "MailNet", "TestSupport",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -182,7 +187,7 @@ let package = Package(
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SMTPClient", "TestSupport"]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

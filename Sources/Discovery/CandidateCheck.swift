@@ -1,3 +1,4 @@
+import Failures
 import MailNet
 import MailSettings
 import Validator
@@ -51,8 +52,8 @@ extension DiscoveryContext {
             request.logIn = false
             let r = await LiveCheck.verify(request)
             // Without credentials the login cannot be tried: reaching it is the check.
-            let reached = r.ok || ["credentials-missing", "auth-required"].contains(r.kind ?? "")
-            return (reached, reached ? "answers (\(r.kind == nil ? "works" : "login not tried"))" : "\(r.kind ?? ""): \(r.message)")
+            let reached = r.ok || r.kind == .credentialsMissing || r.kind == .authRequired
+            return (reached, reached ? "answers (\(r.kind == nil ? "works" : "login not tried"))" : "\(r.kind?.name ?? ""): \(r.message)")
         }
         return await GreetingProbe(trust: trust, timeout: options.sourceTimeout).check(s, resolver: resolver)
     }

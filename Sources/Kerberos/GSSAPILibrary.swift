@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Failures
 import Foundation
 
 /// MIT Kerberos' GSS-API library, opened at run time with `dlopen` the first time a login
@@ -85,10 +86,10 @@ package final class GSSAPILibrary: @unchecked Sendable {
         guard let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "no reason given"
             if let path {
-                return .failure(KerberosFailure(kind: KerberosFailure.unavailable, message:
+                return .failure(KerberosFailure(kind: .kerberosUnavailable, message:
                     "Kerberos is not available: the GSS-API library that \(environmentVariable) names, \(path), could not be loaded (\(reason)): point \(environmentVariable) at MIT Kerberos' \(systemLibrary), or unset it to use the system's"))
             }
-            return .failure(KerberosFailure(kind: KerberosFailure.unavailable, message:
+            return .failure(KerberosFailure(kind: .kerberosUnavailable, message:
                 "Kerberos is not available: mailconf logs in with Kerberos through MIT Kerberos' GSS-API library \(systemLibrary), which could not be loaded (\(reason)): \(installHint)"))
         }
         do throws(KerberosFailure) {
@@ -102,7 +103,7 @@ package final class GSSAPILibrary: @unchecked Sendable {
     private init(handle: UnsafeMutableRawPointer, path: String) throws(KerberosFailure) {
         func symbol<F>(_ name: String, _: F.Type) throws(KerberosFailure) -> F {
             guard let address = dlsym(handle, name) else {
-                throw KerberosFailure(kind: KerberosFailure.unavailable, message:
+                throw KerberosFailure(kind: .kerberosUnavailable, message:
                     "Kerberos is not available: \(path) has no function \(name), so it is not MIT Kerberos' GSS-API library (1.11 or later): \(GSSAPILibrary.installHint)")
             }
             return unsafeBitCast(address, to: F.self)

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailNet
 import SMTPClient
@@ -44,7 +45,7 @@ public struct GSSAPIMechanism: SASLMechanism {
     public func prepare(timeout: Double) async throws(SASLError) {
         let context = self.context
         let outcome: Result<Void, SASLError> = await runBlocking(timeout: timeout, onTimeout: .failure(.mechanismFailed(
-            mechanism: "GSSAPI", kind: "kerberos-realm-unreachable",
+            mechanism: "GSSAPI", kind: .kerberosRealmUnreachable,
             message: "no answer from the Kerberos KDC within \(timeout) s while getting a ticket for \(context.service): check the network path to the KDC and krb5.conf's kdc lines"))) {
             do throws(SASLError) { try context.prepareFirstToken() } catch { return .failure(error) }
             return .success(())
@@ -108,7 +109,7 @@ final class GSSClientContext: @unchecked Sendable {
     }
 
     private func protocolFailure(_ message: String) -> SASLError {
-        .mechanismFailed(mechanism: "GSSAPI", kind: "sasl-error", message: message)
+        .mechanismFailed(mechanism: "GSSAPI", kind: .saslError, message: message)
     }
 
     func prepareFirstToken() throws(SASLError) {

@@ -1,25 +1,17 @@
+import Failures
 import Foundation
 
 /// Why a Kerberos login could not even start, in the words a person can act on. Each
 /// has a stable kind for `--json`.
-public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    public var kind: String
+public struct KerberosFailure: MailconfError, Equatable {
+    public var kind: FailureKind
     public var message: String
     public var description: String { message }
 
-    public init(kind: String, message: String) {
+    public init(kind: FailureKind, message: String) {
         self.kind = kind
         self.message = message
     }
-
-    /// The GSS-API library could not be loaded (``GSSAPILibrary``): no Kerberos on this machine.
-    public static let unavailable = "kerberos-unavailable"
-
-    /// Every kind a Kerberos failure can have, for help texts.
-    public static let kinds = [
-        unavailable, "kerberos-no-credentials", "kerberos-ticket-expired", "kerberos-clock-skew", "kerberos-unknown-service",
-        "kerberos-unknown-client", "kerberos-realm-unreachable", "kerberos-rejected", "kerberos-error",
-    ]
 
     /// What the identity was, for the sentences.
     struct Context {
@@ -42,19 +34,19 @@ public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertib
         }
         switch status.krb5Code {
         case KerberosErrorCode.clockSkew:
-            return KerberosFailure(kind: "kerberos-clock-skew", message:
+            return KerberosFailure(kind: .kerberosClockSkew, message:
                 "this machine's clock and the KDC's or mail server's differ by more than Kerberos allows (5 minutes unless krb5.conf says otherwise): set the clock right (NTP), then run kinit again, since a ticket got with a wrong clock keeps its offset\(gss)")
         case KerberosErrorCode.ticketNotYetValid:
-            return KerberosFailure(kind: "kerberos-clock-skew", message:
+            return KerberosFailure(kind: .kerberosClockSkew, message:
                 "the Kerberos ticket is not valid yet by this machine's clock, which is behind the KDC's: set the clock right (NTP), then run kinit again\(gss)")
         case KerberosErrorCode.servicePrincipalUnknown:
-            return KerberosFailure(kind: "kerberos-unknown-service", message:
+            return KerberosFailure(kind: .kerberosUnknownService, message:
                 "the KDC has no service principal for \(context.service): Kerberos names a server by the host name in its keytab, so connect by that name (not an IP address or an alias), or name the principal with --service-principal\(gss)")
         case KerberosErrorCode.clientPrincipalUnknown:
-            return KerberosFailure(kind: "kerberos-unknown-client", message:
+            return KerberosFailure(kind: .kerberosUnknownClient, message:
                 "the KDC does not know \(who): check the principal's spelling and realm\(gss)")
         case KerberosErrorCode.kdcUnreachable, KerberosErrorCode.realmCannotResolve, KerberosErrorCode.realmUnknown, KerberosErrorCode.noDefaultRealm:
-            return KerberosFailure(kind: "kerberos-realm-unreachable", message:
+            return KerberosFailure(kind: .kerberosRealmUnreachable, message:
                 "no KDC of the realm answered: check the network path to the KDC and the realm's kdc lines in krb5.conf (KRB5_CONFIG names another file)\(gss)")
         case KerberosErrorCode.ticketExpired:
             return expired(gss)
@@ -66,14 +58,14 @@ public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertib
         if status.routineError == GSS.credentialsExpired { return expired(gss) }
         if status.routineError == GSS.noCredentials { return noCredentials(context, who: who, source: source, gss) }
         if status.routineError == GSS.badName {
-            return KerberosFailure(kind: "kerberos-error", message:
+            return KerberosFailure(kind: .kerberosError, message:
                 "\(status.call == "import the service name" ? context.service : who) is not a valid Kerberos name: write service@host or primary/instance@REALM\(gss)")
         }
-        return KerberosFailure(kind: "kerberos-error", message: "Kerberos failed during \(status.call)\(gss)")
+        return KerberosFailure(kind: .kerberosError, message: "Kerberos failed during \(status.call)\(gss)")
     }
 
     static func expired(_ gss: String) -> KerberosFailure {
-        KerberosFailure(kind: "kerberos-ticket-expired", message:
+        KerberosFailure(kind: .kerberosTicketExpired, message:
             "the Kerberos ticket has expired: run kinit again (klist shows when tickets expire)\(gss)")
     }
 
@@ -81,6 +73,6 @@ public struct KerberosFailure: Error, Sendable, Equatable, CustomStringConvertib
         let what = context.options.keytab != nil
             ? "no usable key for \(who) in \(source): check the path, its permissions and the principal (klist -k \(context.options.keytab!) lists its entries)"
             : "no Kerberos ticket for \(who) in \(source): run kinit first, or give --keytab FILE"
-        return KerberosFailure(kind: "kerberos-no-credentials", message: what + gss)
+        return KerberosFailure(kind: .kerberosNoCredentials, message: what + gss)
     }
 }

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import NIOCore
 import NIOPosix
@@ -12,7 +13,7 @@ public protocol AddressResolver: Sendable {
 }
 
 /// A host name that gave no address to connect to.
-public struct ResolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ResolveFailure: MailconfError, Equatable {
     public var host: String
     public var reason: String
     public init(host: String, reason: String) {
@@ -20,7 +21,7 @@ public struct ResolveFailure: Error, Sendable, Equatable, CustomStringConvertibl
         self.reason = reason
     }
     /// The stable kind for `--json`.
-    public var kind: String { "dns-failure" }
+    public var kind: FailureKind { .dnsFailure }
     public var description: String { "cannot resolve \(host): \(reason); check the host name" }
 }
 

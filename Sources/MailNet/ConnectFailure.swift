@@ -1,3 +1,4 @@
+import Failures
 import NIOCore
 import NIOPosix
 #if canImport(Glibc)
@@ -6,7 +7,7 @@ import Glibc
 
 /// Why a TCP connection could not be made, told apart: nothing listens, no route, or no
 /// answer at all (a firewall that drops). One list for every client of mailconf's.
-public enum ConnectFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ConnectFailure: MailconfError, Equatable {
     /// The host answered with a reset: nothing listens on that port.
     case refused
     /// No route to the host (EHOSTUNREACH), often a host that is down or filtered by ICMP.
@@ -19,13 +20,13 @@ public enum ConnectFailure: Error, Sendable, Equatable, CustomStringConvertible 
     case other(String)
 
     /// The stable kind for `--json`.
-    public var kind: String {
+    public var kind: FailureKind {
         switch self {
-        case .refused: return "connection-refused"
-        case .hostUnreachable: return "host-unreachable"
-        case .networkUnreachable: return "network-unreachable"
-        case .timedOut: return "connection-timeout"
-        case .other: return "connection-failed"
+        case .refused: return .connectionRefused
+        case .hostUnreachable: return .hostUnreachable
+        case .networkUnreachable: return .networkUnreachable
+        case .timedOut: return .connectionTimeout
+        case .other: return .connectionFailed
         }
     }
 

@@ -1,9 +1,10 @@
+import Failures
 import Foundation
 
 /// Why TLS to a server failed, named the way a person fixes it: the certificate's
 /// dates, its name, its issuer, or the handshake itself. One list for SMTP, the IMAP and
 /// POP3 probes and the https fetch.
-public enum TLSFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum TLSFailure: MailconfError, Equatable {
     /// No path to a trusted root (a private CA, a self-signed certificate), with the reason.
     case untrusted(String)
     case expired(notValidAfter: Date)
@@ -14,12 +15,12 @@ public enum TLSFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case handshakeFailed(String)
 
     /// The stable kind for `--json`.
-    public var kind: String {
+    public var kind: FailureKind {
         switch self {
-        case .untrusted: return "certificate-untrusted"
-        case .expired, .notYetValid: return "certificate-expired"
-        case .nameMismatch: return "certificate-name-mismatch"
-        case .handshakeFailed: return "tls-handshake-failed"
+        case .untrusted: return .certificateUntrusted
+        case .expired, .notYetValid: return .certificateExpired
+        case .nameMismatch: return .certificateNameMismatch
+        case .handshakeFailed: return .tlsHandshakeFailed
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Failures
 import Foundation
 
 /// A SASL mechanism as an SMTP client runs it (RFC 4954): an optional initial
@@ -16,21 +17,21 @@ public protocol SASLMechanism: Sendable {
     mutating func next(challenge: [UInt8]) throws(SASLError) -> [UInt8]
 }
 
-public enum SASLError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum SASLError: MailconfError, Equatable {
     case unexpectedChallenge(mechanism: String)
     case invalidCharacter(field: String)
     /// A mechanism implemented outside this module (GSSAPI) failed on the client side, with
     /// its own stable kind (`kerberos-clock-skew`, …) and a sentence that says what to do.
-    case mechanismFailed(mechanism: String, kind: String, message: String)
+    case mechanismFailed(mechanism: String, kind: FailureKind, message: String)
     /// A mechanism name that no password or token mechanism here has.
     case unknownMechanism(String)
 
     /// The stable kind for `--json`.
-    public var kind: String {
+    public var kind: FailureKind {
         switch self {
         case .mechanismFailed(_, let kind, _): return kind
-        case .unknownMechanism: return "invalid-input"
-        default: return "sasl-error"
+        case .unknownMechanism: return .invalidInput
+        default: return .saslError
         }
     }
 

@@ -1,9 +1,10 @@
 /// Why a session failed. `kind` is stable for `--json`; the description says what
 /// happened in words a person can act on.
+import Failures
 import Foundation
 import MailNet
 
-public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum SMTPClientError: MailconfError, Equatable {
     case dnsFailure(host: String, reason: String)
     /// No TCP connection: refused, unreachable, timed out (MailNet names which).
     case connect(host: String, port: Int, ConnectFailure)
@@ -25,29 +26,29 @@ public enum SMTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case sasl(SASLError)
     case unsolicitedReply(SMTPReply)
 
-    public var kind: String {
+    public var kind: FailureKind {
         switch self {
-        case .dnsFailure: return "dns-failure"
+        case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _): return phase == "greeting" ? "greeting-timeout" : "timeout"
-        case .connectionClosed: return "connection-closed"
+        case .timeout(let phase, _): return phase == "greeting" ? .greetingTimeout : .timeout
+        case .connectionClosed: return .connectionClosed
         case .protocolViolation(_, let e):
             switch e {
-            case .replyTooLarge, .tooManyLines, .lineTooLong: return "reply-too-large"
-            case .malformed: return "not-smtp"
-            case .inconsistentCodes: return "protocol-error"
+            case .replyTooLarge, .tooManyLines, .lineTooLong: return .replyTooLarge
+            case .malformed: return .notSMTP
+            case .inconsistentCodes: return .protocolError
             }
-        case .unexpectedReply, .unsolicitedReply: return "protocol-error"
-        case .greetingRejected: return "greeting-rejected"
-        case .startTLSNotOffered: return "starttls-not-offered"
-        case .startTLSRefused: return "starttls-refused"
-        case .startTLSInjection: return "starttls-injection"
+        case .unexpectedReply, .unsolicitedReply: return .protocolError
+        case .greetingRejected: return .greetingRejected
+        case .startTLSNotOffered: return .startTLSNotOffered
+        case .startTLSRefused: return .startTLSRefused
+        case .startTLSInjection: return .startTLSInjection
         case .tls(let failure): return failure.kind
-        case .authNotOffered: return "auth-not-offered"
-        case .authMechanismNotOffered: return "auth-mechanism-not-offered"
-        case .plaintextPasswordRefused: return "plaintext-auth-refused"
-        case .authRejected: return "auth-rejected"
-        case .invalidCommand: return "invalid-input"
+        case .authNotOffered: return .authNotOffered
+        case .authMechanismNotOffered: return .authMechanismNotOffered
+        case .plaintextPasswordRefused: return .plaintextAuthRefused
+        case .authRejected: return .authRejected
+        case .invalidCommand: return .invalidInput
         case .sasl(let e): return e.kind
         }
     }

@@ -1,3 +1,4 @@
+import Failures
 import Lint
 import MailSettings
 
@@ -9,10 +10,10 @@ extension LiveCheck {
 
 
     /// Failures that another port, security or mechanism on the same host may get around.
-    static let worthProbing: Set<String> = [
-        "connection-refused", "connection-timeout", "connection-failed", "greeting-timeout", "timeout", "tls-handshake-failed", "not-smtp",
-        "starttls-not-offered", "tls-required", "auth-not-offered", "auth-mechanism-not-offered", "plaintext-auth-refused",
-        "connection-closed", "protocol-error", "gssapi-not-offered",
+    static let worthProbing: Set<FailureKind> = [
+        .connectionRefused, .connectionTimeout, .connectionFailed, .greetingTimeout, .timeout, .tlsHandshakeFailed, .notSMTP,
+        .startTLSNotOffered, .tlsRequired, .authNotOffered, .authMechanismNotOffered, .plaintextAuthRefused,
+        .connectionClosed, .protocolError, .gssapiNotOffered,
     ]
 
 
@@ -28,14 +29,14 @@ extension LiveCheck {
               let port = request.setting.port, let security = request.setting.security else { return result }
         var probes: [(VerifyRequest, String?)] = []
         let token = request.usesToken
-        if token && kind == "auth-mechanism-not-offered" {
+        if token && kind == .authMechanismNotOffered {
             // A token is not a password: say what the server offers instead of trying it.
             let offered = result.authMechanisms ?? []
             result.suggestion = "the server does not offer XOAUTH2"
                 + (offered.isEmpty ? "" : "; it offers AUTH \(offered.joined(separator: " ")): use a password (an app password) with one of those")
             return result
         }
-        if !token && !request.usesKerberos && (kind == "auth-mechanism-not-offered" || kind == "plaintext-auth-refused" || kind == "auth-not-offered") {
+        if !token && !request.usesKerberos && (kind == .authMechanismNotOffered || kind == .plaintextAuthRefused || kind == .authNotOffered) {
             var same = request
             same.mechanism = nil
             same.keepTranscript = false
@@ -63,7 +64,7 @@ extension LiveCheck {
         return result
     }
 
-    static func explain(_ kind: String, port: UInt16, security: ConnectionSecurity) -> String {
+    static func explain(_ kind: FailureKind, port: UInt16, security: ConnectionSecurity) -> String {
         if Linter.implicitTLSPorts.contains(port) && security != .tls {
             return "port \(port) expects SSL/TLS from the first byte; "
         }
@@ -71,9 +72,9 @@ extension LiveCheck {
             return "port \(port) starts in plaintext (STARTTLS); "
         }
         switch kind {
-        case "tls-required": return "the server wants STARTTLS first; "
-        case "auth-mechanism-not-offered": return "the server does not offer that mechanism; "
-        case "gssapi-not-offered": return "this port does not offer Kerberos (GSSAPI); "
+        case .tlsRequired: return "the server wants STARTTLS first; "
+        case .authMechanismNotOffered: return "the server does not offer that mechanism; "
+        case .gssapiNotOffered: return "this port does not offer Kerberos (GSSAPI); "
         default: return ""
         }
     }

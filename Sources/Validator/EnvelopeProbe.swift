@@ -1,3 +1,4 @@
+import Failures
 import MailSettings
 import SMTPClient
 
@@ -12,12 +13,12 @@ extension LiveCheck {
     static func classify(_ mail: SMTPReply, _ rcpt: SMTPReply?, authenticated: Bool) throws {
         if mail.code == 530 || (mail.isPermanentFailure && mail.enhancedCode?.description == "5.7.0") {
             if mail.text.uppercased().contains("STARTTLS") {
-                throw CheckFailure(kind: "tls-required", message: "the server wants STARTTLS before mail: \(mail)")
+                throw CheckFailure(kind: .tlsRequired, message: "the server wants STARTTLS before mail: \(mail)")
             }
-            throw CheckFailure(kind: "auth-required", message: "the server wants authentication before mail: \(mail)")
+            throw CheckFailure(kind: .authRequired, message: "the server wants authentication before mail: \(mail)")
         }
         guard mail.isPositive else {
-            throw CheckFailure(kind: "sender-rejected", message: "the server refused MAIL FROM: \(mail)")
+            throw CheckFailure(kind: .senderRejected, message: "the server refused MAIL FROM: \(mail)")
         }
         guard let rcpt, rcpt.isPermanentFailure else { return }
         let text = rcpt.text.lowercased()
@@ -25,10 +26,10 @@ extension LiveCheck {
             || text.contains("relay") || text.contains("authenticat") || text.contains("access denied")
         guard policy else { return }
         if authenticated {
-            throw CheckFailure(kind: "relay-refused",
+            throw CheckFailure(kind: .relayRefused,
                                message: "logged in, but the server refused a recipient in another domain at RCPT: \(rcpt)")
         }
-        throw CheckFailure(kind: "auth-required",
+        throw CheckFailure(kind: .authRequired,
                            message: "the server took MAIL FROM but refused a recipient in another domain at RCPT, so it relays only after authentication: \(rcpt)")
     }
 

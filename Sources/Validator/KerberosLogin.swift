@@ -1,3 +1,4 @@
+import Failures
 import Kerberos
 import SMTPClient
 
@@ -12,7 +13,7 @@ extension LiveCheck {
         let offered = session.capabilities?.authMechanisms ?? []
         let mechanism = GSSAPIMechanism(host: host, options: request.kerberos, authorizationIdentity: request.username ?? "")
         guard offered.contains("GSSAPI") else {
-            throw CheckFailure(kind: "gssapi-not-offered", message: offered.isEmpty
+            throw CheckFailure(kind: .gssapiNotOffered, message: offered.isEmpty
                 ? "the server offers no AUTH at all here, so no Kerberos (GSSAPI) login"
                 : "the server does not offer Kerberos (AUTH GSSAPI) here; it offers \(offered.joined(separator: ", "))")
         }
@@ -21,7 +22,7 @@ extension LiveCheck {
             try await session.authenticate(mechanism)
         } catch SMTPClientError.authRejected(let reply) {
             let who = request.kerberos.principal ?? "your principal"
-            throw CheckFailure(kind: "kerberos-rejected", message:
+            throw CheckFailure(kind: .kerberosRejected, message:
                 "the server refused the Kerberos ticket for \(mechanism.servicePrincipal) (\(reply)): the KDC issued it, so either the server's keytab has no current key for that principal (a wrong or outdated keytab, or the host name is not the one in its keytab; try the name it has with --service-principal), or the server's clock is off, or \(who) may not log in\(request.username.map { " as \($0)" } ?? "")")
         }
         return "GSSAPI"

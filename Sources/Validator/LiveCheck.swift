@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import Kerberos
 import Lint
@@ -16,7 +17,7 @@ public enum LiveCheck {
             host: s.hostname?.name ?? "", port: Int(s.port?.value ?? 25), tls: mode, trust: request.trust,
             connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth,
             resolver: request.resolver ?? SystemResolver()))
-        var kind: String?
+        var kind: FailureKind?
         var message = "works"
         var mechanismUsed: String?
         var queueID: String?
@@ -25,13 +26,13 @@ public enum LiveCheck {
             // A mechanism asked for by name means a login, whatever the setting says.
             let needsAuth = request.mechanism != nil || s.loginPlan(secretAtHand: request.secret != nil) != .noLogin
             if needsAuth && !request.logIn {
-                throw CheckFailure(kind: "credentials-missing", message: "the login was not tried: this check stops before AUTH")
+                throw CheckFailure(kind: .credentialsMissing, message: "the login was not tried: this check stops before AUTH")
             }
             if needsAuth && request.usesKerberos {
                 mechanismUsed = try await kerberosLogin(session, request)
             } else if needsAuth {
                 guard let username = request.username, let secret = request.secret else {
-                    throw CheckFailure(kind: "credentials-missing", message: "this setting needs a username and a password (or token); give them to verify the login")
+                    throw CheckFailure(kind: .credentialsMissing, message: "this setting needs a username and a password (or token); give them to verify the login")
                 }
                 mechanismUsed = try await authenticate(session, username: username, secret: secret,
                                                        mechanism: request.usesToken ? "XOAUTH2" : request.mechanism)
@@ -43,9 +44,9 @@ public enum LiveCheck {
                     queueID = Self.queueID(in: reply)
                     message = "works; test message accepted: \(reply.text)"
                 } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isPermanentFailure {
-                    throw CheckFailure(kind: "bounced", message: "the server refused the test message at \(phase.uppercased()): \(reply)")
+                    throw CheckFailure(kind: .bounced, message: "the server refused the test message at \(phase.uppercased()): \(reply)")
                 } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isTransientFailure {
-                    throw CheckFailure(kind: "deferred", message: "the server deferred the test message at \(phase.uppercased()): \(reply)")
+                    throw CheckFailure(kind: .deferred, message: "the server deferred the test message at \(phase.uppercased()): \(reply)")
                 }
             } else {
                 // Would the server take mail from this client as it is? Nothing is sent:
@@ -61,7 +62,7 @@ public enum LiveCheck {
             kind = e.kind
             message = e.description
         } catch {
-            kind = "protocol-error"
+            kind = .protocolError
             message = "\(error)"
         }
         await session.close()
@@ -78,7 +79,7 @@ public enum LiveCheck {
     }
 
     struct CheckFailure: Error {
-        var kind: String
+        var kind: FailureKind
         var message: String
     }
 

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailNet
 import SMTPClient
@@ -8,7 +9,7 @@ public struct VerifyResult: Sendable, Codable {
     public var setting: String
     public var ok: Bool
     /// Stable machine-readable failure kind (`tls-required`, `auth-rejected`, …); nil when ok.
-    public var kind: String?
+    public var kind: FailureKind?
     public var message: String
     public var addresses: [AddressAttempt]
     public var capabilitiesBeforeTLS: [String]?
@@ -34,7 +35,7 @@ public struct AlternativeOutcome: Sendable, Codable, Equatable {
     public var setting: String
     public var mechanism: String?
     public var ok: Bool
-    public var kind: String?
+    public var kind: FailureKind?
 }
 
 public struct PhaseTiming: Sendable, Codable, Equatable {

@@ -5,6 +5,7 @@ import Glibc
 import Kerberos
 import SMTPClient
 import Testing
+import TestSupport
 
 /// The GSS-API library loaded at run time: its declared C layouts and constants against the
 /// real library, and what a machine without it gets. No lab needed, only the Kerberos
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func aMechanismWithoutTheLibraryFailsAtEveryStepWithKerberosUnavailable() async throws {
-        let missing = KerberosFailure(kind: KerberosFailure.unavailable, message: "Kerberos is not available: test")
+        let missing = KerberosFailure(kind: .kerberosUnavailable, message: "Kerberos is not available: test")
         var mechanism = GSSAPIMechanism(host: "mail.example.test", options: KerberosOptions(), authorizationIdentity: "",
                                         library: .failure(missing))
         do throws(SASLError) {
@@ -48,7 +49,7 @@ import Testing
             #expect(error.kind == "kerberos-unavailable")
             #expect(error.description == missing.message)
         }
-        #expect(throws: SASLError.mechanismFailed(mechanism: "GSSAPI", kind: "kerberos-unavailable", message: missing.message)) {
+        #expect(throws: SASLError.mechanismFailed(mechanism: "GSSAPI", kind: .kerberosUnavailable, message: missing.message)) {
             _ = try mechanism.start()
         }
     }

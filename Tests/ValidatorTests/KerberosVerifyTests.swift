@@ -29,7 +29,7 @@ struct KerberosVerification {
         let r = try request(port: "GSSAPI_PORT", cache: cache)
         #expect(r.usesKerberos)
         let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
-        #expect(result.ok, "\(result.kind ?? "") \(result.message)")
+        #expect(result.ok, "\(result.kind?.name ?? "") \(result.message)")
         #expect(result.mechanismUsed == "GSSAPI")
         #expect(result.authMechanisms == ["GSSAPI"])
     }
@@ -41,7 +41,7 @@ struct KerberosVerification {
         let cache = try krb.ticketCache(in: folder)
         let r = try request(port: "GSSAPI_TLS_PORT", security: .starttls, cache: cache)
         let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
-        #expect(result.ok, "\(result.kind ?? "") \(result.message)")
+        #expect(result.ok, "\(result.kind?.name ?? "") \(result.message)")
         #expect(result.mechanismUsed == "GSSAPI")
         #expect(result.tls?.verified == true)
         #expect(result.capabilitiesBeforeTLS?.contains { $0.hasPrefix("AUTH") } == false)
@@ -51,7 +51,7 @@ struct KerberosVerification {
         let plain = try request(port: "GSSAPI_TLS_PORT", cache: cache)
         let refused = await LiveCheck.verifyWithAlternatives(
             plain, alternatives: [(UInt16(lab.port("GSSAPI_TLS_PORT")), .starttls)])
-        #expect(refused.kind == "gssapi-not-offered", "\(refused.kind ?? "") \(refused.message)")
+        #expect(refused.kind == "gssapi-not-offered", "\(refused.kind?.name ?? "") \(refused.message)")
         #expect(refused.message.contains("no AUTH at all"))
         #expect(refused.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_TLS_PORT")) STARTTLS works")
     }

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import SMTPClient
 import Testing
@@ -14,7 +15,7 @@ struct ProbeClassification {
             try LiveCheck.classify(mail, rcpt, authenticated: authenticated)
             return nil
         } catch let e as LiveCheck.CheckFailure {
-            return e.kind
+            return e.kind.name
         } catch {
             return "unexpected"
         }
@@ -53,5 +54,22 @@ struct ProbeClassification {
         #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 Ok: queued as 4F2A1C7A05"])) == "4F2A1C7A05")
         #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["OK id=1vQ3Zx-0004Tb-2c"])) == "1vQ3Zx-0004Tb-2c")
         #expect(LiveCheck.queueID(in: SMTPReply(code: 250, lines: ["2.0.0 OK 1700000000 x.123 - gsmtp"])) == nil)
+    }
+}
+
+/// verify --help lists its kinds from the declared constants: each once, and every kind a
+/// check can end with is among them.
+@Suite struct VerifyKinds {
+    @Test func eachKindIsListedOnceAndWhatChecksRaiseIsListed() {
+        let listed = FailureKind.verifyGeneral + FailureKind.verifyKerberos
+        #expect(Set(listed).count == listed.count)
+        let raised: [FailureKind] = [
+            SMTPClientError.timeout(phase: "greeting", seconds: 1).kind, SMTPClientError.timeout(phase: "auth", seconds: 1).kind,
+            SMTPClientError.connect(host: "h", port: 25, .hostUnreachable).kind, SMTPClientError.tls(.expired(notValidAfter: .distantPast)).kind,
+            SMTPClientError.sasl(.unknownMechanism("x")).kind, SMTPClientError.startTLSInjection(bytes: 3).kind,
+            LiveCheck.worthProbing.first!, .credentialsMissing, .kerberosRejected, .kerberosUnavailable,
+        ]
+        for kind in raised { #expect(listed.contains(kind), "\(kind)") }
+        #expect(LiveCheck.worthProbing.isSubset(of: Set(listed)))
     }
 }

@@ -122,10 +122,10 @@ case "verify":
     var kinds: [String: Int] = [:]
     await withTaskGroup(of: String.self) { group in
         var next = 0
-        while next < min(parallel, requests.count) { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind ?? "ok" }; next += 1 }
+        while next < min(parallel, requests.count) { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind?.name ?? "ok" }; next += 1 }
         for await kind in group {
             kinds[kind, default: 0] += 1
-            if next < requests.count { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind ?? "ok" }; next += 1 }
+            if next < requests.count { let r = requests[next]; group.addTask { await LiveCheck.verify(r).kind?.name ?? "ok" }; next += 1 }
         }
     }
     let elapsed = now() - start

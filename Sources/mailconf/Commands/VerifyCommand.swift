@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Failures
 import Foundation
 import Kerberos
 import MailNet
@@ -41,21 +42,9 @@ struct VerifyCommand: AsyncParsableCommand {
           mailconf verify --host mail.example.org --port 587 --security starttls \\
               --auth gssapi
 
-        A failure has a stable kind (in --json: "kind"): dns-failure, connection-refused, \
-        host-unreachable, network-unreachable, connection-timeout, connection-failed, \
-        connection-closed, greeting-timeout, greeting-rejected, \
-        not-smtp, tls-handshake-failed, certificate-untrusted, certificate-expired (also \
-        not yet valid), certificate-name-mismatch, starttls-not-offered, starttls-refused, \
-        starttls-injection, tls-required, plaintext-auth-refused, auth-not-offered, \
-        auth-mechanism-not-offered, auth-required, auth-rejected, credentials-missing, \
-        sasl-error, sender-rejected, relay-refused, deferred, bounced, protocol-error, \
-        reply-too-large, timeout, invalid-input; for Kerberos gssapi-not-offered, \
-        kerberos-unavailable (the library is not installed), kerberos-no-credentials \
-        (run kinit), kerberos-ticket-expired, kerberos-clock-skew, \
-        kerberos-unknown-service (the host name is not the server's principal), \
-        kerberos-unknown-client, kerberos-realm-unreachable, kerberos-rejected (the server \
-        refused a ticket the KDC issued), kerberos-error. When another port, security or mechanism on the same host works, the \
-        result names it.
+        A failure has a stable kind (in --json: "kind"): \(FailureKind.verifyGeneral.map(\.listed).joined(separator: ", ")); \
+        for Kerberos \(FailureKind.verifyKerberos.map(\.listed).joined(separator: ", ")). When another port, \
+        security or mechanism on the same host works, the result names it.
 
         A provider is checked on all its outgoing settings at once. Exit status: 0 when the \
         setting works (for a provider: when at least one of its settings works), 1 when \
@@ -140,7 +129,7 @@ struct VerifyCommand: AsyncParsableCommand {
             var collected: [(Int, VerifyResult)] = []
             for await item in group {
                 collected.append(item)
-                if !output.json && requests.count > 1 && isatty(STDERR_FILENO) == 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind ?? "fails")\n") }
+                if !output.json && requests.count > 1 && isatty(STDERR_FILENO) == 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind?.name ?? "fails")\n") }
             }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
@@ -151,7 +140,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 guard let providerID = item.providerID else { continue }
                 try attempt {
                     try cat.recordVerification(providerID: providerID, setting: item.setting.summary, ok: result.ok,
-                                               kind: result.kind, message: result.message)
+                                               kind: result.kind?.name, message: result.message)
                 }
             }
         }
@@ -262,7 +251,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if r.ok {
             lines.append("ok    \(r.setting)  \(r.message)\(r.mechanismUsed.map { " (AUTH \($0))" } ?? "")  \(time)")
         } else {
-            lines.append("FAIL  \(r.setting)  \(r.kind ?? "error"): \(r.message)  \(time)")
+            lines.append("FAIL  \(r.setting)  \(r.kind?.name ?? "error"): \(r.message)  \(time)")
         }
         if let tls = r.tls, !tls.verified { lines.append("      certificate NOT verified (--insecure-skip-verify)") }
         if let id = r.queueID { lines.append("      queue id: \(id)\(r.retries > 0 ? " (after \(r.retries) retr\(r.retries == 1 ? "y" : "ies"))" : "")") }
@@ -270,7 +259,7 @@ struct VerifyCommand: AsyncParsableCommand {
             lines.append("      instead: \(suggestion)")
         } else if let alternatives = r.alternatives, !alternatives.isEmpty {
             lines.append("      no alternative on this host worked either: "
-                         + alternatives.map { "\($0.setting) \($0.kind ?? "ok")" }.joined(separator: "; "))
+                         + alternatives.map { "\($0.setting) \($0.kind?.name ?? "ok")" }.joined(separator: "; "))
         }
         guard verbose else { return lines.joined(separator: "\n") }
         lines.append("      addresses: " + r.addresses.map { $0.address + ($0.error.map { " (\($0))" } ?? " (connected)") }.joined(separator: ", "))

@@ -1,0 +1,28 @@
+import Failures
+import Kerberos
+import MailNet
+import SMTPClient
+
+/// The kinds of failure a live check names beyond its clients' own: what the server's
+/// answers mean for this setting.
+extension FailureKind {
+    public static let tlsRequired = FailureKind("tls-required")
+    public static let authRequired = FailureKind("auth-required")
+    public static let credentialsMissing = FailureKind("credentials-missing")
+    public static let senderRejected = FailureKind("sender-rejected")
+    public static let relayRefused = FailureKind("relay-refused")
+    public static let deferred = FailureKind("deferred")
+    public static let bounced = FailureKind("bounced")
+    public static let gssapiNotOffered = FailureKind("gssapi-not-offered")
+    public static let kerberosRejected = FailureKind("kerberos-rejected", hint: "the server refused a ticket the KDC issued")
+
+    /// What the envelope probe and the test message say.
+    public static let validator: [FailureKind] = [
+        tlsRequired, authRequired, credentialsMissing, senderRejected, relayRefused, deferred, bounced,
+    ]
+
+    /// Every kind `verify` can report, for its help text and scripts: the connection and
+    /// TLS (MailNet), the session (SMTPClient) and the verdicts; then Kerberos logins.
+    public static let verifyGeneral: [FailureKind] = mailNet + smtpClient + validator
+    public static let verifyKerberos: [FailureKind] = [gssapiNotOffered] + kerberos + [kerberosRejected]
+}
