@@ -52,11 +52,11 @@ let package = Package(
         // The setting model: values and their validation, no I/O.
         .target(name: "MailSettings", dependencies: ["Failures"]),
         // Formats between the model and bytes; every XML byte goes through libxml2.
-        .target(name: "MailFormats", dependencies: ["MailSettings", "CLibXML2"]),
+        .target(name: "MailFormats", dependencies: ["Failures", "MailSettings", "CLibXML2"]),
         // Client configuration files (Thunderbird, Autodiscover, Apple, msmtp, mutt, git,
         // Postfix, .env) from the model; XML through MailFormats' libxml2 writer.
         .target(name: "ClientExport", dependencies: [
-            "MailSettings", "MailFormats",
+            "Failures", "MailSettings", "MailFormats",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A stub resolver (MX, SRV, TXT, A, AAAA) that asks a chosen nameserver directly.
-        .target(name: "DNSClient", dependencies: ["MailNet", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "DNSClient", dependencies: ["Failures", "MailNet", .product(name: "NIOCore", package: "swift-nio")]),
         // A small https GET with certificate checks, deadlines and address overrides.
         .target(name: "WebFetch", dependencies: [
             "MailNet",
@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // deliverability: SPF (evaluated, limits counted), DKIM, DMARC and friends for a relay.
-        .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings", "WebFetch"]),
+        .target(name: "Deliverability", dependencies: ["DNSClient", "Failures", "MailSettings", "WebFetch"]),
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
-                "MailSettings", "MailFormats",
+                "Failures", "MailSettings", "MailFormats",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Providers/SOURCES.md"],
@@ -163,7 +163,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "MailNet", "TestSupport"]),
+        .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "Failures", "MailNet", "TestSupport"]),
         .testTarget(name: "WebFetchTests", dependencies: [
             "WebFetch", "MailNet",
             .product(name: "Hummingbird", package: "hummingbird"),

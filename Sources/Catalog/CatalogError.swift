@@ -1,9 +1,10 @@
+import Failures
 import MailFormats
 import MailSettings
 
 /// Why a catalog operation failed. `kind` is stable for `--json`; the description
 /// tells a person what to do.
-public enum CatalogError: Error, CustomStringConvertible, Sendable {
+public enum CatalogError: MailconfError {
     case unknownProvider(String, suggestions: [String])
     case unknownServer(Int64)
     case readOnlyPreset(String)
@@ -16,19 +17,19 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
     case cannotOpen(path: String, reason: String)
     case file(path: String, reason: String)
 
-    public var kind: String {
+    public var kind: FailureKind {
         switch self {
-        case .unknownProvider: return "unknown-provider"
-        case .unknownServer: return "unknown-server"
-        case .readOnlyPreset: return "preset-read-only"
-        case .idTaken: return "id-taken"
-        case .domainTaken: return "domain-taken"
-        case .domainUnknown: return "domain-unknown"
-        case .providerInUse: return "provider-in-use"
+        case .unknownProvider: return .unknownProvider
+        case .unknownServer: return .unknownServer
+        case .readOnlyPreset: return .presetReadOnly
+        case .idTaken: return .idTaken
+        case .domainTaken: return .domainTaken
+        case .domainUnknown: return .domainUnknown
+        case .providerInUse: return .providerInUse
         case .invalid(let e): return e.kind
-        case .badPreset: return "bad-preset"
-        case .cannotOpen: return "cannot-open-catalog"
-        case .file: return "file-error"
+        case .badPreset: return .badPreset
+        case .cannotOpen: return .cannotOpenCatalog
+        case .file: return .fileError
         }
     }
 
@@ -58,4 +59,18 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
         case .file(let path, let reason): return "\(path): \(reason)"
         }
     }
+}
+
+/// The kinds of failure the catalog raises.
+extension FailureKind {
+    public static let unknownProvider = FailureKind("unknown-provider")
+    public static let unknownServer = FailureKind("unknown-server")
+    public static let presetReadOnly = FailureKind("preset-read-only")
+    public static let idTaken = FailureKind("id-taken")
+    public static let domainTaken = FailureKind("domain-taken")
+    public static let domainUnknown = FailureKind("domain-unknown")
+    public static let providerInUse = FailureKind("provider-in-use")
+    public static let badPreset = FailureKind("bad-preset")
+    public static let cannotOpenCatalog = FailureKind("cannot-open-catalog")
+    public static let fileError = FailureKind("file-error")
 }

@@ -44,7 +44,7 @@ public struct AutodiscoverRequest: Sendable, Equatable {
         guard body.count <= limit else { throw .tooLarge(limit: limit) }
         let root: XElement
         do { root = try SafeXMLParser.parse(body, source: "request") } catch {
-            throw Refusal(kind: .unreadable, message: "the request is not a readable Autodiscover XML body (\(error.kind.rawValue))")
+            throw Refusal(kind: .unreadable, message: "the request is not a readable Autodiscover XML body (\(error.kind))")
         }
         let ns = Self.requestNamespace
         guard root.name == "Autodiscover", root.namespaceURI == ns,

@@ -1,3 +1,4 @@
+import Failures
 import MailSettings
 
 /// The client configuration files mailconf writes, one exporter each.
@@ -125,25 +126,26 @@ public struct ExportOptions: Sendable {
 }
 
 /// Why a file could not be written; the message says what to do.
-public struct ExportError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        /// The provider lacks what the format needs (an incoming server, …).
-        case unsuitable = "format-unsuitable"
-        /// The format has no place for a placeholder: an address is needed.
-        case needsAddress = "address-needed"
-        /// A value the format cannot carry (a newline, a quote, …).
-        case unrepresentable = "value-unrepresentable"
-        /// No authentication the format knows.
-        case unsupportedAuthentication = "authentication-unsupported"
-    }
-
-    public var kind: Kind
+public struct ExportError: MailconfError, Equatable {
+    public var kind: FailureKind
     public var message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: FailureKind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     public var description: String { message }
+}
+
+/// The kinds of failure writing a client's configuration raises.
+extension FailureKind {
+    /// The provider lacks what the format needs (an incoming server, …).
+    public static let unsuitable = FailureKind("format-unsuitable")
+    /// The format has no place for a placeholder: an address is needed.
+    public static let needsAddress = FailureKind("address-needed")
+    /// A value the format cannot carry (a newline, a quote, …).
+    public static let unrepresentable = FailureKind("value-unrepresentable")
+    /// No authentication the format knows.
+    public static let unsupportedAuthentication = FailureKind("authentication-unsupported")
 }

@@ -69,11 +69,11 @@ enum DNSWire {
     static func encodeName(_ name: String) throws(DNSError) -> [UInt8] {
         var out: [UInt8] = []
         let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
-        guard trimmed.utf8.count <= 253 else { throw DNSError(.invalidName, name: name, "the name is longer than 253 characters") }
+        guard trimmed.utf8.count <= 253 else { throw DNSError(.dnsInvalidName, name: name, "the name is longer than 253 characters") }
         for label in trimmed.split(separator: ".", omittingEmptySubsequences: false) where !trimmed.isEmpty {
             let bytes = Array(label.utf8)
             guard (1...63).contains(bytes.count), bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-                throw DNSError(.invalidName, name: name, "'\(label)' is not a DNS label")
+                throw DNSError(.dnsInvalidName, name: name, "'\(label)' is not a DNS label")
             }
             out.append(UInt8(bytes.count))
             out += bytes

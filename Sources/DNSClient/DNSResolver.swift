@@ -1,30 +1,33 @@
+import Failures
 import Foundation
 import MailNet
 #if canImport(Glibc)
 import Glibc
 #endif
 
-public struct DNSError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable {
-        case noSuchName = "nxdomain"
-        case serverFailure = "servfail"
-        case refused
-        case timeout
-        case malformed
-        case invalidName = "invalid-name"
-        case network
-    }
-    public var kind: Kind
+public struct DNSError: MailconfError, Equatable {
+    public var kind: FailureKind
     public var name: String
     public var message: String
 
-    init(_ kind: Kind, name: String, _ message: String) {
+    init(_ kind: FailureKind, name: String, _ message: String) {
         self.kind = kind
         self.name = name
         self.message = message
     }
 
     public var description: String { "\(name): \(message)" }
+}
+
+/// The kinds of failure a DNS query raises.
+extension FailureKind {
+    public static let dnsNoSuchName = FailureKind("nxdomain")
+    public static let dnsServerFailure = FailureKind("servfail")
+    public static let dnsRefused = FailureKind("refused")
+    public static let dnsTimeout = FailureKind("timeout")
+    public static let dnsMalformed = FailureKind("malformed")
+    public static let dnsInvalidName = FailureKind("invalid-name")
+    public static let dnsNetwork = FailureKind("network")
 }
 
 /// A stub resolver for MX, SRV, TXT, A and AAAA that asks one nameserver directly, so
@@ -47,14 +50,14 @@ public struct DNSResolver: Sendable {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
-            if rest.hasPrefix(":") { guard let p = UInt16(rest.dropFirst()) else { throw DNSError(.invalidName, name: text, "the port is not a number") }; port = p }
+            if rest.hasPrefix(":") { guard let p = UInt16(rest.dropFirst()) else { throw DNSError(.dnsInvalidName, name: text, "the port is not a number") }; port = p }
         } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
             host = String(text[..<colon])
-            guard let p = UInt16(text[text.index(after: colon)...]) else { throw DNSError(.invalidName, name: text, "the port is not a number") }
+            guard let p = UInt16(text[text.index(after: colon)...]) else { throw DNSError(.dnsInvalidName, name: text, "the port is not a number") }
             port = p
         }
         guard Self.isIPAddress(host) else {
-            throw DNSError(.invalidName, name: text, "a DNS server is given as an IP address, optionally with :PORT (e.g. 127.0.0.1:5353)")
+            throw DNSError(.dnsInvalidName, name: text, "a DNS server is given as an IP address, optionally with :PORT (e.g. 127.0.0.1:5353)")
         }
         self.init(server: host, port: port, timeout: timeout)
     }
@@ -120,19 +123,19 @@ public struct DNSResolver: Sendable {
         let server = "\(self.server):\(port)", timeout = self.timeout
         let result: Result<[UInt8], DNSError> = await runBlocking(
             timeout: timeout,
-            onTimeout: .failure(DNSError(.timeout, name: name, "no answer from the DNS server \(server) within \(timeout) s"))) {
+            onTimeout: .failure(DNSError(.dnsTimeout, name: name, "no answer from the DNS server \(server) within \(timeout) s"))) {
             exchange(packet, id: id, name: name)
         }
         let bytes = try result.get()
         let response: DNSResponse
         do { response = try DNSWire.parse(bytes) } catch {
-            throw DNSError(.malformed, name: name, "the DNS server's answer for \(type) could not be read")
+            throw DNSError(.dnsMalformed, name: name, "the DNS server's answer for \(type) could not be read")
         }
         switch response.rcode {
         case 0: break
-        case 3: throw DNSError(.noSuchName, name: name, "no such name (NXDOMAIN)")
-        case 5: throw DNSError(.refused, name: name, "the DNS server \(server):\(port) refused the query")
-        default: throw DNSError(.serverFailure, name: name, "the DNS server \(server):\(port) failed (rcode \(response.rcode))")
+        case 3: throw DNSError(.dnsNoSuchName, name: name, "no such name (NXDOMAIN)")
+        case 5: throw DNSError(.dnsRefused, name: name, "the DNS server \(server):\(port) refused the query")
+        default: throw DNSError(.dnsServerFailure, name: name, "the DNS server \(server):\(port) failed (rcode \(response.rcode))")
         }
         return response.answers.filter { $0.type == type.rawValue }
     }
@@ -158,10 +161,10 @@ public struct DNSResolver: Sendable {
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = port.bigEndian
         } else {
-            return .failure(DNSError(.network, name: name, "\(server) is not an IP address"))
+            return .failure(DNSError(.dnsNetwork, name: name, "\(server) is not an IP address"))
         }
         let fd = socket(family, type, 0)
-        guard fd >= 0 else { return .failure(DNSError(.network, name: name, "cannot open a socket (errno \(errno))")) }
+        guard fd >= 0 else { return .failure(DNSError(.dnsNetwork, name: name, "cannot open a socket (errno \(errno))")) }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -175,7 +178,7 @@ public struct DNSResolver: Sendable {
     func udp(_ packet: [UInt8], id: UInt16, name: String) -> Result<[UInt8], DNSError> {
         withSocket(Int32(SOCK_DGRAM.rawValue), name: name) { fd, addr, len in
             guard connect(fd, addr, len) == 0, send(fd, packet, packet.count, 0) == packet.count else {
-                return .failure(DNSError(.network, name: name, "cannot send to the DNS server \(server):\(port) (errno \(errno))"))
+                return .failure(DNSError(.dnsNetwork, name: name, "cannot send to the DNS server \(server):\(port) (errno \(errno))"))
             }
             var buffer = [UInt8](repeating: 0, count: 4096)
             let deadline = Date().addingTimeInterval(timeout)
@@ -183,12 +186,12 @@ public struct DNSResolver: Sendable {
                 let n = recv(fd, &buffer, buffer.count, 0)
                 if n < 0 {
                     if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                    return .failure(DNSError(.network, name: name, "no answer from the DNS server \(server):\(port) (errno \(errno))"))
+                    return .failure(DNSError(.dnsNetwork, name: name, "no answer from the DNS server \(server):\(port) (errno \(errno))"))
                 }
                 // Anything but the answer to this question (wrong id) is ignored.
                 if n >= 12, UInt16(buffer[0]) << 8 | UInt16(buffer[1]) == id { return .success(Array(buffer[0..<n])) }
             }
-            return .failure(DNSError(.timeout, name: name, "no answer from the DNS server \(server):\(port) within \(timeout) s"))
+            return .failure(DNSError(.dnsTimeout, name: name, "no answer from the DNS server \(server):\(port) within \(timeout) s"))
         }
     }
 
@@ -196,18 +199,18 @@ public struct DNSResolver: Sendable {
         withSocket(Int32(SOCK_STREAM.rawValue), name: name) { fd, addr, len in
             let framed = DNSWire.be16(UInt16(packet.count)) + packet
             guard connect(fd, addr, len) == 0, send(fd, framed, framed.count, Int32(MSG_NOSIGNAL)) == framed.count else {
-                return .failure(DNSError(.network, name: name, "cannot reach the DNS server \(server):\(port) over TCP (errno \(errno))"))
+                return .failure(DNSError(.dnsNetwork, name: name, "cannot reach the DNS server \(server):\(port) over TCP (errno \(errno))"))
             }
             var data = [UInt8]()
             var buffer = [UInt8](repeating: 0, count: 65536)
             while data.count < 2 || data.count < 2 + (Int(data[0]) << 8 | Int(data[1])) {
                 let n = recv(fd, &buffer, buffer.count, 0)
-                guard n > 0 else { return .failure(DNSError(.timeout, name: name, "the DNS server \(server):\(port) did not finish its TCP answer")) }
+                guard n > 0 else { return .failure(DNSError(.dnsTimeout, name: name, "the DNS server \(server):\(port) did not finish its TCP answer")) }
                 data += buffer[0..<n]
             }
             let body = Array(data[2..<(2 + (Int(data[0]) << 8 | Int(data[1])))])
             guard body.count >= 12, UInt16(body[0]) << 8 | UInt16(body[1]) == id else {
-                return .failure(DNSError(.malformed, name: name, "the DNS server's TCP answer is for another question"))
+                return .failure(DNSError(.dnsMalformed, name: name, "the DNS server's TCP answer is for another question"))
             }
             return .success(body)
         }

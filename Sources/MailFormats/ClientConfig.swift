@@ -1,3 +1,4 @@
+import Failures
 import MailSettings
 
 /// Thunderbird's clientConfig v1.1 ("autoconfig") format, read and written losslessly:
@@ -50,7 +51,7 @@ extension ClientConfig {
             warnings.append(Diagnostic(line: element?.line, message))
         }
 
-        func fail(_ kind: FormatError.Kind, _ element: XElement?, _ message: String) -> FormatError {
+        func fail(_ kind: FailureKind, _ element: XElement?, _ message: String) -> FormatError {
             FormatError(kind, source: source, line: element?.line, message)
         }
 

@@ -1,8 +1,10 @@
+import Failures
+
 /// A value that was refused when it entered the model.
 ///
 /// Every refusal names the field, the value as given and what would have been
 /// accepted, so a person can fix the input without reading the source.
-public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ValidationError: MailconfError, Equatable {
     /// The field that was being set, such as `hostname` or `port`.
     public var field: String
     /// The refused value, as given (control characters made visible).
@@ -20,7 +22,7 @@ public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// A stable machine-readable kind, such as `invalid-hostname`.
-    public var kind: String { "invalid-" + field.split(separator: " ").joined(separator: "-") }
+    public var kind: FailureKind { FailureKind("invalid-" + field.split(separator: " ").joined(separator: "-")) }
 
     public var description: String {
         "\(field) \(Self.quote(value)): \(reason); expected \(expected)"

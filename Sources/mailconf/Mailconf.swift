@@ -1,4 +1,5 @@
 import ArgumentParser
+import Failures
 import Foundation
 
 @main
@@ -54,8 +55,9 @@ struct Mailconf: AsyncParsableCommand {
             let usage = usageString(for: type(of: parsed!))
             Output.standardError("Error: \(error.message)\nUsage: \(usage)\n  See 'mailconf help \(commandPath(type(of: parsed!)))' for more information.\n")
             Foundation.exit(2)
-        } catch let error as CLIError {
-            Output.fail(error, json: json)
+        } catch let error as any MailconfError {
+            // Every module's error, in one place: its kind and message, exit status 1.
+            Output.fail(CLIError(error), json: json)
             Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
@@ -68,7 +70,7 @@ struct Mailconf: AsyncParsableCommand {
                 Foundation.exit(2)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            Output.fail(CLIError(kind: "error", message: "\(error)"), json: json)
+            Output.fail(CLIError(kind: .unexpected, message: "\(error)"), json: json)
             Foundation.exit(1)
         }
     }

@@ -3,6 +3,7 @@ import Catalog
 import ClientExport
 import Discovery
 import DNSClient
+import Failures
 import Foundation
 import MailSettings
 
@@ -98,11 +99,11 @@ struct DiscoverCommand: AsyncParsableCommand {
 
         if let chosen {
             guard let provider = result.provider else {
-                throw CLIError(kind: "nothing-found", message: "no working settings found for \(email.domain); run without --format to see what each source said")
+                throw CLIError(kind: .nothingFound, message: "no working settings found for \(email.domain); run without --format to see what each source said")
             }
             let text: String
             do { text = try chosen.render(provider, address: email) } catch {
-                throw CLIError(kind: error.kind.rawValue, message: error.message)
+                throw CLIError(error)
             }
             if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
             return

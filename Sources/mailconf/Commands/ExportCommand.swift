@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import ClientExport
+import Failures
 import Foundation
 import MailFormats
 import MailSettings
@@ -80,7 +81,7 @@ struct ExportCommand: ParsableCommand {
             text = try chosen.render(entry.provider, address: address,
                                      options: ExportOptions(includeMailconfExtension: !thunderbirdOnly))
         } catch {
-            throw CLIError(kind: error.kind.rawValue, message: error.message)
+            throw CLIError(error)
         }
         if let output {
             try AtomicFile.write(text, to: output)
@@ -106,7 +107,7 @@ enum AtomicFile {
             }
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw CLIError(kind: "file-error", message: "cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+            throw CLIError(kind: .fileError, message: "cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AutoconfigService
 import Catalog
+import Failures
 import Foundation
 import Logging
 
@@ -104,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
                     fflush(nil)
                 })
         } catch let e as AutoconfigServer.StartError {
-            throw CLIError(kind: "tls-error", message: e.description)
+            throw CLIError(kind: .serviceTLSError, message: e.description)
         }
     }
 }

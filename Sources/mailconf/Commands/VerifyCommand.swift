@@ -180,7 +180,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 items.append(Item(setting: setting, username: try username(s), providerID: entry.provider.id))
             }
             guard !items.isEmpty else {
-                throw CLIError(kind: "no-outgoing-server", message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
+                throw CLIError(kind: .noOutgoingServer, message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
             }
             return items
         case .given(let setting):
@@ -190,7 +190,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func notSMTP(_ s: ServerSetting) -> CLIError {
-        CLIError(kind: "not-smtp-setting",
+        CLIError(kind: .notSMTPSetting,
                  message: "\(s.protocol.rawValue.uppercased()) \(s.summary) is not an SMTP server: verify checks outgoing (SMTP) settings only")
     }
 
@@ -226,20 +226,20 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if let passwordEnv {
             guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
-                throw CLIError(kind: "credentials-missing", message: "the environment variable \(passwordEnv) is not set or empty")
+                throw CLIError(kind: .credentialsMissing, message: "the environment variable \(passwordEnv) is not set or empty")
             }
             return Secret(value)
         }
         if let passwordFile {
             guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw CLIError(kind: "credentials-missing", message: "cannot read the password file \(passwordFile); check the path and its permissions")
+                throw CLIError(kind: .credentialsMissing, message: "cannot read the password file \(passwordFile); check the path and its permissions")
             }
             let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             return Secret(line.hasSuffix("\r") ? String(line.dropLast()) : line)
         }
         guard needed else { return nil }
         guard isatty(STDIN_FILENO) == 1, let typed = getpass("Password (not shown): ") else {
-            throw CLIError(kind: "credentials-missing",
+            throw CLIError(kind: .credentialsMissing,
                            message: "this setting needs a password: give --password-env VAR or --password-file FILE (no terminal to ask on)")
         }
         return Secret(String(cString: typed))

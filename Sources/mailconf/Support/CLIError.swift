@@ -1,40 +1,40 @@
-import Catalog
-import MailFormats
-import MailSettings
+import Failures
 
 /// A failure the command line reports: a stable kind for `--json` and a sentence
-/// that says what went wrong and what to do.
-struct CLIError: Error, Encodable {
-    var kind: String
+/// that says what went wrong and what to do. Every module's error becomes one here, in
+/// one place; `Mailconf.main` maps it to exit status 1 and, with --json, to
+/// `{"error": {"kind": …, "message": …}}`.
+struct CLIError: MailconfError, Encodable {
+    var kind: FailureKind
     var message: String
+    var description: String { message }
 
-    init(kind: String, message: String) {
+    init(kind: FailureKind, message: String) {
         self.kind = kind
         self.message = message
     }
 
-    init(_ error: CatalogError) {
-        self.init(kind: error.kind, message: error.description)
+    init(_ error: any MailconfError) {
+        self.init(kind: error.kind, message: error.message)
     }
+}
 
-    init(_ error: ValidationError) {
-        self.init(kind: error.kind, message: error.description)
-    }
-
-    init(_ error: FormatError) {
-        self.init(kind: error.kind.rawValue, message: error.description)
-    }
+/// The kinds of failure the command line itself names.
+extension FailureKind {
+    static let noOutgoingServer = FailureKind("no-outgoing-server")
+    static let notSMTPSetting = FailureKind("not-smtp-setting")
+    static let serviceTLSError = FailureKind("tls-error")
+    static let noMatch = FailureKind("no-match")
+    static let nothingFound = FailureKind("nothing-found")
+    /// An error that is none of mailconf's own (a bug, or the system's).
+    static let unexpected = FailureKind("error")
 }
 
 /// Runs catalog work and turns its typed errors into CLI errors.
 func attempt<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let e as CatalogError {
-        throw CLIError(e)
-    } catch let e as ValidationError {
-        throw CLIError(e)
-    } catch let e as FormatError {
+    } catch let e as any MailconfError {
         throw CLIError(e)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Failures
 
 struct ProvidersSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct ProvidersSearch: ParsableCommand {
             return
         }
         guard !found.isEmpty else {
-            throw CLIError(kind: "no-match", message: "nothing in the catalog matches '\(text)'; 'mailconf providers list' shows everything")
+            throw CLIError(kind: .noMatch, message: "nothing in the catalog matches '\(text)'; 'mailconf providers list' shows everything")
         }
         print(Output.table(["ID", "NAME", "KIND", "ORIGIN", "DOMAINS"], found.map { e in
             [e.provider.id, e.provider.displayName, e.provider.kind.rawValue, e.origin.rawValue, ProvidersList.domains(e.provider.domains)]
