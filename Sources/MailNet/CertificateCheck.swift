@@ -38,24 +38,37 @@ public final class CertificateCheck: Sendable {
         case .system, .noVerification:
             return CertificateStore.systemTrustRoots
         case .caFile(let path):
-            let text: String
-            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            // Read and parsed once per file and modification time, not once per connection.
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+            if let modified, let cached = caFiles.withLockedValue({ $0[path] }), cached.modified == modified {
+                return cached.roots
+            }
+            let roots = try readCAFile(path)
+            if let modified { caFiles.withLockedValue { $0[path] = (modified, roots) } }
+            return roots
+        }
+    }
+
+    private static let caFiles = NIOLockedValueBox<[String: (modified: Date, roots: CertificateStore)]>([:])
+
+    private static func readCAFile(_ path: String) throws(TLSFailure) -> CertificateStore {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .handshakeFailed("cannot read the CA file: \(error)")
+        }
+        var certs: [Certificate] = []
+        let end = "-----END CERTIFICATE-----"
+        var rest = Substring(text)
+        while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"), let stop = rest.range(of: end, range: begin.upperBound..<rest.endIndex) {
+            do { certs.append(try Certificate(pemEncoded: String(rest[begin.lowerBound..<stop.upperBound]))) } catch {
                 throw .handshakeFailed("cannot read the CA file: \(error)")
             }
-            var certs: [Certificate] = []
-            let end = "-----END CERTIFICATE-----"
-            var rest = Substring(text)
-            while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"), let stop = rest.range(of: end, range: begin.upperBound..<rest.endIndex) {
-                do { certs.append(try Certificate(pemEncoded: String(rest[begin.lowerBound..<stop.upperBound]))) } catch {
-                    throw .handshakeFailed("cannot read the CA file: \(error)")
-                }
-                rest = rest[stop.upperBound...]
-            }
-            guard !certs.isEmpty else {
-                throw .handshakeFailed("no certificate found in the CA file \(path); give a PEM file")
-            }
-            return CertificateStore(certs)
+            rest = rest[stop.upperBound...]
         }
+        guard !certs.isEmpty else {
+            throw .handshakeFailed("no certificate found in the CA file \(path); give a PEM file")
+        }
+        return CertificateStore(certs)
     }
 
     /// The NIOSSL callback: runs on the event loop, verifies off it, completes the promise.
