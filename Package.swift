@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // deliverability: SPF (evaluated, limits counted), DKIM, DMARC and friends for a relay.
-        .target(name: "Deliverability", dependencies: ["DNSClient", "Failures", "MailSettings", "WebFetch"]),
+        .target(name: "Deliverability", dependencies: ["DNSClient", "MailSettings", "WebFetch"]),
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [

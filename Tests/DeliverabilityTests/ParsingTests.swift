@@ -144,3 +144,15 @@ struct MTASTSPatterns {
         #expect(!MTASTSPolicyFile.matches("example.org", "*.example.org"))
     }
 }
+
+/// The `_mta-sts` TXT record through the same tag-list parser (RFC 8461 section 3.1).
+struct MTASTSRecords {
+    @Test func onlyARecordWhoseFirstTagIsVersionSTSv1AnnouncesAPolicy() {
+        #expect(MTASTSRule.announcesPolicy("v=STSv1; id=20261201T000000"))
+        #expect(MTASTSRule.announcesPolicy(" v = STSv1 ;id=1;"))
+        #expect(!MTASTSRule.announcesPolicy("v=STSv10; id=1"))
+        #expect(!MTASTSRule.announcesPolicy("v=STSv1 id=1"))
+        #expect(!MTASTSRule.announcesPolicy("id=1; v=STSv1"))
+        #expect(!MTASTSRule.announcesPolicy(""))
+    }
+}
