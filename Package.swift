@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "DNSClient", dependencies: ["Failures", "MailNet", .product(name: "NIOCore", package: "swift-nio")]),
         // A small https GET with certificate checks, deadlines and address overrides.
         .target(name: "WebFetch", dependencies: [
-            "MailNet",
+            "Failures", "MailNet",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

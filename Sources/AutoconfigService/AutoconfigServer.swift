@@ -1,3 +1,4 @@
+import Failures
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -16,8 +17,9 @@ public enum AutoconfigServer {
         }
     }
 
-    public enum StartError: Error, CustomStringConvertible {
+    public enum StartError: MailconfError {
         case tls(String)
+        public var kind: FailureKind { .serviceTLSError }
         public var description: String {
             switch self { case .tls(let why): return why }
         }
@@ -65,4 +67,9 @@ public enum AutoconfigServer {
     public static func run(_ app: some ApplicationProtocol, store: SettingsStore) async throws {
         try await app.runService()
     }
+}
+
+extension FailureKind {
+    /// The service's certificate or key could not be used.
+    public static let serviceTLSError = FailureKind("tls-error")
 }

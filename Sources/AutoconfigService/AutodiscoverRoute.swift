@@ -11,7 +11,7 @@ struct AutodiscoverRoute: Sendable {
     func answer(_ request: Request, context: ServiceContext) async throws(Refusal) -> Response {
         let parsed: AutodiscoverRequest
         do { parsed = try AutodiscoverRequest(body: try await body(of: request), limit: configuration.maxRequestBody) } catch {
-            throw Refusal(error.kind == .tooLarge ? .contentTooLarge : .badRequest, error.message)
+            throw Refusal(error.kind == .requestTooLarge ? .contentTooLarge : .badRequest, error.message)
         }
         let address = try RequestChecks.address(parsed.emailAddress[...], parameter: "EMailAddress")
         guard let provider = store.provider(for: address.domain) else { throw .unknown(address.domain) }

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailFormats
 
@@ -14,24 +15,21 @@ public struct AutodiscoverRequest: Sendable, Equatable {
     public var emailAddress: String
 
     /// Why a body is not taken. The message never repeats the body back.
-    public struct Refusal: Error, Equatable, Sendable {
-        public enum Kind: Sendable {
-            /// Over the size limit: HTTP's 413.
-            case tooLarge
-            /// Not XML, or not the request schema, or asking for another response schema.
-            case unreadable
-        }
-        public var kind: Kind
+    public struct Refusal: MailconfError, Equatable {
+        /// `.requestTooLarge` (HTTP's 413) or `.requestUnreadable` (not XML, not the
+        /// request schema, or asking for another response schema).
+        public var kind: FailureKind
         public var message: String
+        public var description: String { message }
 
-        public init(kind: Kind, message: String) {
+        public init(kind: FailureKind, message: String) {
             self.kind = kind
             self.message = message
         }
 
         /// Also for a body refused before it is read (its Content-Length, or while it arrives).
         public static func tooLarge(limit: Int) -> Refusal {
-            Refusal(kind: .tooLarge, message: "the request body is over \(limit / 1024) KiB")
+            Refusal(kind: .requestTooLarge, message: "the request body is over \(limit / 1024) KiB")
         }
     }
 
@@ -44,19 +42,27 @@ public struct AutodiscoverRequest: Sendable, Equatable {
         guard body.count <= limit else { throw .tooLarge(limit: limit) }
         let root: XElement
         do { root = try SafeXMLParser.parse(body, source: "request") } catch {
-            throw Refusal(kind: .unreadable, message: "the request is not a readable Autodiscover XML body (\(error.kind))")
+            throw Refusal(kind: .requestUnreadable, message: "the request is not a readable Autodiscover XML body (\(error.kind))")
         }
         let ns = Self.requestNamespace
         guard root.name == "Autodiscover", root.namespaceURI == ns,
               let request = root.elements(named: "Request", namespace: ns).first,
               let raw = request.elements(named: "EMailAddress", namespace: ns).first?.text else {
-            throw Refusal(kind: .unreadable, message: "expected <Autodiscover><Request><EMailAddress> in the Outlook request schema")
+            throw Refusal(kind: .requestUnreadable, message: "expected <Autodiscover><Request><EMailAddress> in the Outlook request schema")
         }
         // Outlook names the one response schema it reads; none named means that one too.
         if let schema = request.elements(named: "AcceptableResponseSchema", namespace: ns).first?.text,
            schema.trimmingCharacters(in: .whitespacesAndNewlines) != AutodiscoverExport.outlookNamespace {
-            throw Refusal(kind: .unreadable, message: "only the Outlook response schema (2006a) is served")
+            throw Refusal(kind: .requestUnreadable, message: "only the Outlook response schema (2006a) is served")
         }
         emailAddress = raw.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// The kinds of refusal of an Autodiscover request body.
+extension FailureKind {
+    /// Over the size limit: HTTP's 413.
+    public static let requestTooLarge = FailureKind("request-too-large")
+    /// Not XML, not the request schema, or another response schema asked for.
+    public static let requestUnreadable = FailureKind("request-unreadable")
 }

@@ -1,4 +1,5 @@
 import DNSClient
+import Failures
 import Foundation
 import MailNet
 import MailSettings
@@ -14,8 +15,10 @@ struct GreetingProbe: Sendable {
     var trust: TrustPolicy
     var timeout: Double
 
-    struct Failure: Error, CustomStringConvertible {
+    /// The server answered, but not as IMAP or POP3 must (or not within the deadline).
+    struct Failure: MailconfError {
         var message: String
+        var kind: FailureKind { .greetingProbeFailed }
         var description: String { message }
     }
 
@@ -80,4 +83,9 @@ struct GreetingProbe: Sendable {
             }
         }
     }
+}
+
+extension FailureKind {
+    /// An IMAP or POP3 server that did not greet as it must (or not in time).
+    static let greetingProbeFailed = FailureKind("greeting-probe-failed")
 }

@@ -78,9 +78,11 @@ public enum LiveCheck {
             totalSeconds: Date().timeIntervalSince(started), queueID: queueID)
     }
 
-    struct CheckFailure: Error {
+    /// A verdict of the check's own (what the server's answers mean), carried to the result.
+    struct CheckFailure: MailconfError {
         var kind: FailureKind
         var message: String
+        var description: String { message }
     }
 
     static func authenticate(_ session: SMTPSession, username: String, secret: Secret, mechanism: String?) async throws -> String {

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailNet
 import NIOCore
@@ -8,9 +9,11 @@ import NIOSSL
 /// A small HTTP/1.1 GET (autoconfig files, ISPDB, MTA-STS policies): one request, a size
 /// limit, a deadline, certificate checks for https, and curl-like address overrides.
 public struct HTTPFetch: Sendable {
-    public struct Failure: Error, CustomStringConvertible {
+    /// Why a fetch gave no answer: the URL, where it connected, and why, in MailNet's words.
+    public struct Failure: MailconfError {
         public var message: String
         public init(message: String) { self.message = message }
+        public var kind: FailureKind { .fetchFailed }
         public var description: String { message }
     }
 
@@ -103,4 +106,9 @@ public struct HTTPFetch: Sendable {
             }
         }
     }
+}
+
+extension FailureKind {
+    /// An http(s) GET that gave no answer (the URL, the connection, TLS, a deadline, the size).
+    public static let fetchFailed = FailureKind("fetch-failed")
 }

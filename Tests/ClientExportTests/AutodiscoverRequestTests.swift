@@ -32,7 +32,7 @@ import Testing
             <Autodiscover xmlns="\(AutodiscoverRequest.requestNamespace)"><Request><EMailAddress>&x;</EMailAddress></Request></Autodiscover>
             """.utf8)
         let refusal = try #require(throws: AutodiscoverRequest.Refusal.self) { try AutodiscoverRequest(body: xxe) }
-        #expect(refusal.kind == .unreadable)
+        #expect(refusal.kind == .requestUnreadable)
         #expect(refusal.message == "the request is not a readable Autodiscover XML body (dtd-forbidden)")
     }
 
@@ -44,13 +44,13 @@ import Testing
     ])
     func notTheRequestSchema(_ text: String, _ message: String) throws {
         let refusal = try #require(throws: AutodiscoverRequest.Refusal.self) { try AutodiscoverRequest(body: Array(text.utf8)) }
-        #expect(refusal.kind == .unreadable)
+        #expect(refusal.kind == .requestUnreadable)
         #expect(refusal.message == message)
     }
 
     @Test func onlyTheOutlookResponseSchemaIsServed() throws {
         let mobile = "<EMailAddress>a@b.org</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>"
         let refusal = try #require(throws: AutodiscoverRequest.Refusal.self) { try AutodiscoverRequest(body: body(mobile)) }
-        #expect(refusal == AutodiscoverRequest.Refusal(kind: .unreadable, message: "only the Outlook response schema (2006a) is served"))
+        #expect(refusal == AutodiscoverRequest.Refusal(kind: .requestUnreadable, message: "only the Outlook response schema (2006a) is served"))
     }
 }

@@ -97,15 +97,13 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
         let scheme = tls == nil ? "http" : "https"
         let domains = store.domainCount
-        do {
-            try await AutoconfigServer.serve(
-                store: store, configuration: config, host: host, port: port, tls: tls, logger: logger,
-                onRunning: { [host] bound in
-                    print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
-                    fflush(nil)
-                })
-        } catch let e as AutoconfigServer.StartError {
-            throw CLIError(kind: .serviceTLSError, message: e.description)
-        }
+        // A certificate or key that cannot be used is a StartError (kind tls-error), which
+        // Mailconf.main reports like every other failure.
+        try await AutoconfigServer.serve(
+            store: store, configuration: config, host: host, port: port, tls: tls, logger: logger,
+            onRunning: { [host] bound in
+                print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
+                fflush(nil)
+            })
     }
 }

@@ -23,7 +23,6 @@ struct CLIError: MailconfError, Encodable {
 extension FailureKind {
     static let noOutgoingServer = FailureKind("no-outgoing-server")
     static let notSMTPSetting = FailureKind("not-smtp-setting")
-    static let serviceTLSError = FailureKind("tls-error")
     static let noMatch = FailureKind("no-match")
     static let nothingFound = FailureKind("nothing-found")
     /// An error that is none of mailconf's own (a bug, or the system's).
