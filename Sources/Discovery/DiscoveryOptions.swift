@@ -22,7 +22,10 @@ public struct DiscoveryOptions: Sendable {
     /// asking them at once saves).
     public var sequential = false
 
-    public init(dns: DNSResolver = .system(), ispdbBase: String? = "https://autoconfig.thunderbird.net/v1.1/",
+    /// Thunderbird's public ISPDB: DOMAIN is appended.
+    public static let publicISPDB = "https://autoconfig.thunderbird.net/v1.1/"
+
+    public init(dns: DNSResolver = .system(), ispdbBase: String? = DiscoveryOptions.publicISPDB,
                 allowHTTP: Bool = false, connectTo: [String: HostPort] = [:], caFile: String? = nil,
                 sourceTimeout: Double = 5, guess: Bool = true, verify: Bool = true) {
         self.dns = dns

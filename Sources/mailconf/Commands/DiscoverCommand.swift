@@ -40,7 +40,7 @@ struct DiscoverCommand: AsyncParsableCommand {
     var dnsServer: String?
 
     @Option(name: .customLong("ispdb-url"), help: "ISPDB base URL; DOMAIN is appended.")
-    var ispdbURL = "https://autoconfig.thunderbird.net/v1.1/"
+    var ispdbURL = DiscoveryOptions.publicISPDB
 
     @Flag(name: .customLong("no-ispdb"), help: "Do not ask the ISPDB.")
     var noISPDB = false
