@@ -16,6 +16,9 @@
 #   IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT
 #                    Dovecot IMAP and POP3 (STARTTLS, and TLS from the first byte) over
 #                    the lab mailbox, for the discovery probes
+#   IMAP_REMOTE_PORT, POP3_REMOTE_PORT (on 127.0.0.2)
+#                    the same IMAP and POP3 where a login needs STARTTLS/STLS first:
+#                    Dovecot takes a client with its own address for a secure one
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 #   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
@@ -59,6 +62,9 @@ mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
 IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
+# On 127.0.0.2, so that Dovecot does not take the client (127.0.0.1) for itself and
+# allow a plaintext login: these two want STARTTLS/STLS first, as a real site does.
+IMAP_REMOTE_PORT=$((BASE_PORT+12)) POP3_REMOTE_PORT=$((BASE_PORT+13))
 GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
@@ -185,6 +191,10 @@ service imap-login {
     address = 127.0.0.1
     port = $IMAP_PORT
   }
+  inet_listener imap-remote {
+    address = 127.0.0.2
+    port = $IMAP_REMOTE_PORT
+  }
   inet_listener imaps {
     address = 127.0.0.1
     port = $IMAPS_PORT
@@ -195,6 +205,10 @@ service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
     port = $POP3_PORT
+  }
+  inet_listener pop3-remote {
+    address = 127.0.0.2
+    port = $POP3_REMOTE_PORT
   }
   inet_listener pop3s {
     address = 127.0.0.1
@@ -223,7 +237,6 @@ log_path = $ROOT/dovecot-$inst/dovecot.log
 $mail
 $auth
 auth_failure_delay = 0
-login_trusted_networks = 127.0.0.0/8
 default_internal_user = dovecot
 default_login_user = dovenull
 passdb {
@@ -363,9 +376,10 @@ dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -g
 
 # Wait until every listener answers (TCP; the KDC and dnsmasq take TCP too), at most
 # 10 s each; one that never does stops the start, naming the port and the log to read.
-wait_for() { # PORT WHAT LOG
-    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done
-    echo "$2 on 127.0.0.1:$1 did not answer within 10 s; see $3" >&2
+wait_for() { # PORT WHAT LOG [ADDRESS]
+    local address=${4:-127.0.0.1}
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/$address/$1") 2>/dev/null && return 0; sleep 0.1; done
+    echo "$2 on $address:$1 did not answer within 10 s; see $3" >&2
     exit 1
 }
 for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $GSSAPI_TLS_PORT $EXPIRED_PORT $WRONGNAME_PORT; do
@@ -373,6 +387,9 @@ for port in $PLAIN_PORT $SUBMISSION_PORT $SMTPS_PORT $CRAM_PORT $GSSAPI_PORT $GS
 done
 for port in $IMAP_PORT $IMAPS_PORT $POP3_PORT $POP3S_PORT; do
     wait_for "$port" "dovecot (IMAP/POP3)" "$ROOT/dovecot-plain/dovecot.log"
+done
+for port in $IMAP_REMOTE_PORT $POP3_REMOTE_PORT; do
+    wait_for "$port" "dovecot (IMAP/POP3 on 127.0.0.2)" "$ROOT/dovecot-plain/dovecot.log" 127.0.0.2
 done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
@@ -388,6 +405,8 @@ IMAP_PORT=$IMAP_PORT
 IMAPS_PORT=$IMAPS_PORT
 POP3_PORT=$POP3_PORT
 POP3S_PORT=$POP3S_PORT
+IMAP_REMOTE_PORT=$IMAP_REMOTE_PORT
+POP3_REMOTE_PORT=$POP3_REMOTE_PORT
 DNS_PORT=$DNS_PORT
 GSSAPI_PORT=$GSSAPI_PORT
 GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT
