@@ -35,7 +35,7 @@ let package = Package(
         ),
         // SASL GSSAPI (RFC 4752) for the SMTP client, over MIT Kerberos' GSS-API library,
         // which it opens at run time (dlopen): no Kerberos headers or link-time library.
-        .target(name: "Kerberos", dependencies: ["Failures", "MailNet", "SMTPClient"]),
+        .target(name: "Kerberos", dependencies: ["Failures", "MailNet", "SASL"]),
         // Network plumbing every client shares: deadlines, blocking calls off the
         // cooperative pool, TLS trust and certificate verification with named failures,
         // connect failures told apart, and the TCP(+TLS) connection for async clients.
@@ -103,11 +103,16 @@ let package = Package(
             // binary; .process follows the link and copies the files themselves.
             resources: [.process("Providers")]
         ),
-        // The SMTP client: replies, capabilities, SASL, commands, transcript. Of ours it
-        // imports only MailNet.
-        .target(name: "SMTPClient", dependencies: [
-            "Failures", "MailNet",
+        // SASL mechanisms (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) behind one small protocol, and
+        // the secret they carry; shared by every protocol client.
+        .target(name: "SASL", dependencies: [
+            "Failures",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The SMTP client: replies, capabilities, commands, transcript, the session. Of
+        // ours it imports only MailNet, SASL and Failures.
+        .target(name: "SMTPClient", dependencies: [
+            "Failures", "MailNet", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
@@ -119,18 +124,18 @@ let package = Package(
         .target(name: "Lint", dependencies: ["MailSettings"]),
         // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
         // and the setting that works instead.
-        .target(name: "Validator", dependencies: ["Failures", "Lint", "MailNet", "MailSettings", "SMTPClient", "Kerberos"]),
+        .target(name: "Validator", dependencies: ["Failures", "Lint", "MailNet", "MailSettings", "SASL", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // In-process measurements for the bench/ scripts.
-        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator"], path: "bench/InProcess"),
+        .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailNet", "MailSettings", "SASL", "SMTPClient", "Validator"], path: "bench/InProcess"),
         // What the tests share: the ISPDB location, the lab's servers (LabServers), the
         // in-process fake SMTP server for hostile cases, and running tools.
         .target(name: "TestSupport", dependencies: [
@@ -142,6 +147,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
+        .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "MailNetTests", dependencies: [
             "MailNet", "TestSupport",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -179,15 +185,15 @@ let package = Package(
         ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
-            "SMTPClient", "MailNet", "TestSupport",
+            "SMTPClient", "MailNet", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SMTPClient", "TestSupport"]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SASL", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "SASL", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

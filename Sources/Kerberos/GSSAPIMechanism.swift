@@ -1,7 +1,7 @@
 import Failures
 import Foundation
 import MailNet
-import SMTPClient
+import SASL
 
 /// SASL GSSAPI (RFC 4752) over MIT Kerberos: the client's ticket for `smtp@HOST`, mutual
 /// authentication, then the security-layer exchange, in which mailconf always chooses

@@ -3,6 +3,7 @@
 import Failures
 import Foundation
 import MailNet
+import SASL
 
 public enum SMTPClientError: MailconfError, Equatable {
     case dnsFailure(host: String, reason: String)

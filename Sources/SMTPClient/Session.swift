@@ -3,6 +3,7 @@ import MailNet
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SASL
 import X509
 
 public struct SMTPSessionOptions: Sendable {

@@ -6,7 +6,6 @@ import SMTPClient
 /// The kinds of failure a live check names beyond its clients' own: what the server's
 /// answers mean for this setting.
 extension FailureKind {
-    public static let tlsRequired = FailureKind("tls-required")
     public static let authRequired = FailureKind("auth-required")
     public static let credentialsMissing = FailureKind("credentials-missing")
     public static let senderRejected = FailureKind("sender-rejected")

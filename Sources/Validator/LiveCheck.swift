@@ -4,6 +4,7 @@ import Kerberos
 import Lint
 import MailNet
 import MailSettings
+import SASL
 import SMTPClient
 
 /// Runs the live checks on mailconf's own SMTP client.

@@ -1,6 +1,7 @@
 import Kerberos
 import MailNet
 import MailSettings
+import SASL
 import SMTPClient
 
 /// What to verify live, and with which credentials.

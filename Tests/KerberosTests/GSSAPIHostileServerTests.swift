@@ -2,6 +2,7 @@ import Foundation
 import Kerberos
 import MailNet
 import NIOConcurrencyHelpers
+import SASL
 import SMTPClient
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import MailNet
+@testable import SASL
 import Testing
 import TestSupport
 @testable import SMTPClient

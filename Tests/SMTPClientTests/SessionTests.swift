@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SASL
 import TestSupport
 import Testing
 @testable import SMTPClient

@@ -1,6 +1,7 @@
 import Foundation
 import MailNet
 import NIOSSL
+import SASL
 import TestSupport
 import Testing
 @testable import SMTPClient

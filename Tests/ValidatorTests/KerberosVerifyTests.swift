@@ -1,6 +1,7 @@
 import Foundation
 import Kerberos
 import MailSettings
+import SASL
 import SMTPClient
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import MailNet
 import MailSettings
+import SASL
 import SMTPClient
 import Testing
 import TestSupport

@@ -10,6 +10,7 @@ import Catalog
 import Foundation
 import MailFormats
 import MailSettings
+import SASL
 import SMTPClient
 import Validator
 

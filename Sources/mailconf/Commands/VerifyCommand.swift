@@ -5,6 +5,7 @@ import Foundation
 import Kerberos
 import MailNet
 import MailSettings
+import SASL
 import SMTPClient
 import Validator
 
