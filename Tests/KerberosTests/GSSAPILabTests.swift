@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Kerberos
+import MailNet
 import SASL
 import SMTPClient
 import Testing

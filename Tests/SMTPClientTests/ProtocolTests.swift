@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import SASL
 import Testing
 @testable import SMTPClient

@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 import NIOCore
 import SASL
 import TestSupport
