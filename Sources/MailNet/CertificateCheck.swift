@@ -2,7 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
-import X509
+@_spi(DisableValidityCheck) import X509
 
 /// Verifies the server's certificate with swift-certificates (RFC 5280 path building
 /// and validity, RFC 6125 server identity) instead of BoringSSL's built-in check, so
@@ -19,7 +19,7 @@ public final class CertificateCheck: Sendable {
     private let roots: CertificateStore
     private let hostname: String?
     private let ip: String?
-    private let state = NIOLockedValueBox<(chain: [CertificateInfo], verdict: Verdict?)>(([], nil))
+    private let state = NIOLockedValueBox<(chain: [CertificateInfo], problems: [Verdict]?)>(([], nil))
 
     public init(roots: CertificateStore, hostname: String?, ip: String?) {
         self.roots = roots
@@ -30,7 +30,11 @@ public final class CertificateCheck: Sendable {
     public var chain: [CertificateInfo] { state.withLockedValue { $0.chain } }
     /// The name the certificate had to carry.
     public var expectedName: String? { hostname ?? ip }
-    public var verdict: Verdict? { state.withLockedValue { $0.verdict } }
+    /// The first problem a person must fix (nil before the check, `.trusted` when none).
+    public var verdict: Verdict? { state.withLockedValue { $0.problems.map { $0.first ?? .trusted } } }
+    /// Every problem found, in the order TLS libraries check: the chain, then the
+    /// validity, then the name. Fixing the first reveals nothing not already said here.
+    public var problems: [Verdict] { state.withLockedValue { $0.problems ?? [] } }
 
     /// The roots to trust: the system's bundle, or the certificates of one PEM file.
     public static func roots(for trust: TrustPolicy) throws(TLSFailure) -> CertificateStore {
@@ -77,7 +81,7 @@ public final class CertificateCheck: Sendable {
         let infos = presented.compactMap { (try? $0.toDERBytes()).flatMap(CertificateInfo.init(der:)) }
         state.withLockedValue { $0.chain = infos }
         guard let leaf = certificates.first else {
-            state.withLockedValue { $0.verdict = .untrusted("the server presented no certificate") }
+            state.withLockedValue { $0.problems = [.untrusted("the server presented no certificate")] }
             promise.succeed(.failed)
             return
         }
@@ -88,24 +92,42 @@ public final class CertificateCheck: Sendable {
                 RFC5280Policy()
                 ServerIdentityPolicy(serverHostname: hostname, serverIP: ip)
             }
-            let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(Array(certificates.dropFirst())))
-            let verdict: Verdict
-            switch result {
-            case .validCertificate:
-                verdict = .trusted
-            case .couldNotValidate(let failures):
-                verdict = Self.classify(leaf: leaf, hostname: hostname, ip: ip, at: now,
-                                        reasons: failures.map { "\($0.policyFailureReason)" })
+            let intermediates = CertificateStore(Array(certificates.dropFirst()))
+            let result = await verifier.validate(leaf: leaf, intermediates: intermediates)
+            var problems: [Verdict] = []
+            if case .couldNotValidate(let failures) = result {
+                // The chain alone (constraints, no dates, no name), to tell an untrusted
+                // issuer from the leaf's own dates and name.
+                var chainOnly = Verifier(rootCertificates: roots) { RFC5280Policy.withValidityCheckDisabled() }
+                var chainReason: String?
+                if case .couldNotValidate(let chainFailures) = await chainOnly.validate(leaf: leaf, intermediates: intermediates) {
+                    chainReason = chainFailures.first.map { String("\($0.policyFailureReason)".prefix(300)) } ?? "no path to a trusted root"
+                }
+                problems = Self.classify(leaf: leaf, hostname: hostname, ip: ip, at: now, chainReason: chainReason,
+                                         reasons: failures.map { "\($0.policyFailureReason)" })
             }
-            state.withLockedValue { $0.verdict = verdict }
-            promise.succeed(verdict == .trusted ? .certificateVerified : .failed)
+            state.withLockedValue { $0.problems = problems }
+            promise.succeed(problems.isEmpty ? .certificateVerified : .failed)
         }
     }
 
-    /// Names the first thing a person must fix: the date, then the name, then the issuer.
-    static func classify(leaf: Certificate, hostname: String?, ip: String?, at now: Date, reasons: [String]) -> Verdict {
-        if now > leaf.notValidAfter { return .expired(leaf.notValidAfter) }
-        if now < leaf.notValidBefore { return .notYetValid(leaf.notValidBefore) }
+    /// Every problem of a certificate that failed, in the order TLS libraries check: an
+    /// untrusted chain (`chainReason`), the leaf's dates, its name. When none of those is
+    /// it, the verifier's own first reason (an intermediate's dates, a constraint).
+    static func classify(leaf: Certificate, hostname: String?, ip: String?, at now: Date, chainReason: String?,
+                         reasons: [String]) -> [Verdict] {
+        var problems: [Verdict] = []
+        if let chainReason { problems.append(.untrusted(chainReason)) }
+        if now > leaf.notValidAfter { problems.append(.expired(leaf.notValidAfter)) }
+        if now < leaf.notValidBefore { problems.append(.notYetValid(leaf.notValidBefore)) }
+        if !Self.nameMatches(leaf: leaf, hostname: hostname, ip: ip) { problems.append(.nameMismatch) }
+        if problems.isEmpty { problems.append(.untrusted(reasons.first.map { String($0.prefix(300)) } ?? "no path to a trusted root")) }
+        return problems
+    }
+
+    /// RFC 6125: the host name among the DNS names (a wildcard covers one leftmost label),
+    /// or the IP address among the IP addresses.
+    static func nameMatches(leaf: Certificate, hostname: String?, ip: String?) -> Bool {
         let info = CertificateInfo(leaf)
         let dns = info.dnsNames.map { $0.lowercased() }
         let ips = info.ipAddresses
@@ -122,7 +144,6 @@ public final class CertificateCheck: Sendable {
         } else {
             matches = true
         }
-        if !matches { return .nameMismatch }
-        return .untrusted(reasons.first.map { String($0.prefix(300)) } ?? "no path to a trusted root")
+        return matches
     }
 }

@@ -9,6 +9,8 @@ extension FailureKind {
     public static let connectionTimeout = FailureKind("connection-timeout")
     public static let connectionFailed = FailureKind("connection-failed")
     public static let tlsHandshakeFailed = FailureKind("tls-handshake-failed")
+    /// The port takes TCP and never finishes the TLS handshake.
+    public static let tlsHandshakeTimeout = FailureKind("tls-handshake-timeout")
     public static let certificateUntrusted = FailureKind("certificate-untrusted")
     public static let certificateExpired = FailureKind("certificate-expired", hint: "also not yet valid")
     public static let certificateNameMismatch = FailureKind("certificate-name-mismatch")
@@ -16,7 +18,7 @@ extension FailureKind {
     /// Every kind above, in the order a connection meets them.
     public static let mailNet: [FailureKind] = [
         dnsFailure, connectionRefused, hostUnreachable, networkUnreachable, connectionTimeout, connectionFailed,
-        tlsHandshakeFailed, certificateUntrusted, certificateExpired, certificateNameMismatch,
+        tlsHandshakeFailed, tlsHandshakeTimeout, certificateUntrusted, certificateExpired, certificateNameMismatch,
     ]
 }
 

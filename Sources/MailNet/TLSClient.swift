@@ -49,12 +49,19 @@ public struct TLSClient: Sendable {
     public func failure(for error: any Error) -> TLSFailure? {
         if let failure = error as? TLSFailure { return failure }
         guard error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError else { return nil }
-        switch verification?.verdict {
-        case .expired(let date): return .expired(notValidAfter: date)
-        case .notYetValid(let date): return .notYetValid(notValidBefore: date)
-        case .nameMismatch: return .nameMismatch(host: verification?.expectedName ?? "the server")
-        case .untrusted(let why): return .untrusted(why)
-        case .trusted, nil: return .handshakeFailed(Self.describe(error))
+        let found = (verification?.problems ?? []).compactMap { problem -> TLSFailure? in
+            switch problem {
+            case .expired(let date): return .expired(notValidAfter: date)
+            case .notYetValid(let date): return .notYetValid(notValidBefore: date)
+            case .nameMismatch: return .nameMismatch(host: verification?.expectedName ?? "the server")
+            case .untrusted(let why): return .untrusted(why)
+            case .trusted: return nil
+            }
+        }
+        switch found.count {
+        case 0: return .handshakeFailed(Self.describe(error))
+        case 1: return found[0]
+        default: return .certificate(found)
         }
     }
 

@@ -13,6 +13,15 @@ public enum TLSFailure: MailconfError, Equatable {
     case nameMismatch(host: String)
     /// Anything else: no common version or cipher, not TLS at all, a CA file that cannot be read.
     case handshakeFailed(String)
+    /// More than one problem with the certificate, in the order TLS libraries check (the
+    /// chain, the dates, the name): the first is the kind; all are said.
+    case certificate([TLSFailure])
+
+    /// Every certificate problem this failure names (one, or all of `.certificate`).
+    public var problems: [TLSFailure] {
+        if case .certificate(let all) = self { return all }
+        return [self]
+    }
 
     /// The stable kind for `--json`.
     public var kind: FailureKind {
@@ -21,6 +30,7 @@ public enum TLSFailure: MailconfError, Equatable {
         case .expired, .notYetValid: return .certificateExpired
         case .nameMismatch: return .certificateNameMismatch
         case .handshakeFailed: return .tlsHandshakeFailed
+        case .certificate(let all): return all.first?.kind ?? .certificateUntrusted
         }
     }
 
@@ -35,6 +45,8 @@ public enum TLSFailure: MailconfError, Equatable {
             return "the server's certificate expired on \(date.formatted(.iso8601)); the server's operator must renew it"
         case .notYetValid(let date):
             return "the server's certificate is not valid before \(date.formatted(.iso8601)); check this machine's clock"
+        case .certificate(let all):
+            return all.map(\.description).joined(separator: "; and ")
         }
     }
 }

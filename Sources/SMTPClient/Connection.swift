@@ -27,7 +27,11 @@ final class SMTPConnection: @unchecked Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    if let tls = implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
+                        // TLS from the first byte: the handshake is waited for before the greeting.
+                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let context = try channel.pipeline.syncOperations.context(handler: handler)
                     greeting.future = handler.expect("greeting", on: context)
@@ -82,7 +86,9 @@ final class SMTPConnection: @unchecked Sendable {
         }) { try await future.get() }
     }
 
-    /// Waits for the TLS handshake that a STARTTLS 220 started, with the reply timeout.
+    /// Waits for the TLS handshake (from the first byte, or the one a STARTTLS 220
+    /// started), with the reply timeout: a port that takes TCP and never finishes the
+    /// handshake is `tls-handshake-timeout`, not a silent greeting.
     func waitForHandshake() async throws {
         let handler = self.handler
         let channel = self.channel
@@ -91,7 +97,7 @@ final class SMTPConnection: @unchecked Sendable {
             guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
             return promise.futureResult
         }.get()
-        try await awaitReply(future, phase: "the TLS handshake")
+        try await awaitReply(future, phase: SMTPPhase.tlsHandshake)
     }
 
     /// The TLS facts of the connection, when it is encrypted.

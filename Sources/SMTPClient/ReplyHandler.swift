@@ -114,7 +114,7 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @u
         context.fireChannelInactive()
     }
 
-    private var handshakePhase: String { handshake == nil ? "the session" : "the TLS handshake" }
+    private var handshakePhase: String { handshake == nil ? "the session" : SMTPPhase.tlsHandshake }
 
     func fail(_ error: SMTPClientError, context: ChannelHandlerContext) {
         if failure == nil { failure = error }

@@ -31,7 +31,8 @@ public enum SMTPClientError: MailconfError, Equatable {
         switch self {
         case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _): return phase == "greeting" ? .greetingTimeout : .timeout
+        case .timeout(let phase, _):
+            return phase == "greeting" ? .greetingTimeout : phase == SMTPPhase.tlsHandshake ? .tlsHandshakeTimeout : .timeout
         case .connectionClosed: return .connectionClosed
         case .protocolViolation(_, let e):
             switch e {
@@ -60,6 +61,8 @@ public enum SMTPClientError: MailconfError, Equatable {
         case .connect(let host, let port, .timedOut(let s)):
             return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
         case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
+        case .timeout(SMTPPhase.tlsHandshake, let s):
+            return "the TLS handshake did not finish within \(s) s: the port takes the connection but does not answer TLS (a STARTTLS or plaintext port? try STARTTLS)"
         case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
         case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
         case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
@@ -81,4 +84,9 @@ public enum SMTPClientError: MailconfError, Equatable {
         case .unsolicitedReply(let r): return "the server sent a reply nobody asked for: \(r)"
         }
     }
+}
+
+/// Phase names the session and its errors share.
+enum SMTPPhase {
+    static let tlsHandshake = "tls-handshake"
 }

@@ -109,6 +109,10 @@ public final class SMTPSession: @unchecked Sendable {
             throw lastError ?? SMTPClientError.dnsFailure(host: options.host, reason: "no address")
         }
         self.connection = connection
+        if options.tls == .implicit {
+            try await connection.waitForHandshake()
+            transcript.record(.note, "TLS established", phase: SMTPPhase.tlsHandshake)
+        }
         let greeting = try await connection.awaitReply(greetingFuture, phase: "greeting")
         transcript.received(greeting, phase: "greeting")
         self.greeting = greeting

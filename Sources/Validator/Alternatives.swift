@@ -11,7 +11,7 @@ extension LiveCheck {
 
     /// Failures that another port, security or mechanism on the same host may get around.
     static let worthProbing: Set<FailureKind> = [
-        .connectionRefused, .connectionTimeout, .connectionFailed, .greetingTimeout, .timeout, .tlsHandshakeFailed, .notSMTP,
+        .connectionRefused, .connectionTimeout, .connectionFailed, .greetingTimeout, .timeout, .tlsHandshakeFailed, .tlsHandshakeTimeout, .notSMTP,
         .startTLSNotOffered, .tlsRequired, .authNotOffered, .authMechanismNotOffered, .plaintextAuthRefused,
         .connectionClosed, .protocolError, .gssapiNotOffered,
     ]
@@ -42,7 +42,11 @@ extension LiveCheck {
             same.keepTranscript = false
             probes.append((same, nil))
         }
-        for alt in alternatives where !(alt.port == port.value && alt.security == security) {
+        // "Right port, wrong security" is the commonest mistake: the same port with each
+        // other security first (STARTTLS, then TLS, then none), then the usual ports.
+        let samePort = [ConnectionSecurity.starttls, .tls, .none].filter { $0 != security }.map { (port: port.value, security: $0) }
+        var tried: Set<String> = ["\(port.value) \(security)"]
+        for alt in samePort + alternatives where tried.insert("\(alt.port) \(alt.security)").inserted {
             var r = request
             r.setting.port = Port(integerLiteral: alt.port)
             r.setting.security = alt.security

@@ -22,12 +22,19 @@ public enum LiveCheck {
         var message = "works"
         var mechanismUsed: String?
         var queueID: String?
+        var certificateProblems: [FailureKind]?
         do {
             try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
             // A mechanism asked for by name means a login, whatever the setting says.
             let needsAuth = request.mechanism != nil || s.loginPlan(secretAtHand: request.secret != nil) != .noLogin
             if needsAuth && !request.logIn {
                 throw CheckFailure(kind: .credentialsMissing, message: "the login was not tried: this check stops before AUTH")
+            }
+            // A port that offers AUTH only after STARTTLS says so by offering STARTTLS and
+            // no AUTH in plaintext: the fix is STARTTLS, not another mechanism.
+            if needsAuth, !session.isEncrypted, let caps = session.capabilities, caps.startTLS, caps.authMechanisms.isEmpty {
+                throw CheckFailure(kind: .tlsRequired, message:
+                    "this port offers AUTH only after STARTTLS: its plaintext EHLO offers STARTTLS and no AUTH; set the security to STARTTLS")
             }
             if needsAuth && request.usesKerberos {
                 mechanismUsed = try await kerberosLogin(session, request)
@@ -62,6 +69,7 @@ public enum LiveCheck {
         } catch let e as SMTPClientError {
             kind = e.kind
             message = e.description
+            if case .tls(let failure) = e, failure.kind != .tlsHandshakeFailed { certificateProblems = failure.problems.map(\.kind) }
         } catch {
             kind = .protocolError
             message = "\(error)"
@@ -76,7 +84,7 @@ public enum LiveCheck {
             mechanismUsed: mechanismUsed, tls: session.tls,
             timings: PhaseTiming.phases(of: session.transcript),
             transcript: request.keepTranscript ? session.transcript : nil,
-            totalSeconds: Date().timeIntervalSince(started), queueID: queueID)
+            totalSeconds: Date().timeIntervalSince(started), queueID: queueID, certificateProblems: certificateProblems)
     }
 
     /// A verdict of the check's own (what the server's answers mean), carried to the result.

@@ -29,6 +29,9 @@ public struct VerifyResult: Sendable, Codable {
     public var queueID: String? = nil
     /// How many times a temporary (4xx) refusal of the test message was retried.
     public var retries: Int = 0
+    /// Every problem the server's certificate has (untrusted chain, dates, name), in the
+    /// order TLS libraries check; `kind` is the first. nil when the certificate was not at fault.
+    public var certificateProblems: [FailureKind]? = nil
 }
 
 public struct AlternativeOutcome: Sendable, Codable, Equatable {

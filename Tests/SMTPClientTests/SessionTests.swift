@@ -57,6 +57,16 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         #expect(e?.kind == "reply-too-large")
     }
 
+    /// Implicit TLS on a port that takes TCP and says nothing: the handshake is what is
+    /// missing, not the greeting.
+    @Test func anImplicitTLSPortThatNeverFinishesTheHandshakeIsTLSHandshakeTimeout() async throws {
+        let (e, _, session) = try await failure(greeting: [], tls: .implicit, replyTimeout: 1) { _ in [] }
+        #expect(e?.kind == "tls-handshake-timeout", "\(String(describing: e))")
+        #expect(e == .timeout(phase: "tls-handshake", seconds: 1))
+        #expect(e?.description.contains("TLS handshake did not finish") == true)
+        #expect(session.greeting == nil)
+    }
+
     @Test func greetingDrippedOneByteASecondHitsTheReplyDeadline() async throws {
         // 21 bytes a second apart: a deadline renewed by each byte would let it through;
         // the deadline is on the whole reply, so the greeting times out.

@@ -47,14 +47,14 @@ struct KerberosVerification {
         #expect(result.tls?.verified == true)
         #expect(result.capabilitiesBeforeTLS?.contains { $0.hasPrefix("AUTH") } == false)
 
-        // Without STARTTLS that port offers no AUTH at all: said as such, and the working
-        // STARTTLS setting on the same port is named.
+        // Without STARTTLS that port offers AUTH only after STARTTLS: tls-required, and the
+        // working STARTTLS setting on the same port is named.
         let plain = try request(port: "GSSAPI_TLS_PORT", cache: cache)
         let refused = await LiveCheck.verifyWithAlternatives(
             plain, alternatives: [(UInt16(lab.port("GSSAPI_TLS_PORT")), .starttls)])
-        #expect(refused.kind == "gssapi-not-offered", "\(refused.kind?.name ?? "") \(refused.message)")
-        #expect(refused.message.contains("no AUTH at all"))
-        #expect(refused.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_TLS_PORT")) STARTTLS works")
+        #expect(refused.kind == "tls-required", "\(refused.kind?.name ?? "") \(refused.message)")
+        #expect(refused.message.contains("AUTH only after STARTTLS"))
+        #expect(refused.suggestion == "the server wants STARTTLS first; localhost:\(lab.port("GSSAPI_TLS_PORT")) STARTTLS works")
     }
 
     @Test func aCheckThatMustNotLogInStopsBeforeAUTHEvenWithATicket() async throws {
@@ -76,8 +76,10 @@ struct KerberosVerification {
             r, alternatives: [(UInt16(lab.port("GSSAPI_PORT")), ConnectionSecurity.none)])
         #expect(result.kind == "gssapi-not-offered")
         #expect(result.message.contains("it offers CRAM-MD5"))
-        // The password mechanisms are not tried instead: there is no password.
-        #expect(result.alternatives?.count == 1)
+        // The password mechanisms are not tried instead (there is no password): only the
+        // same port's other securities and the port given.
+        #expect(result.alternatives?.count == 3)
+        #expect(result.alternatives?.contains { $0.setting == result.setting } == false)
         #expect(result.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_PORT")) none works")
     }
 

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailNet
 import MailSettings
@@ -25,17 +26,41 @@ struct VerifyAgainstPostfix {
                 (UInt16(lab.port("PLAIN_PORT")), .starttls)]
     }
 
+    /// Every problem of a certificate is reported, the chain first, then the dates, then
+    /// the name: fixing the first reveals nothing the user was not already told.
+    @Test func everyCertificateProblemIsReportedInTheOrderTLSChecksThem() async throws {
+        let lab = try #require(LabServers.current)
+        func problems(_ port: String, _ trust: TrustPolicy) async throws -> (FailureKind?, [FailureKind]?, String) {
+            let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port(port)),
+                                            security: .tls, authentication: [.none])
+            let r = await LiveCheck.verify(VerifyRequest(setting: setting, trust: trust, timeout: 15))
+            return (r.kind, r.certificateProblems, r.message)
+        }
+        let caFile = TrustPolicy.caFile(lab.caFile)
+        let wrongNameUntrusted = try await problems("WRONGNAME_PORT", .system)
+        #expect(wrongNameUntrusted.1?.map(\.name) == ["certificate-untrusted", "certificate-name-mismatch"], "\(wrongNameUntrusted.2)")
+        #expect(wrongNameUntrusted.2.contains("could not be verified") && wrongNameUntrusted.2.contains("not valid for localhost"))
+        let expiredUntrusted = try await problems("EXPIRED_PORT", .system)
+        #expect(expiredUntrusted.1?.map(\.name) == ["certificate-untrusted", "certificate-expired"], "\(expiredUntrusted.2)")
+        // With the right CA only the leaf's own problem is left.
+        #expect(try await problems("WRONGNAME_PORT", caFile).1?.map(\.name) == ["certificate-name-mismatch"])
+        #expect(try await problems("EXPIRED_PORT", caFile).1?.map(\.name) == ["certificate-expired"])
+        #expect(try await problems("SMTPS_PORT", caFile).1 == nil)
+    }
+
     @Test func aFailingSettingGetsTheWorkingAlternativeQuickly() async throws {
         let lab = try #require(LabServers.current)
-        // SSL/TLS on the STARTTLS submission port: the handshake fails; 'SMTPS with SSL/TLS' works.
+        // SSL/TLS on the STARTTLS submission port: the handshake fails; the same port with
+        // STARTTLS works, and is named first (right port, wrong security), SMTPS too.
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
                                         security: .tls, authentication: [.passwordCleartext])
         let result = await LiveCheck.verifyWithAlternatives(
             VerifyRequest(setting: setting, username: lab.values["USER"], secret: lab.password,
                           trust: .caFile(lab.values["CA_FILE"] ?? ""), timeout: 15), alternatives: labAlternatives, probeTimeout: 15)
         #expect(result.kind == "tls-handshake-failed")
-        #expect(result.suggestion == "localhost:\(lab.port("SMTPS_PORT")) SSL/TLS works")
+        #expect(result.suggestion == "localhost:\(lab.port("SUBMISSION_PORT")) STARTTLS works")
         #expect(result.alternatives?.first { $0.setting.contains(":\(lab.port("SUBMISSION_PORT")) STARTTLS") }?.ok == true)
+        #expect(result.alternatives?.first { $0.setting.contains(":\(lab.port("SMTPS_PORT")) SSL/TLS") }?.ok == true)
 
         // The right port, a mechanism the server lacks: the mechanism it has works.
         let cram = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("CRAM_PORT")),
@@ -55,22 +80,24 @@ struct VerifyAgainstPostfix {
         var goodPassword = true
         var trust = "ca"
         var expected: String?   // nil = works
-        /// The working alternative mailconf names; `{SMTPS_PORT}` stands for that lab port. nil = none.
+        /// The working alternative mailconf names; `{SMTPS_PORT}` (and the other port names
+        /// in braces) stands for that lab port. nil = none.
         var suggestion: String? = nil
         var description: String { "\(port) \(security) \(mechanism ?? "-") \(goodPassword ? "good" : "bad") \(trust) → \(expected ?? "ok")" }
     }
 
     static let cases: [Case] = [
         Case(port: "PLAIN_PORT", security: .none, auth: [.none], expected: nil),
-        Case(port: "PLAIN_PORT", security: .tls, auth: [.none], expected: "tls-handshake-failed"),
-        Case(port: "PLAIN_PORT", security: .starttls, auth: [.none], expected: "starttls-not-offered"),
+        Case(port: "PLAIN_PORT", security: .tls, auth: [.none], expected: "tls-handshake-failed", suggestion: "localhost:{PLAIN_PORT} none works"),
+        Case(port: "PLAIN_PORT", security: .starttls, auth: [.none], expected: "starttls-not-offered", suggestion: "localhost:{PLAIN_PORT} none works"),
         Case(port: "SUBMISSION_PORT", security: .none, auth: [.none], expected: "tls-required"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: nil, expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", goodPassword: false, expected: "auth-rejected"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordEncrypted], mechanism: "CRAM-MD5", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer that mechanism; with AUTH PLAIN works"),
-        Case(port: "SUBMISSION_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-not-offered", suggestion: "localhost:{SMTPS_PORT} SSL/TLS works"),
+        // AUTH only after STARTTLS: said so, and the same port with STARTTLS is the fix.
+        Case(port: "SUBMISSION_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "tls-required", suggestion: "the server wants STARTTLS first; localhost:{SUBMISSION_PORT} STARTTLS works"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "PLAIN", trust: "system", expected: "certificate-untrusted"),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "PLAIN", expected: nil),
         Case(port: "SMTPS_PORT", security: .tls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
@@ -80,9 +107,10 @@ struct VerifyAgainstPostfix {
         Case(port: "CRAM_PORT", security: .none, auth: [.passwordCleartext], mechanism: "PLAIN", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer that mechanism; with AUTH CRAM-MD5 works"),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], expected: "certificate-expired"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], expected: "certificate-name-mismatch"),
-        Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-name-mismatch"),
+        // Untrusted and for another name: the chain comes first, as TLS libraries check.
+        Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-untrusted"),
         Case(port: "WRONGNAME_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
-        Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-expired"),
+        Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "system", expected: "certificate-untrusted"),
         Case(port: "EXPIRED_PORT", security: .tls, auth: [.none], trust: "none", expected: nil),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.oauth2], mechanism: "XOAUTH2", expected: "auth-mechanism-not-offered", suggestion: "the server does not offer XOAUTH2; it offers AUTH PLAIN LOGIN: use a password (an app password) with one of those"),
         Case(port: "SUBMISSION_PORT", security: .starttls, auth: [.passwordCleartext], mechanism: "LOGIN", goodPassword: false, expected: "auth-rejected"),
@@ -112,7 +140,10 @@ struct VerifyAgainstPostfix {
             setting: setting, username: lab.values["USER"], secret: c.goodPassword ? lab.password : Secret("wrong"),
             mechanism: c.mechanism, trust: trust, timeout: 15, keepTranscript: true), alternatives: labAlternatives, probeTimeout: 15)
         #expect(result.kind?.name == c.expected, "\(c): \(result.message)")
-        let suggestion = c.suggestion?.replacingOccurrences(of: "{SMTPS_PORT}", with: "\(lab.port("SMTPS_PORT"))")
+        var suggestion = c.suggestion
+        for name in ["SMTPS_PORT", "SUBMISSION_PORT", "PLAIN_PORT"] {
+            suggestion = suggestion?.replacingOccurrences(of: "{\(name)}", with: "\(lab.port(name))")
+        }
         #expect(result.suggestion == suggestion, "\(c): alternatives \(result.alternatives ?? [])")
         #expect(result.ok == (c.expected == nil))
         if c.trust == "none" { #expect(result.tls?.verified == false) }
