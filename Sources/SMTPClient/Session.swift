@@ -147,6 +147,22 @@ public final class SMTPSession: @unchecked Sendable {
         return reply
     }
 
+    /// Several commands at once when the server offers PIPELINING (RFC 2920), else one
+    /// after another; the replies in order, each recorded after its command.
+    private func exchange(pipelined commands: [(SMTPCommand, String)]) async throws -> [SMTPReply] {
+        guard capabilities?.pipelining == true, commands.count > 1 else {
+            var replies: [SMTPReply] = []
+            for (command, phase) in commands { replies.append(try await exchange(command, phase: phase)) }
+            return replies
+        }
+        let connection = try requireConnection()
+        let encoded = try commands.map { (bytes: try encode($0.0), phase: $0.1) }
+        for (command, phase) in commands { transcript.sent(command, phase: phase) }
+        let replies = try await connection.sendPipelined(encoded)
+        for (reply, (_, phase)) in zip(replies, commands) { transcript.received(reply, phase: phase) }
+        return replies
+    }
+
     private func hello(phase: String) async throws -> Capabilities {
         let reply = try await exchange(.ehlo(options.clientName), phase: phase)
         if reply.isPositive { return Capabilities(ehlo: reply) }
@@ -218,6 +234,15 @@ public final class SMTPSession: @unchecked Sendable {
     /// this envelope from this client? Nothing is sent. A server that refuses relaying
     /// without authentication usually says so only at RCPT.
     public func probeEnvelope(from sender: String, to recipient: String?) async throws -> (mail: SMTPReply, rcpt: SMTPReply?) {
+        // Pipelined (one round trip) where offered: the RCPT's answer counts only when
+        // the MAIL was taken (after a refused MAIL it is a 503 for the order of things).
+        var commands: [(SMTPCommand, String)] = [(.mailFrom(sender), "mail")]
+        if let recipient { commands.append((.rcptTo(recipient), "rcpt")) }
+        if capabilities?.pipelining == true {
+            let replies = try await exchange(pipelined: commands + [(.rset, "mail")])
+            let mail = replies[0]
+            return (mail, recipient != nil && mail.isPositive ? replies[1] : nil)
+        }
         let mail = try await exchange(.mailFrom(sender), phase: "mail")
         var rcpt: SMTPReply?
         if mail.isPositive, let recipient {
@@ -230,9 +255,12 @@ public final class SMTPSession: @unchecked Sendable {
     /// Sends one message: MAIL FROM, RCPT TO for each recipient, DATA with dot-stuffing.
     public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws -> SMTPReply {
         let connection = try requireConnection()
-        for (command, phase) in [(SMTPCommand.mailFrom(sender), "mail")] + recipients.map({ (SMTPCommand.rcptTo($0), "rcpt") }) {
-            let reply = try await exchange(command, phase: phase)
-            guard reply.isPositive else { throw SMTPClientError.unexpectedReply(phase: phase, reply) }
+        // MAIL and every RCPT in one round trip where PIPELINING is offered; DATA waits for
+        // their answers, so a refused recipient never leaves the session inside DATA.
+        let envelope = [(SMTPCommand.mailFrom(sender), "mail")] + recipients.map { (SMTPCommand.rcptTo($0), "rcpt") }
+        let replies = try await exchange(pipelined: envelope)
+        for (reply, (_, phase)) in zip(replies, envelope) where !reply.isPositive {
+            throw SMTPClientError.unexpectedReply(phase: phase, reply)
         }
         let go = try await exchange(.data, phase: "data")
         guard go.code == 354 else { throw SMTPClientError.unexpectedReply(phase: "data", go) }

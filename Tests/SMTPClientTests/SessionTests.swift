@@ -67,6 +67,42 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         #expect(session.greeting == nil)
     }
 
+    /// With PIPELINING offered, MAIL, RCPT and RSET go out in one write: this server
+    /// answers nothing until it has all three, which a client waiting after each command
+    /// would never see (it would time out).
+    @Test func theEnvelopeProbeIsPipelinedWhenOffered() async throws {
+        let server = try await FakeSMTPServer(greeting: [.send("220 fake.test ESMTP\r\n")]) { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["PIPELINING"]))] }
+            if line == "RSET" { return [.send("250 2.1.0 sender ok\r\n250 2.1.5 recipient ok\r\n250 2.0.0 reset\r\n")] }
+            if line.hasPrefix("QUIT") { return [.send("221 bye\r\n"), .close] }
+            return []
+        }
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none, replyTimeout: 3))
+        try await session.open()
+        let probe = try await session.probeEnvelope(from: "a@example.test", to: "b@example.test")
+        #expect(probe.mail.code == 250 && probe.rcpt?.code == 250)
+        #expect(Array(server.lines.suffix(3)) == ["MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "RSET"])
+        await session.close()
+        await server.stop()
+    }
+
+    @Test func withoutPipeliningEachEnvelopeCommandWaitsForItsReply() async throws {
+        let server = try await FakeSMTPServer(greeting: [.send("220 fake.test ESMTP\r\n")]) { line in
+            if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["8BITMIME"]))] }
+            if line.hasPrefix("MAIL") { return [.send("550 5.7.1 no\r\n")] }
+            if line.hasPrefix("QUIT") { return [.send("221 bye\r\n"), .close] }
+            return [.send("250 ok\r\n")]
+        }
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none, replyTimeout: 3))
+        try await session.open()
+        let probe = try await session.probeEnvelope(from: "a@example.test", to: "b@example.test")
+        #expect(probe.mail.code == 550 && probe.rcpt == nil)
+        // A refused MAIL is not followed by a RCPT the server would refuse for its order.
+        #expect(!server.lines.contains { $0.hasPrefix("RCPT") })
+        await session.close()
+        await server.stop()
+    }
+
     @Test func greetingDrippedOneByteASecondHitsTheReplyDeadline() async throws {
         // 21 bytes a second apart: a deadline renewed by each byte would let it through;
         // the deadline is on the whole reply, so the greeting times out.
