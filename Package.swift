@@ -120,6 +120,15 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
+        // The IMAP client (RFC 9051/3501): responses, capabilities, commands, the session;
+        // it checks incoming settings as SMTPClient checks outgoing ones.
+        .target(name: "IMAPClient", dependencies: [
+            "Failures", "MailNet", "SASL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // Lint rules over settings: pure, no network.
         .target(name: "Lint", dependencies: ["MailSettings"]),
         // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
@@ -189,6 +198,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        .testTarget(name: "IMAPClientTests", dependencies: [
+            "IMAPClient", "MailNet", "SASL", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),

@@ -1,0 +1,114 @@
+import MailNet
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One TCP (and maybe TLS) connection to an IMAP server, with an async command/reply API.
+final class IMAPConnection: @unchecked Sendable {
+    let channel: any Channel
+    let handler: IMAPResponseHandler
+    let replyTimeout: TimeAmount
+
+    private init(channel: any Channel, handler: IMAPResponseHandler, replyTimeout: TimeAmount) {
+        self.channel = channel
+        self.handler = handler
+        self.replyTimeout = replyTimeout
+    }
+
+    /// Connects and registers the wait for the greeting before any byte can arrive.
+    static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
+                        replyTimeout: TimeAmount, limits: IMAPLimits,
+                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (IMAPConnection, EventLoopFuture<IMAPReply>) {
+        let handler = IMAPResponseHandler(limits: limits, tls: tls)
+        let greeting = GreetingBox()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let context = try channel.pipeline.syncOperations.context(handler: handler)
+                    greeting.future = handler.expect(.greeting, phase: "greeting", on: context)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(to: address).get()
+        } catch {
+            let seconds = Double(connectTimeout.nanoseconds) / 1e9
+            throw IMAPClientError.connect(host: host, port: address.port ?? 0,
+                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
+        }
+        return (IMAPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
+    }
+
+    /// Sends bytes and waits for the reply that ends with the tagged response (or a
+    /// continuation request).
+    func send(_ bytes: [UInt8], tag: String, phase: String, byeExpected: Bool = false, upgrade: TLSClient? = nil,
+              timeout: TimeAmount? = nil) async throws -> IMAPReply {
+        let handler = self.handler
+        let channel = self.channel
+        let future: EventLoopFuture<IMAPReply> = try await channel.eventLoop.submit {
+            if let failure = handler.failure { throw failure }
+            guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
+                throw IMAPClientError.connectionClosed(phase: phase)
+            }
+            let reply = handler.expect(.completion(tag: tag, byeExpected: byeExpected), phase: phase, on: context,
+                                       upgrade: try upgrade?.makeHandler())
+            if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
+            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+            return reply
+        }.get()
+        return try await awaitReply(future, phase: phase, timeout: timeout)
+    }
+
+    /// Waits for what the server owes under MailNet's one deadline; when it passes, the
+    /// connection fails with the timeout, so every later wait on it says so too.
+    func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
+        let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
+        let channel = self.channel, handler = self.handler
+        return try await withDeadline(seconds, timedOut: {
+            let error = IMAPClientError.timeout(phase: phase, seconds: seconds)
+            channel.eventLoop.execute {
+                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
+                    handler.fail(error, context: context)
+                } else {
+                    channel.close(promise: nil)
+                }
+            }
+            return error
+        }) { try await future.get() }
+    }
+
+    /// Waits for the TLS handshake that STARTTLS's tagged OK started.
+    func waitForHandshake() async throws {
+        let handler = self.handler
+        let channel = self.channel
+        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
+            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
+            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
+            return promise.futureResult
+        }.get()
+        try await awaitReply(future, phase: "the TLS handshake")
+    }
+
+    func tlsDetails() async -> TLSDetails? {
+        let channel = self.channel
+        let verification = handler.verification
+        return try? await channel.eventLoop.submit { () -> TLSDetails? in
+            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
+            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
+            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
+                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
+        }.get()
+    }
+
+    func close() async {
+        try? await channel.close().get()
+    }
+}
+
+private final class GreetingBox: @unchecked Sendable {
+    var future: EventLoopFuture<IMAPReply>?
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MailNet
+import SASL
+import TestSupport
+import Testing
+@testable import IMAPClient
+
+/// Against the lab's real Dovecot. A failed login is answered on Dovecot's next 500 ms tick.
+@Suite(.enabled(if: LabServers.current != nil, "\(TestEnvironment.labMissing)"))
+struct DovecotIMAP {
+    let lab = LabServers.current!
+
+    func session(_ port: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil) -> IMAPSession {
+        IMAPSession(options: IMAPSessionOptions(host: host, port: lab.port(port), tls: tls, trust: trust ?? .caFile(lab.caFile),
+                                                connectTimeout: 5, replyTimeout: 15))
+    }
+
+    @Test func goodLoginOverSTARTTLS() async throws {
+        let s = session("IMAP_PORT", tls: .startTLS)
+        try await s.open()
+        #expect(s.isEncrypted)
+        #expect(s.capabilitiesBeforeTLS?.startTLS == true)
+        #expect(s.tls?.verified == true)
+        let method = try await s.authenticate(username: lab.user, password: Secret(lab.passwordText))
+        #expect(method == .authenticate("PLAIN"))
+        await s.logout()
+        #expect(s.transcript.entries.contains { $0.text.contains("LOGOUT") })
+        #expect(!s.transcript.text.contains(lab.passwordText))
+        #expect(!s.transcript.text.contains(Data("\u{0}\(lab.user)\u{0}\(lab.passwordText)".utf8).base64EncodedString()))
+    }
+
+    @Test func goodLoginOverImplicitTLS() async throws {
+        let s = session("IMAPS_PORT", tls: .implicit)
+        try await s.open()
+        #expect(s.isEncrypted)
+        #expect(s.tls?.certificate?.dnsNames.contains("localhost") == true)
+        try await s.authenticate(username: lab.user, password: Secret(lab.passwordText))
+        await s.logout()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+    }
+
+    @Test func authenticateLOGINOverImplicitTLS() async throws {
+        let s = session("IMAPS_PORT", tls: .implicit)
+        try await s.open()
+        var caught: IMAPClientError?
+        do { try await s.authenticate(LoginMechanism(username: lab.user, password: Secret(lab.passwordText))) } catch let e as IMAPClientError {
+            caught = e
+        }
+        #expect(caught == nil, "\(String(describing: caught))")
+        await s.logout()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+    }
+
+    @Test func aBadPasswordIsAuthRejected() async throws {
+        let s = session("IMAP_PORT", tls: .startTLS)
+        try await s.open()
+        var caught: IMAPClientError?
+        do { try await s.authenticate(username: lab.user, password: Secret("wrong-password")) } catch let e as IMAPClientError { caught = e }
+        #expect(caught?.kind == "auth-rejected", "\(String(describing: caught))")
+        #expect(caught?.description.contains("Authentication failed") == true)
+        await s.logout()
+        #expect(!s.transcript.text.contains("wrong-password"))
+    }
+
+    @Test func loginDisabledWithoutTLSIsTLSRequired() async throws {
+        let s = session("IMAP_REMOTE_PORT", tls: .none, host: "127.0.0.2")
+        try await s.open()
+        #expect(s.capabilities?.loginDisabled == true)
+        var caught: IMAPClientError?
+        do { try await s.authenticate(username: lab.user, password: Secret(lab.passwordText)) } catch let e as IMAPClientError { caught = e }
+        #expect(caught?.kind == "tls-required", "\(String(describing: caught))")
+        await s.logout()
+        #expect(!s.transcript.entries.contains { $0.text.contains("LOGIN ") || $0.text.contains("AUTHENTICATE") })
+    }
+
+    @Test func systemTrustIsCertificateUntrusted() async throws {
+        let s = session("IMAPS_PORT", tls: .implicit, trust: .system)
+        var caught: IMAPClientError?
+        do { try await s.open() } catch let e as IMAPClientError { caught = e }
+        #expect(caught?.kind == "certificate-untrusted", "\(String(describing: caught))")
+        await s.close()
+    }
+
+    @Test func implicitTLSOnThePlaintextPortIsHandshakeFailed() async throws {
+        let s = session("IMAP_PORT", tls: .implicit)
+        var caught: IMAPClientError?
+        do { try await s.open() } catch let e as IMAPClientError { caught = e }
+        #expect(caught?.kind == "tls-handshake-failed", "\(String(describing: caught))")
+        await s.close()
+    }
+}
