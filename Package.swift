@@ -202,7 +202,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "POP3ClientTests", dependencies: [
-            "POP3Client", "MailNet", "SASL", "TestSupport",
+            "POP3Client", "Failures", "MailNet", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -45,6 +45,9 @@ final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // After a failure (a timeout, say) the connection is closing: a late response
+        // belongs to nobody.
+        guard failure == nil else { return }
         let buffer = unwrapInboundIn(data)
         let responses: [POP3Response]
         do {
@@ -54,6 +57,10 @@ final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
             return
         }
         for response in responses {
+            guard !waiters.isEmpty else {
+                fail(.protocolViolation(phase: "the session", .unsolicited(bytes: response.statusLine.utf8.count + 2)), context: context)
+                return
+            }
             let waiter = waiters.removeFirst()
             if let tls = waiter.upgrade, response.isOK {
                 // Anything after the +OK in this read came before the handshake: injected.

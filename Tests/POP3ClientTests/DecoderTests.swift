@@ -1,4 +1,6 @@
+import Failures
 import SASL
+import TestSupport
 import Testing
 @testable import POP3Client
 
@@ -121,5 +123,43 @@ import Testing
         #expect(throws: POP3Command.EncodingError.tooLong(limit: 255)) {
             try POP3Command.auth(mechanism: "XOAUTH2", initialResponse: String(repeating: "A", count: 300)).encoded()
         }
+    }
+}
+
+@Suite struct ErrorKinds {
+    @Test func everyErrorHasADeclaredKindAndSaysWhatToDo() {
+        let err = POP3Response(status: .err, text: "[AUTH] no")
+        let errors: [POP3ClientError] = [
+            .timeout(phase: "greeting", seconds: 1), .timeout(phase: "capa", seconds: 1), .connectionClosed(phase: "capa"),
+            .protocolViolation(phase: "greeting", .malformed(line: "220 x")), .protocolViolation(phase: "capa", .malformed(line: "x")),
+            .protocolViolation(phase: "capa", .lineTooLong(limit: 1)), .protocolViolation(phase: "capa", .unsolicited(bytes: 1)),
+            .unexpectedResponse(phase: "auth", err), .greetingRejected(err), .startTLSNotOffered, .startTLSRefused(err),
+            .startTLSInjection(bytes: 3), .authNotOffered, .authMechanismNotOffered("X", offered: []),
+            .plaintextPasswordRefused(mechanism: "USER/PASS"), .tlsRequired(err), .authRejected(err), .mailboxInUse(err),
+            .temporaryFailure(err), .invalidCommand(.tooLong(limit: 255)), .sasl(.invalidCharacter(field: "username")),
+            .sasl(.unexpectedChallenge(mechanism: "PLAIN")),
+        ]
+        for e in errors {
+            #expect(FailureKind.pop3Client.contains(e.kind), "\(e) has kind \(e.kind), not in FailureKind.pop3Client")
+            #expect(!e.message.isEmpty)
+        }
+        #expect(POP3ClientError.protocolViolation(phase: "greeting", .malformed(line: "220 x")).kind == "not-pop3")
+        #expect(POP3ClientError.timeout(phase: "greeting", seconds: 1).kind == "greeting-timeout")
+        #expect(POP3ClientError.sasl(.invalidCharacter(field: "username")).kind == "invalid-input")
+    }
+
+    @Test func loginRefusalsAreToldApart() {
+        func kind(_ text: String, step: LoginRefusal.Step = .pass, encrypted: Bool = true, stls: Bool = false) -> String {
+            var caps = POP3Capabilities()
+            caps.stls = stls
+            return LoginRefusal.classify(POP3Response(status: .err, text: text), step: step, encrypted: encrypted, capabilities: caps).kind.name
+        }
+        #expect(kind("[AUTH] Authentication failed.") == "auth-rejected")
+        #expect(kind("[IN-USE] Mailbox is locked") == "mailbox-in-use")
+        #expect(kind("[SYS/TEMP] Internal error") == "login-temporary-failure")
+        #expect(kind("[LOGIN-DELAY] wait 5 minutes") == "login-temporary-failure")
+        #expect(kind("[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", step: .user, encrypted: false) == "tls-required")
+        #expect(kind("not without STLS", step: .user, encrypted: false, stls: true) == "tls-required")
+        #expect(kind("[AUTH] Authentication failed.", encrypted: false, stls: true) == "auth-rejected")
     }
 }

@@ -45,6 +45,8 @@ struct DovecotPOP3 {
         #expect(used == "PLAIN")
         await s.close()
         #expect(!s.transcript.text.contains(lab.passwordText))
+        let sent = s.transcript.entries.filter { $0.direction == .sent }.map(\.text)
+        #expect(sent == ["CAPA", "STLS", "CAPA", "AUTH PLAIN <redacted>", "QUIT"])
         #expect(s.transcript.entries.last?.text.hasPrefix("+OK") == true)
     }
 
