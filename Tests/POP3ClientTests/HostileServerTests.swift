@@ -277,3 +277,25 @@ private func kind(of body: () async throws -> Void) async -> String? {
         await server.stop()
     }
 }
+
+@Suite struct ChallengeLogins {
+    @Test func cramMD5IsChosenWithoutTLSAndAnswersTheChallenge() async throws {
+        let challenge = "<1896.697170952@postoffice.example.net>"
+        let server = try await FakePOP3Server(greeting: [.send("+OK hi\r\n")], script: { line in
+            switch line {
+            case "CAPA": return [.send(capa(["SASL PLAIN CRAM-MD5", "USER"]))]
+            case "AUTH CRAM-MD5": return [.send("+ \(Data(challenge.utf8).base64EncodedString())\r\n")]
+            case "QUIT": return [.send("+OK bye\r\n")]
+            default:
+                let answer = Data(base64Encoded: line).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return [.send(answer.hasPrefix("alice ") && answer.count == 6 + 32 ? "+OK\r\n" : "-ERR [AUTH] bad\r\n")]
+            }
+        })
+        let s = session(server, allowPlaintext: false)
+        try await s.open()
+        #expect(try await s.authenticate(username: "alice", password: Secret("tanstaaf")) == "CRAM-MD5")
+        await s.close()
+        await server.stop()
+        #expect(!s.transcript.text.contains("tanstaaf"))
+    }
+}
