@@ -129,6 +129,16 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        // The POP3 client (RFC 1939, 2449 CAPA, 2595 STLS, 5034 SASL): responses,
+        // capabilities, commands, transcript, the session. Of ours it imports only
+        // MailNet, SASL and Failures.
+        .target(name: "POP3Client", dependencies: [
+            "Failures", "MailNet", "SASL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // Lint rules over settings: pure, no network.
         .target(name: "Lint", dependencies: ["MailSettings"]),
         // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
@@ -204,6 +214,11 @@ let package = Package(
             "IMAPClient", "MailNet", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        .testTarget(name: "POP3ClientTests", dependencies: [
+            "POP3Client", "Failures", "MailNet", "SASL", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SASL", "SMTPClient", "TestSupport"]),

@@ -120,13 +120,7 @@ struct MsmtpKerberosLive {
                                            "KRB5_CONFIG": krb.config, "KRB5CCNAME": cache])
         #expect(r.status == 0, "msmtp: \(r.stderr)")
 
-        var delivered = false
-        for _ in 0..<50 where !delivered {
-            let files = (try? FileManager.default.contentsOfDirectory(at: lab.maildir.appendingPathComponent("new"),
-                                                                      includingPropertiesForKeys: nil)) ?? []
-            delivered = files.contains { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains(marker) }
-            if !delivered { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let delivered = await lab.deliveredMessage(containing: marker) != nil
         #expect(delivered, "the message did not reach \(lab.maildir.path)")
     }
 }

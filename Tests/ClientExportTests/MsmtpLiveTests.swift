@@ -28,13 +28,7 @@ struct MsmtpLive {
         let r = try home.run(["-C", rc.path, "-a", "lab", "--tls-trust-file=\(lab.caFile)", lab.user], stdin: message)
         #expect(r.status == 0, "msmtp: \(r.stderr)")
 
-        var delivered = false
-        for _ in 0..<50 where !delivered {
-            let newMail = lab.maildir.appendingPathComponent("new")
-            let files = (try? FileManager.default.contentsOfDirectory(at: newMail, includingPropertiesForKeys: nil)) ?? []
-            delivered = files.contains { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains(marker) }
-            if !delivered { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let delivered = await lab.deliveredMessage(containing: marker) != nil
         #expect(delivered, "the message did not reach \(lab.maildir.path)")
     }
 }

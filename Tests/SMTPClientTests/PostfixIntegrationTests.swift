@@ -34,15 +34,7 @@ struct PostfixIntegration {
         #expect(reply.code == 250)
         await session.close()
         // Find it in the mailbox (Postfix's virtual agent writes Maildir/new).
-        var found: String?
-        for _ in 0..<100 where found == nil {
-            let dir = servers.maildir.appendingPathComponent("new")
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
-                let text = (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
-                if text.contains(token) { found = text }
-            }
-            if found == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let found = await servers.deliveredMessage(containing: token)
         let delivered = try #require(found, "message \(token) not delivered")
         #expect(delivered.contains("\n.dot line"))   // dot-stuffing undone by the server
     }

@@ -276,3 +276,22 @@ public struct RawHTTPError: Error, CustomStringConvertible {
     public init(message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension LabServers {
+    /// The lab mailbox's message that contains `marker`, waiting up to `seconds` for
+    /// Postfix to deliver it: in new/, or in cur/ once a POP3 or IMAP login (another
+    /// test) has opened the mailbox.
+    public func deliveredMessage(containing marker: String, within seconds: Double = 10) async -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            for dir in ["new", "cur"].map({ maildir.appendingPathComponent($0) }) {
+                let files = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []
+                for file in files {
+                    if let text = try? String(contentsOf: file, encoding: .utf8), text.contains(marker) { return text }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        } while Date() < deadline
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+import MailNet
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One TCP (and maybe TLS) connection to a POP3 server, with an async request/response API.
+final class POP3Connection: @unchecked Sendable {
+    let channel: any Channel
+    let handler: POP3ResponseHandler
+    let replyTimeout: TimeAmount
+
+    private init(channel: any Channel, handler: POP3ResponseHandler, replyTimeout: TimeAmount) {
+        self.channel = channel
+        self.handler = handler
+        self.replyTimeout = replyTimeout
+    }
+
+    /// Connects and registers the wait for the greeting before any byte can arrive.
+    static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
+                        replyTimeout: TimeAmount, limits: POP3Limits,
+                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (POP3Connection, EventLoopFuture<POP3Response>) {
+        let handler = POP3ResponseHandler(limits: limits, tls: tls)
+        let greeting = GreetingBox()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let context = try channel.pipeline.syncOperations.context(handler: handler)
+                    greeting.future = handler.expect("greeting", form: .singleLine, on: context)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(to: address).get()
+        } catch {
+            let seconds = Double(connectTimeout.nanoseconds) / 1e9
+            throw POP3ClientError.connect(host: host, port: address.port ?? 0,
+                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
+        }
+        return (POP3Connection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
+    }
+
+    /// Sends bytes and waits for the next response, read in the form given.
+    func send(_ bytes: [UInt8], phase: String, form: POP3ResponseForm = .singleLine, upgrade: TLSClient? = nil,
+              timeout: TimeAmount? = nil) async throws -> POP3Response {
+        let handler = self.handler
+        let channel = self.channel
+        let future: EventLoopFuture<POP3Response> = try await channel.eventLoop.submit {
+            // A connection that already failed (its handlers gone) reports why.
+            if let failure = handler.failure { throw failure }
+            guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
+                throw POP3ClientError.connectionClosed(phase: phase)
+            }
+            let response = handler.expect(phase, form: form, on: context, upgrade: try upgrade?.makeHandler())
+            if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
+            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+            return response
+        }.get()
+        return try await awaitResponse(future, phase: phase, timeout: timeout)
+    }
+
+    /// Waits for what the server owes (a response, the greeting, the TLS handshake) under
+    /// MailNet's one deadline; when it passes, the connection fails with the timeout on
+    /// its event loop, so every later wait on it says so too.
+    func awaitResponse<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
+        let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
+        let channel = self.channel, handler = self.handler
+        return try await withDeadline(seconds, timedOut: {
+            let error = POP3ClientError.timeout(phase: phase, seconds: seconds)
+            channel.eventLoop.execute {
+                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
+                    handler.fail(error, context: context)
+                } else {
+                    channel.close(promise: nil)
+                }
+            }
+            return error
+        }) { try await future.get() }
+    }
+
+    /// Waits for the TLS handshake that an STLS `+OK` started, with the reply timeout.
+    func waitForHandshake() async throws {
+        let handler = self.handler
+        let channel = self.channel
+        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
+            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
+            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
+            return promise.futureResult
+        }.get()
+        try await awaitResponse(future, phase: "the TLS handshake")
+    }
+
+    /// The TLS facts of the connection, when it is encrypted.
+    func tlsDetails() async -> TLSDetails? {
+        let channel = self.channel
+        let verification = handler.verification
+        return try? await channel.eventLoop.submit { () -> TLSDetails? in
+            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
+            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
+            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
+                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
+        }.get()
+    }
+
+    func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// Carries the greeting future out of the channel initializer.
+private final class GreetingBox: @unchecked Sendable {
+    var future: EventLoopFuture<POP3Response>?
+}

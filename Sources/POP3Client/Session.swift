@@ -1,0 +1,130 @@
+import Foundation
+import MailNet
+import NIOCore
+import NIOPosix
+import SASL
+
+/// One POP3 session: connect, greeting, CAPA, STLS and CAPA again when asked, a login
+/// (SASL or USER/PASS), QUIT. Every step is recorded in `transcript` with credentials
+/// redacted. A session is a conversation: use it from one task at a time.
+public final class POP3Session: @unchecked Sendable {
+    public let options: POP3SessionOptions
+    public private(set) var transcript = Transcript()
+    public private(set) var greeting: POP3Response?
+    /// Capabilities before and (after STLS) after the upgrade; empty when CAPA failed.
+    public private(set) var capabilitiesBeforeTLS: POP3Capabilities?
+    public private(set) var capabilities: POP3Capabilities?
+    public private(set) var isEncrypted = false
+    public private(set) var tls: TLSDetails?
+    /// Every address the host name gave, and what happened on each one tried.
+    public private(set) var addressesTried: [AddressAttempt] = []
+
+    private var connection: POP3Connection?
+    private let group: any EventLoopGroup
+
+    public init(options: POP3SessionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.options = options
+        self.group = group
+    }
+
+    /// Connects (each address in turn) and runs the greeting, CAPA and (when asked) STLS
+    /// with a second CAPA. With STLS there is no plaintext fallback.
+    public func open() async throws {
+        let tlsSetup = options.tls == .none ? nil : try makeTLSClient()
+        let implicit = options.tls == .implicit ? tlsSetup : nil
+        let connection = try await connect(implicitTLS: implicit, tls: tlsSetup)
+        if options.tls == .implicit {
+            isEncrypted = true
+            tls = await connection.tlsDetails()
+        }
+        var caps = try await capa(phase: "capa")
+        if options.tls == .startTLS {
+            capabilitiesBeforeTLS = caps
+            guard caps.stls else { throw POP3ClientError.startTLSNotOffered }
+            let response = try await exchange(.stls, phase: "stls", upgrade: tlsSetup)
+            guard response.isOK else { throw POP3ClientError.startTLSRefused(response) }
+            try await connection.waitForHandshake()
+            isEncrypted = true
+            tls = await connection.tlsDetails()
+            transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "stls")
+            caps = try await capa(phase: "capa-after-tls")
+        }
+        capabilities = caps
+    }
+
+    private func connect(implicitTLS: TLSClient?, tls: TLSClient?) async throws -> POP3Connection {
+        let addresses: [SocketAddress]
+        do {
+            addresses = try await options.resolver.resolve(host: options.host, port: options.port, timeout: options.connectTimeout)
+        } catch {
+            throw POP3ClientError.dnsFailure(host: error.host, reason: error.reason)
+        }
+        transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
+                          + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
+        var opened: (POP3Connection, EventLoopFuture<POP3Response>)?
+        var lastError: POP3ClientError?
+        for address in addresses {
+            let shown = address.ipAddress ?? "\(address)"
+            transcript.record(.note, "connecting to \(shown) port \(address.port ?? options.port) (\(options.tls.rawValue))", phase: "connect")
+            do {
+                opened = try await POP3Connection.connect(
+                    host: options.host, address: address, group: group,
+                    connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
+                    replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
+                    limits: options.limits, implicitTLS: implicitTLS, tls: tls)
+                addressesTried.append(AddressAttempt(address: shown, error: nil))
+                break
+            } catch let e as POP3ClientError {
+                addressesTried.append(AddressAttempt(address: shown, error: e.description))
+                transcript.record(.note, e.description, phase: "connect")
+                lastError = e
+            }
+        }
+        guard let (connection, greetingFuture) = opened else {
+            throw lastError ?? POP3ClientError.dnsFailure(host: options.host, reason: "no address")
+        }
+        self.connection = connection
+        let greeting = try await connection.awaitResponse(greetingFuture, phase: "greeting")
+        transcript.received(greeting, phase: "greeting")
+        self.greeting = greeting
+        guard greeting.isOK else { throw POP3ClientError.greetingRejected(greeting) }
+        return connection
+    }
+
+    /// CAPA (RFC 2449); a server without it (`-ERR`) has no announced capabilities.
+    private func capa(phase: String) async throws -> POP3Capabilities {
+        let response = try await exchange(.capa, phase: phase, form: .multiLine)
+        return response.isOK ? POP3Capabilities(capa: response.lines) : POP3Capabilities()
+    }
+
+    /// The one way a command goes out: encoded (CR/LF/NUL refused), recorded in the
+    /// transcript, sent, and its response read (under the reply deadline) and recorded.
+    func exchange(_ command: POP3Command, phase: String, form: POP3ResponseForm = .singleLine,
+                  upgrade: TLSClient? = nil, timeout: TimeAmount? = nil) async throws -> POP3Response {
+        guard let connection else { throw POP3ClientError.connectionClosed(phase: "the session") }
+        let bytes: [UInt8]
+        do { bytes = try command.encoded() } catch { throw POP3ClientError.invalidCommand(error) }
+        transcript.sent(command, phase: phase)
+        let response = try await connection.send(bytes, phase: phase, form: form, upgrade: upgrade, timeout: timeout)
+        transcript.received(response, phase: phase)
+        return response
+    }
+
+    /// QUIT and close; safe to call more than once, and after a failure.
+    public func close() async {
+        guard let connection else { return }
+        self.connection = nil
+        if connection.channel.isActive {
+            // A polite QUIT, but nobody waits long for a server that does not answer it.
+            let wait = TimeAmount.milliseconds(Int64(min(options.replyTimeout, 2) * 1000))
+            self.connection = connection
+            _ = try? await exchange(.quit, phase: "quit", timeout: wait)
+            self.connection = nil
+        }
+        await connection.close()
+    }
+
+    private func makeTLSClient() throws(POP3ClientError) -> TLSClient {
+        do { return try TLSClient(trust: options.trust, host: options.host) } catch { throw .tls(error) }
+    }
+}

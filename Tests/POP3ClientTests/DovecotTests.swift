@@ -1,0 +1,125 @@
+import Foundation
+import MailNet
+import SASL
+import Testing
+import TestSupport
+@testable import POP3Client
+
+extension LabServers {
+    func pop3(_ portName: String, tls: TLSMode, host: String = "localhost", trust: TrustPolicy? = nil,
+              allowPlaintext: Bool = false) -> POP3Session {
+        // localhost may resolve to ::1 first, where the lab does not listen: the session tries each address.
+        POP3Session(options: POP3SessionOptions(host: host, port: port(portName), tls: tls, trust: trust ?? .caFile(caFile),
+                                                connectTimeout: 15, replyTimeout: 15, allowPlaintextPassword: allowPlaintext))
+    }
+}
+
+private func kind(of body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        return nil
+    } catch let e as POP3ClientError {
+        return e.kind.name
+    } catch {
+        return "\(error)"
+    }
+}
+
+/// Against the lab's real Dovecot. A failed login is answered on Dovecot's next 500 ms tick.
+@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+struct DovecotPOP3 {
+    let lab = LabServers.current!
+    var password: Secret { Secret(lab.passwordText) }
+
+    @Test func loginOverSTLS() async throws {
+        let s = lab.pop3("POP3_PORT", tls: .startTLS)
+        try await s.open()
+        #expect(s.greeting?.isOK == true)
+        #expect(s.capabilitiesBeforeTLS?.stls == true)
+        #expect(s.isEncrypted)
+        #expect(s.tls?.version != nil)
+        #expect(s.tls?.certificate?.dnsNames.contains("localhost") == true)
+        #expect(s.capabilities?.offers("PLAIN") == true)
+        #expect(s.addressesTried.last?.error == nil)
+        let used = try await s.authenticate(username: lab.user, password: password)
+        #expect(used == "PLAIN")
+        await s.close()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+        let sent = s.transcript.entries.filter { $0.direction == .sent }.map(\.text)
+        #expect(sent == ["CAPA", "STLS", "CAPA", "AUTH PLAIN <redacted>", "QUIT"])
+        #expect(s.transcript.entries.last?.text.hasPrefix("+OK") == true)
+    }
+
+    @Test func loginOverImplicitTLS() async throws {
+        let s = lab.pop3("POP3S_PORT", tls: .implicit)
+        try await s.open()
+        #expect(s.isEncrypted)
+        #expect(s.capabilitiesBeforeTLS == nil)
+        try await s.authenticate(LoginMechanism(username: lab.user, password: password))
+        await s.close()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+        #expect(!s.transcript.text.contains(Data(lab.passwordText.utf8).base64EncodedString()))
+    }
+
+    @Test func aWrongPasswordIsRejectedWithTheServersWords() async throws {
+        let s = lab.pop3("POP3S_PORT", tls: .implicit)
+        try await s.open()
+        do {
+            try await s.authenticate(username: lab.user, password: Secret("not the password"))
+            Issue.record("logged in with a wrong password")
+        } catch let e as POP3ClientError {
+            #expect(e.kind == "auth-rejected")
+            #expect(e.description.contains("Authentication failed"))
+        }
+        await s.close()
+    }
+
+    @Test func aPlaintextLoginBeforeSTLSIsTLSRequired() async throws {
+        let s = lab.pop3("POP3_REMOTE_PORT", tls: .none, host: "127.0.0.2", allowPlaintext: true)
+        try await s.open()
+        #expect(s.capabilities?.stls == true)
+        #expect(await kind { try await s.authenticate(username: lab.user, password: password) } == "tls-required")
+        await s.close()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+    }
+
+    @Test func withoutPermissionNoPasswordGoesOutInTheClear() async throws {
+        let s = lab.pop3("POP3_REMOTE_PORT", tls: .none, host: "127.0.0.2")
+        try await s.open()
+        #expect(await kind { try await s.authenticate(username: lab.user, password: password) } == "plaintext-auth-refused")
+        await s.close()
+        #expect(!s.transcript.entries.contains { $0.direction == .sent && ($0.text.hasPrefix("USER") || $0.text.hasPrefix("AUTH")) })
+    }
+
+    @Test func theRemotePortTakesALoginAfterSTLS() async throws {
+        let s = lab.pop3("POP3_REMOTE_PORT", tls: .startTLS, host: "127.0.0.2", trust: .noVerification)
+        try await s.open()
+        try await s.authenticate(username: lab.user, password: password)
+        await s.close()
+    }
+
+    @Test func theSystemTrustStoreDoesNotKnowTheLabCA() async throws {
+        let s = lab.pop3("POP3S_PORT", tls: .implicit, trust: .system)
+        #expect(await kind { try await s.open() } == "certificate-untrusted")
+        await s.close()
+        let stls = lab.pop3("POP3_PORT", tls: .startTLS, trust: .system)
+        #expect(await kind { try await stls.open() } == "certificate-untrusted")
+        await stls.close()
+    }
+
+    @Test func implicitTLSOnThePlaintextPortFailsTheHandshake() async throws {
+        let s = lab.pop3("POP3_PORT", tls: .implicit)
+        #expect(await kind { try await s.open() } == "tls-handshake-failed")
+        await s.close()
+    }
+
+    @Test func plaintextOnTheTLSPortGetsNoGreeting() async throws {
+        // Dovecot waits for a ClientHello and says nothing: the greeting never comes.
+        let s = POP3Session(options: POP3SessionOptions(host: "127.0.0.1", port: lab.port("POP3S_PORT"), tls: .none,
+                                                        connectTimeout: 5, replyTimeout: 1))
+        let start = Date()
+        #expect(await kind { try await s.open() } == "greeting-timeout")
+        #expect(Date().timeIntervalSince(start) < 10)
+        await s.close()
+    }
+}
