@@ -15,6 +15,9 @@ public struct TLSClient: Sendable {
 
     public init(trust: TrustPolicy, host: String) throws(TLSFailure) {
         var config = TLSConfiguration.makeClientConfiguration()
+        // On close the client sends its close_notify and does not wait for the server's:
+        // a check has what it wanted by then, and each wait is a round trip.
+        config.shutdownTimeout = .zero
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let isIP = (try? SocketAddress(ipAddress: bare, port: 0)) != nil
         if trust == .noVerification {

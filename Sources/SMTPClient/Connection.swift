@@ -135,6 +135,11 @@ final class SMTPConnection: @unchecked Sendable {
         }.get()
     }
 
+    /// Writes bytes that want no reply (QUIT), and waits only for them to leave.
+    func write(_ bytes: [UInt8]) async {
+        try? await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+    }
+
     func close() async {
         try? await channel.close().get()
     }
