@@ -143,7 +143,7 @@ let package = Package(
         .target(name: "Lint", dependencies: ["MailSettings"]),
         // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
         // and the setting that works instead.
-        .target(name: "Validator", dependencies: ["Failures", "Lint", "MailNet", "MailSettings", "SASL", "SMTPClient", "Kerberos"]),
+        .target(name: "Validator", dependencies: ["Failures", "IMAPClient", "Lint", "MailNet", "MailSettings", "POP3Client", "SASL", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
@@ -222,7 +222,7 @@ let package = Package(
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SASL", "SMTPClient", "TestSupport"]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "SASL", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "SASL", "IMAPClient", "POP3Client", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

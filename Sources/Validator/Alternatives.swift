@@ -1,6 +1,8 @@
 import Failures
+import IMAPClient
 import Lint
 import MailSettings
+import POP3Client
 
 extension LiveCheck {
     /// Port and security pairs worth trying when a setting fails, best first (RFC 8314).
@@ -8,12 +10,20 @@ extension LiveCheck {
         (465, .tls), (587, .starttls), (2525, .starttls), (25, .starttls),
     ]
 
+    /// The usual ports of a protocol, implicit TLS first (RFC 8314).
+    public static func standardAlternatives(for proto: ServerProtocol) -> [(port: UInt16, security: ConnectionSecurity)] {
+        switch proto {
+        case .imap: return [(993, .tls), (143, .starttls)]
+        case .pop3: return [(995, .tls), (110, .starttls)]
+        default: return standardAlternatives
+        }
+    }
 
     /// Failures that another port, security or mechanism on the same host may get around.
     static let worthProbing: Set<FailureKind> = [
         .connectionRefused, .connectionTimeout, .connectionFailed, .greetingTimeout, .timeout, .tlsHandshakeFailed, .tlsHandshakeTimeout, .notSMTP,
         .startTLSNotOffered, .tlsRequired, .authNotOffered, .authMechanismNotOffered, .plaintextAuthRefused,
-        .connectionClosed, .protocolError, .gssapiNotOffered,
+        .connectionClosed, .protocolError, .gssapiNotOffered, .notIMAP, .notPOP3,
     ]
 
 
@@ -21,9 +31,10 @@ extension LiveCheck {
     /// alternatives on the same host at once and names the first that works.
     public static func verifyWithAlternatives(
         _ request: VerifyRequest,
-        alternatives: [(port: UInt16, security: ConnectionSecurity)] = standardAlternatives,
+        alternatives given: [(port: UInt16, security: ConnectionSecurity)]? = nil,
         probeTimeout: Double = 5
     ) async -> VerifyResult {
+        let alternatives = given ?? standardAlternatives(for: request.setting.protocol)
         var result = await verify(request)
         guard !result.ok, let kind = result.kind, worthProbing.contains(kind),
               let port = request.setting.port, let security = request.setting.security else { return result }

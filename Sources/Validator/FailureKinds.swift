@@ -1,6 +1,8 @@
 import Failures
+import IMAPClient
 import Kerberos
 import MailNet
+import POP3Client
 import SMTPClient
 
 /// The kinds of failure a live check names beyond its clients' own: what the server's
@@ -22,6 +24,9 @@ extension FailureKind {
 
     /// Every kind `verify` can report, for its help text and scripts: the connection and
     /// TLS (MailNet), the session (SMTPClient) and the verdicts; then Kerberos logins.
-    public static let verifyGeneral: [FailureKind] = mailNet + smtpClient + validator
+    public static let verifyGeneral: [FailureKind] = {
+        var seen = Set<FailureKind>()
+        return (mailNet + smtpClient + imapClient + pop3Client + validator).filter { seen.insert($0).inserted }
+    }()
     public static let verifyKerberos: [FailureKind] = [gssapiNotOffered] + kerberos + [kerberosRejected]
 }

@@ -11,6 +11,7 @@ import SMTPClient
 public enum LiveCheck {
 
     public static func verify(_ request: VerifyRequest) async -> VerifyResult {
+        if request.setting.protocol == .imap || request.setting.protocol == .pop3 { return await verifyIncoming(request) }
         let s = request.setting
         let started = Date()
         let mode: TLSMode = s.security == .tls ? .implicit : s.security == .starttls ? .startTLS : .none

@@ -12,14 +12,17 @@ import Validator
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Connect to an SMTP server and check that a setting really works.",
+        abstract: "Connect to an SMTP, IMAP or POP3 server and check that a setting really works.",
         discussion: """
-        Connects with mailconf's own SMTP client: every address of the host, TLS or \
-        STARTTLS (never falling back to plaintext), certificate checks, EHLO, AUTH. \
-        It then asks whether the server would take mail from this client (MAIL FROM, RCPT \
-        TO an address in another domain, then RSET), so "STARTTLS first" and \
-        "authentication required" show up without sending anything. With --send-test-to \
-        it sends a real test message.
+        Connects with mailconf's own clients: every address of the host, TLS or \
+        STARTTLS (never falling back to plaintext), certificate checks, then EHLO and \
+        AUTH for SMTP, CAPABILITY and the login for IMAP (--protocol imap), CAPA and \
+        the login for POP3 (--protocol pop3). For SMTP it then asks whether the server \
+        would take mail from this client (MAIL FROM, RCPT TO an address in another \
+        domain, then RSET), so "STARTTLS first" and "authentication required" show up \
+        without sending anything. With --send-test-to it sends a real test message. A \
+        provider (or its #ID) is checked on all its settings at once, incoming and \
+        outgoing.
 
         The password (or OAuth2 token) never comes from the command line: use \
         --password-env VAR or --password-file FILE, or type it at the prompt.
@@ -169,11 +172,11 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         switch try fields.select(name: name, catalog: { try catalog.open() }, defaultAuth: [.none], lenientUsername: false) {
         case .server(let found):
-            guard found.server.protocol == .smtp else { throw notSMTP(found.server) }
+            guard Self.verifiable(found.server) else { throw unsupported(found.server) }
             return [Item(setting: found.server, username: try username(found.server), providerID: found.providerID)]
         case .provider(let entry):
             var items: [Item] = []
-            for s in entry.provider.outgoing {
+            for s in entry.provider.servers where Self.verifiable(s) {
                 var setting = s
                 if let address, let host = s.hostname, host.isTemplate {
                     setting.hostname = try usage { () throws(MailSettings.ValidationError) in try host.expanded(for: address) }
@@ -181,18 +184,21 @@ struct VerifyCommand: AsyncParsableCommand {
                 items.append(Item(setting: setting, username: try username(s), providerID: entry.provider.id))
             }
             guard !items.isEmpty else {
-                throw CLIError(kind: .noOutgoingServer, message: "\(entry.provider.id) has no outgoing (SMTP) server to verify")
+                throw CLIError(kind: .noServerToVerify, message: "\(entry.provider.id) has no SMTP, IMAP or POP3 server to verify")
             }
             return items
         case .given(let setting):
-            guard setting.protocol == .smtp else { throw notSMTP(setting) }
+            guard Self.verifiable(setting) else { throw unsupported(setting) }
             return [Item(setting: setting, username: fields.username, providerID: nil)]
         }
     }
 
-    func notSMTP(_ s: ServerSetting) -> CLIError {
-        CLIError(kind: .notSMTPSetting,
-                 message: "\(s.protocol.rawValue.uppercased()) \(s.summary) is not an SMTP server: verify checks outgoing (SMTP) settings only")
+    /// The protocols mailconf has a client for.
+    static func verifiable(_ s: ServerSetting) -> Bool { [.smtp, .imap, .pop3].contains(s.protocol) }
+
+    func unsupported(_ s: ServerSetting) -> CLIError {
+        CLIError(kind: .unsupportedProtocol,
+                 message: "\(s.protocol.rawValue.uppercased()) \(s.summary) is not an SMTP, IMAP or POP3 server: verify has clients for those three")
     }
 
     /// `--auth plain` (and login, cram-md5, xoauth2, gssapi) names the SASL mechanism to

@@ -21,8 +21,8 @@ struct CLIError: MailconfError, Encodable {
 
 /// The kinds of failure the command line itself names.
 extension FailureKind {
-    static let noOutgoingServer = FailureKind("no-outgoing-server")
-    static let notSMTPSetting = FailureKind("not-smtp-setting")
+    static let noServerToVerify = FailureKind("no-server-to-verify")
+    static let unsupportedProtocol = FailureKind("unsupported-protocol")
     static let noMatch = FailureKind("no-match")
     static let nothingFound = FailureKind("nothing-found")
     /// An error that is none of mailconf's own (a bug, or the system's).

@@ -1,0 +1,133 @@
+import Failures
+import Foundation
+import IMAPClient
+import MailNet
+import MailSettings
+import POP3Client
+import SASL
+
+/// The live check of an incoming (IMAP or POP3) setting, on mailconf's own clients:
+/// connect, TLS and certificate, greeting, capabilities, STARTTLS/STLS, and the login
+/// when credentials are at hand. The same verdicts and result as an SMTP check.
+extension LiveCheck {
+    static func verifyIncoming(_ request: VerifyRequest) async -> VerifyResult {
+        let s = request.setting
+        let started = Date()
+        let host = s.hostname?.name ?? ""
+        let port = Int(s.port?.value ?? (s.protocol == .imap ? 993 : 995))
+        let mode: TLSMode = s.security == .tls ? .implicit : s.security == .starttls ? .startTLS : .none
+        let resolver = request.resolver ?? SystemResolver()
+        var outcome = IncomingOutcome()
+        if s.protocol == .imap {
+            let session = IMAPSession(options: IMAPSessionOptions(
+                host: host, port: port, tls: mode, trust: request.trust, connectTimeout: request.timeout,
+                replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth, resolver: resolver))
+            await outcome.capture {
+                try await session.open()
+                guard let login = try loginCredentials(request) else { return nil }
+                if let mechanism = login.mechanism {
+                    try await session.authenticate(mechanism)
+                    return mechanism.name
+                }
+                return "\(try await session.authenticate(username: login.username, password: login.secret))"
+            }
+            await session.close()
+            outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.atoms, capabilities: session.capabilities?.atoms,
+                         authMechanisms: session.capabilities?.authMechanisms, tls: session.tls,
+                         transcript: session.transcript, addresses: session.addressesTried)
+        } else {
+            let session = POP3Session(options: POP3SessionOptions(
+                host: host, port: port, tls: mode, trust: request.trust, connectTimeout: request.timeout,
+                replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth, resolver: resolver))
+            await outcome.capture {
+                try await session.open()
+                guard let login = try loginCredentials(request) else { return nil }
+                if let mechanism = login.mechanism {
+                    try await session.authenticate(mechanism)
+                    return mechanism.name
+                }
+                return try await session.authenticate(username: login.username, password: login.secret)
+            }
+            await session.close()
+            outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords, capabilities: session.capabilities?.keywords,
+                         authMechanisms: session.capabilities?.saslMechanisms, tls: session.tls,
+                         transcript: session.transcript, addresses: session.addressesTried)
+        }
+        return VerifyResult(
+            setting: s.summary, ok: outcome.kind == nil, kind: outcome.kind,
+            message: outcome.kind == nil ? (outcome.mechanismUsed == nil ? "works (login not tried: no credentials given)" : "works")
+                : outcome.message,
+            addresses: outcome.addresses, capabilitiesBeforeTLS: outcome.capabilitiesBeforeTLS,
+            capabilities: outcome.capabilities, authMechanisms: outcome.authMechanisms,
+            mechanismUsed: outcome.mechanismUsed, tls: outcome.tls,
+            timings: PhaseTiming.phases(of: outcome.transcript),
+            transcript: request.keepTranscript ? outcome.transcript : nil,
+            totalSeconds: Date().timeIntervalSince(started), certificateProblems: outcome.certificateProblems)
+    }
+
+    /// What to log in with, or nil when the check stops before the login (no
+    /// credentials for a setting that names none, or a check that must not log in).
+    static func loginCredentials(_ request: VerifyRequest) throws -> (username: String, secret: Secret, mechanism: (any SASLMechanism)?)? {
+        let plan = request.setting.loginPlan(secretAtHand: request.secret != nil)
+        guard plan != .noLogin || request.mechanism != nil, request.logIn else { return nil }
+        if request.usesKerberos {
+            throw CheckFailure(kind: .authMechanismNotOffered, message:
+                "mailconf logs in to IMAP and POP3 with a password or token; Kerberos (GSSAPI) is checked for SMTP only")
+        }
+        guard let username = request.username, let secret = request.secret else {
+            // Reaching the login is what can be checked without credentials.
+            return nil
+        }
+        var mechanism: (any SASLMechanism)?
+        if let name = request.mechanism ?? (request.usesToken ? "XOAUTH2" : nil) {
+            guard let made = SASLMechanisms.make(name, username: username, secret: secret) else {
+                throw SASLError.unknownMechanism(name)
+            }
+            mechanism = made
+        }
+        return (username, secret, mechanism)
+    }
+}
+
+/// What an incoming check found, gathered as it goes.
+private struct IncomingOutcome {
+    var kind: FailureKind?
+    var message = ""
+    var mechanismUsed: String?
+    var certificateProblems: [FailureKind]?
+    var capabilitiesBeforeTLS: [String]?
+    var capabilities: [String]?
+    var authMechanisms: [String]?
+    var tls: TLSDetails?
+    var transcript = Transcript()
+    var addresses: [AddressAttempt] = []
+    /// Runs the session's steps; the mechanism used, or the failure's kind and message.
+    mutating func capture(_ body: () async throws -> String?) async {
+        do {
+            mechanismUsed = try await body()
+        } catch let e as any MailconfError {
+            kind = e.kind
+            message = e.message
+            if let failure = Self.tlsFailure(e), failure.kind != .tlsHandshakeFailed { certificateProblems = failure.problems.map(\.kind) }
+        } catch {
+            kind = .protocolError
+            message = "\(error)"
+        }
+    }
+
+    static func tlsFailure(_ error: any MailconfError) -> TLSFailure? {
+        if let e = error as? IMAPClientError, case .tls(let f) = e { return f }
+        if let e = error as? POP3ClientError, case .tls(let f) = e { return f }
+        return nil
+    }
+
+    mutating func fill(capabilitiesBeforeTLS: [String]?, capabilities: [String]?, authMechanisms: [String]?, tls: TLSDetails?,
+                       transcript: Transcript, addresses: [AddressAttempt]) {
+        self.capabilitiesBeforeTLS = capabilitiesBeforeTLS
+        self.capabilities = capabilities
+        self.authMechanisms = authMechanisms
+        self.tls = tls
+        self.transcript = transcript
+        self.addresses = addresses
+    }
+}
