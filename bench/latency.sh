@@ -1,31 +1,32 @@
 #!/usr/bin/env bash
-# One SMTP check (STARTTLS, AUTH PLAIN, the envelope probe) through a relay that adds a
-# round trip of RTT ms, as real servers 20–200 ms away do: mailconf verify beside swaks
-# doing the same (STARTTLS, AUTH PLAIN, MAIL and RCPT). Prints each one's wall time and
-# round trips (wall time / RTT), and a failing setting to its working alternative.
-# Targets (issue 16): the SMTP check in at most 8 round trips, fewer than swaks; the
-# failing setting to its alternative in at most 1.3x one check's time.
+# One SMTP check (STARTTLS, AUTH PLAIN, the envelope probe) and one IMAP check
+# (STARTTLS, login) through relays that add a round trip of RTT ms, as real servers
+# 20–200 ms away do: mailconf verify beside swaks and curl doing the same. Prints each
+# one's wall time and round trips (wall time / RTT), and a failing setting to its
+# working alternative. Targets (issue 16): the SMTP check in at most 8 round trips,
+# fewer than swaks; the IMAP check in at most 5; the failing setting to its alternative
+# in at most 1.3x one check's time.
 source "$(dirname "$0")/common.sh"
 need swaks swaks
 need python3 python3
+need curl curl
 RTT=${RTT:-50}
 RUNS=${RUNS:-5}
 RELAY_PORT=${RELAY_PORT:-18325}
+IMAP_RELAY_PORT=${IMAP_RELAY_PORT:-18326}
 build_release mailconf
 tmp=$(mktemp -d)
 start_lab
-relay_pid=""
-trap '[ -z "$relay_pid" ] || kill $relay_pid 2>/dev/null; "$ROOT/scripts/test-servers.sh" stop; rm -rf "$tmp"' EXIT
+relay_pids=()
+trap 'for p in "${relay_pids[@]}"; do kill $p 2>/dev/null; done; "$ROOT/scripts/test-servers.sh" stop; rm -rf "$tmp"' EXIT
 python3 "$ROOT/bench/delay-relay.py" "$RELAY_PORT" 127.0.0.1 "$SUBMISSION_PORT" "$((RTT / 2))" > "$tmp/relay.out" &
-relay_pid=$!
-for _ in $(seq 50); do grep -q ready "$tmp/relay.out" 2>/dev/null && break; sleep 0.1; done
+relay_pids+=($!)
+python3 "$ROOT/bench/delay-relay.py" "$IMAP_RELAY_PORT" 127.0.0.1 "$IMAP_PORT" "$((RTT / 2))" > "$tmp/imap-relay.out" &
+relay_pids+=($!)
+for _ in $(seq 50); do grep -q ready "$tmp/relay.out" 2>/dev/null && grep -q ready "$tmp/imap-relay.out" 2>/dev/null && break; sleep 0.1; done
 printf '%s' "$PW" > "$tmp/pw"; chmod 600 "$tmp/pw"
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-mailconf_check() {
-    "$BIN/mailconf" verify --host 127.0.0.1 --port "$1" --security "$2" --auth plain --username "$USER" \
-        --password-file "$tmp/pw" --ca-file "$CA_FILE" --timeout 10 --db "$tmp/catalog.sqlite" >"$tmp/out" 2>&1 || true
-}
 # The certificate names localhost; --host 127.0.0.1 would be a name mismatch, so the
 # checks connect to localhost through the relay's port on 127.0.0.1.
 mailconf_check() {
@@ -35,7 +36,14 @@ mailconf_check() {
 "$BIN/mailconf" providers list --db "$tmp/catalog.sqlite" >/dev/null   # the catalog made before timing
 mailconf_check "$RELAY_PORT" starttls; grep -q '^ok' "$tmp/out" || { echo "mailconf's check through the relay failed:" >&2; cat "$tmp/out" >&2; exit 1; }
 
-ours=(); peer=(); alt=()
+imap_check() {
+    "$BIN/mailconf" verify --protocol imap --host localhost --port "$IMAP_RELAY_PORT" --security starttls \
+        --auth password-cleartext --username "$USER" --password-file "$tmp/pw" --ca-file "$CA_FILE" --timeout 10 \
+        --db "$tmp/catalog.sqlite" >"$tmp/imap-out" 2>&1 || true
+}
+imap_check; grep -q '^ok' "$tmp/imap-out" || { echo "mailconf's IMAP check through the relay failed:" >&2; cat "$tmp/imap-out" >&2; exit 1; }
+
+ours=(); peer=(); alt=(); imap=(); curl_imap=()
 for _ in $(seq "$RUNS"); do
     t0=$(now_ns); mailconf_check "$RELAY_PORT" starttls; t1=$(now_ns); ours+=("$(ms "$t0" "$t1")")
     t0=$(now_ns)
@@ -44,12 +52,20 @@ for _ in $(seq "$RUNS"); do
     t1=$(now_ns); peer+=("$(ms "$t0" "$t1")")
     # SSL/TLS on the STARTTLS port: fails, and the same port with STARTTLS is found at once.
     t0=$(now_ns); mailconf_check "$RELAY_PORT" tls; t1=$(now_ns); alt+=("$(ms "$t0" "$t1")")
+    t0=$(now_ns); imap_check; t1=$(now_ns); imap+=("$(ms "$t0" "$t1")")
+    # curl: STARTTLS (required), login, one NOOP, logout.
+    t0=$(now_ns)
+    curl -s --ssl-reqd --cacert "$CA_FILE" --user "$USER:$PW" -X NOOP "imap://localhost:$IMAP_RELAY_PORT/" >/dev/null 2>&1 || true
+    t1=$(now_ns); curl_imap+=("$(ms "$t0" "$t1")")
 done
 grep -q "STARTTLS works" "$tmp/out" || { echo "the failing setting did not name its alternative:" >&2; cat "$tmp/out" >&2; exit 1; }
 m_ours=$(printf '%s\n' "${ours[@]}" | median); m_peer=$(printf '%s\n' "${peer[@]}" | median); m_alt=$(printf '%s\n' "${alt[@]}" | median)
-echo "added round trip: $RTT ms; median of $RUNS runs (all runs: mailconf ${ours[*]}; swaks ${peer[*]}; alternative ${alt[*]} ms)"
-awk -v o="$m_ours" -v p="$m_peer" -v a="$m_alt" -v r="$RTT" 'BEGIN {
+m_imap=$(printf '%s\n' "${imap[@]}" | median); m_curl=$(printf '%s\n' "${curl_imap[@]}" | median)
+echo "added round trip: $RTT ms; median of $RUNS runs (all runs: mailconf ${ours[*]}; swaks ${peer[*]}; alternative ${alt[*]}; mailconf IMAP ${imap[*]}; curl IMAP ${curl_imap[*]} ms)"
+awk -v o="$m_ours" -v p="$m_peer" -v a="$m_alt" -v i="$m_imap" -v c="$m_curl" -v r="$RTT" 'BEGIN {
     printf "mailconf verify, SMTP STARTTLS + AUTH PLAIN + envelope: %d ms = %.1f round trips (target <= 8: %s)\n", o, o / r, (o / r <= 8 ? "met" : "NOT met")
     printf "swaks, the same:                                        %d ms = %.1f round trips (mailconf fewer: %s)\n", p, p / r, (o < p ? "met" : "NOT met")
     printf "a failing setting to its working alternative:           %d ms = %.2fx one check (target <= 1.3x: %s)\n", a, a / o, (a / o <= 1.3 ? "met" : "NOT met")
+    printf "mailconf verify, IMAP STARTTLS + login:                 %d ms = %.1f round trips (target <= 5: %s)\n", i, i / r, (i / r <= 5 ? "met" : "NOT met")
+    printf "curl, IMAP STARTTLS + login + NOOP:                     %d ms = %.1f round trips\n", c, c / r
 }'

@@ -299,11 +299,9 @@ public final class IMAPSession: @unchecked Sendable {
         if connection.channel.isActive {
             let command = IMAPCommand.simple(tag: nextTag(), "LOGOUT")
             transcript.sent(command, phase: "logout")
-            let wait = TimeAmount.milliseconds(Int64(min(options.replyTimeout, 2) * 1000))
-            if let reply = try? await connection.send(Array("\(command.tag) LOGOUT\r\n".utf8), tag: command.tag, phase: "logout",
-                                                      byeExpected: true, timeout: wait) {
-                transcript.received(reply, phase: "logout")
-            }
+            // A polite LOGOUT, but no round trip spent on its BYE and OK: the check knows
+            // all it wanted, and real servers are 20–200 ms away.
+            try? await connection.channel.writeAndFlush(ByteBuffer(bytes: Array("\(command.tag) LOGOUT\r\n".utf8))).get()
         }
         await connection.close()
     }

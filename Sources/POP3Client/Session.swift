@@ -115,11 +115,10 @@ public final class POP3Session: @unchecked Sendable {
         guard let connection else { return }
         self.connection = nil
         if connection.channel.isActive {
-            // A polite QUIT, but nobody waits long for a server that does not answer it.
-            let wait = TimeAmount.milliseconds(Int64(min(options.replyTimeout, 2) * 1000))
-            self.connection = connection
-            _ = try? await exchange(.quit, phase: "quit", timeout: wait)
-            self.connection = nil
+            // A polite QUIT, but no round trip spent on its +OK (nothing was marked for
+            // deletion, so the UPDATE state has nothing to do).
+            transcript.sent(.quit, phase: "quit")
+            try? await connection.channel.writeAndFlush(ByteBuffer(bytes: Array("QUIT\r\n".utf8))).get()
         }
         await connection.close()
     }

@@ -80,7 +80,7 @@ func tag(_ line: String) -> String { String(line.split(separator: " ").first ?? 
         let start = Date()
         let (e, _, _) = try await imapFailure(replyTimeout: 1) { _ in [] }
         #expect(e?.kind == "timeout", "\(String(describing: e))")
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
     }
 
     @Test func silenceAfterLogoutIsCutShort() async throws {
@@ -93,7 +93,7 @@ func tag(_ line: String) -> String { String(line.split(separator: " ").first ?? 
         #expect(try await session.authenticate(username: "alice", password: Secret("pw")) == .authenticate("PLAIN"))
         let start = Date()
         await session.logout()
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
         await server.stop()
     }
 

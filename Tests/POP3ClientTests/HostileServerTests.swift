@@ -67,7 +67,7 @@ private func kind(of body: () async throws -> Void) async -> String? {
         let s = session(server, replyTimeout: 1)
         let start = Date()
         #expect(await kind { try await s.open() } == "greeting-timeout")
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
         await server.stop()
     }
 
@@ -95,7 +95,7 @@ private func kind(of body: () async throws -> Void) async -> String? {
         let s = session(server, replyTimeout: 1)
         let start = Date()
         #expect(await kind { try await s.open() } == "timeout")
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
         await server.stop()
     }
 
@@ -164,7 +164,7 @@ private func kind(of body: () async throws -> Void) async -> String? {
         try await s.open()
         let start = Date()
         #expect(await kind { try await s.authenticate(username: "alice", password: Secret("pw")) } == "timeout")
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
         await s.close()
         await server.stop()
     }
@@ -175,7 +175,7 @@ private func kind(of body: () async throws -> Void) async -> String? {
         try await s.open()
         let start = Date()
         await s.close()
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
         await server.stop()
     }
 }
