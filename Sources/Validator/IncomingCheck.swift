@@ -55,8 +55,7 @@ extension LiveCheck {
         }
         return VerifyResult(
             setting: s.summary, ok: outcome.kind == nil, kind: outcome.kind,
-            message: outcome.kind == nil ? (outcome.mechanismUsed == nil ? "works (login not tried: no credentials given)" : "works")
-                : outcome.message,
+            message: outcome.kind == nil ? "works" : outcome.message,
             addresses: outcome.addresses, capabilitiesBeforeTLS: outcome.capabilitiesBeforeTLS,
             capabilities: outcome.capabilities, authMechanisms: outcome.authMechanisms,
             mechanismUsed: outcome.mechanismUsed, tls: outcome.tls,
@@ -65,18 +64,22 @@ extension LiveCheck {
             totalSeconds: Date().timeIntervalSince(started), certificateProblems: outcome.certificateProblems)
     }
 
-    /// What to log in with, or nil when the check stops before the login (no
-    /// credentials for a setting that names none, or a check that must not log in).
+    /// What to log in with, or nil when the setting names no login. A setting that needs
+    /// one without credentials at hand, or a check that must not log in, is
+    /// `credentials-missing`, as for SMTP.
     static func loginCredentials(_ request: VerifyRequest) throws -> (username: String, secret: Secret, mechanism: (any SASLMechanism)?)? {
         let plan = request.setting.loginPlan(secretAtHand: request.secret != nil)
-        guard plan != .noLogin || request.mechanism != nil, request.logIn else { return nil }
+        guard plan != .noLogin || request.mechanism != nil else { return nil }
+        guard request.logIn else {
+            throw CheckFailure(kind: .credentialsMissing, message: "the login was not tried: this check stops before it")
+        }
         if request.usesKerberos {
             throw CheckFailure(kind: .authMechanismNotOffered, message:
                 "mailconf logs in to IMAP and POP3 with a password or token; Kerberos (GSSAPI) is checked for SMTP only")
         }
         guard let username = request.username, let secret = request.secret else {
-            // Reaching the login is what can be checked without credentials.
-            return nil
+            throw CheckFailure(kind: .credentialsMissing, message:
+                "this setting needs a username and a password (or token); give them to verify the login")
         }
         var mechanism: (any SASLMechanism)?
         if let name = request.mechanism ?? (request.usesToken ? "XOAUTH2" : nil) {

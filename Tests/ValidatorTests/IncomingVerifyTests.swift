@@ -47,7 +47,8 @@ struct IncomingAgainstDovecot {
         Row(proto: .imap, port: "IMAP_REMOTE_PORT", security: .none, remote: true, plaintextAllowed: true, expected: "tls-required",
             suggestion: "the server wants STARTTLS first; localhost:{IMAP_REMOTE_PORT} STARTTLS works"),
         Row(proto: .imap, port: "IMAP_REMOTE_PORT", security: .starttls, remote: true, expected: nil),
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, password: nil, expected: nil),
+        // A setting that needs a login, checked without credentials: said so, as for SMTP.
+        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, password: nil, expected: "credentials-missing"),
         // POP3
         Row(proto: .pop3, port: "POP3S_PORT", security: .tls, expected: nil),
         Row(proto: .pop3, port: "POP3S_PORT", security: .tls, password: "bad", expected: "auth-rejected"),
@@ -63,7 +64,7 @@ struct IncomingAgainstDovecot {
         Row(proto: .pop3, port: "POP3_REMOTE_PORT", security: .none, remote: true, plaintextAllowed: true, expected: "tls-required",
             suggestion: "the server wants STARTTLS first; localhost:{POP3_REMOTE_PORT} STARTTLS works"),
         Row(proto: .pop3, port: "POP3_REMOTE_PORT", security: .starttls, remote: true, expected: nil),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, password: nil, expected: nil),
+        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, password: nil, expected: "credentials-missing"),
     ]
 
     @Test(arguments: rows)
