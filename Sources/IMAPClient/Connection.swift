@@ -26,7 +26,11 @@ final class IMAPConnection: @unchecked Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    if let tls = implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
+                        // TLS from the first byte: the handshake is waited for before the greeting.
+                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let context = try channel.pipeline.syncOperations.context(handler: handler)
                     greeting.future = handler.expect(.greeting, phase: "greeting", on: context)
@@ -90,7 +94,7 @@ final class IMAPConnection: @unchecked Sendable {
             guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
             return promise.futureResult
         }.get()
-        try await awaitReply(future, phase: "the TLS handshake")
+        try await awaitReply(future, phase: TLSPhase.handshake)
     }
 
     func tlsDetails() async -> TLSDetails? {

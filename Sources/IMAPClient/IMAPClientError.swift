@@ -36,7 +36,8 @@ public enum IMAPClientError: MailconfError, Equatable {
         switch self {
         case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _): return phase == "greeting" ? .greetingTimeout : .timeout
+        case .timeout(let phase, _):
+            return phase == "greeting" ? .greetingTimeout : phase == TLSPhase.handshake ? .tlsHandshakeTimeout : .timeout
         case .connectionClosed, .serverBye: return .connectionClosed
         case .protocolViolation(_, let e):
             if case .malformed = e { return .protocolError }
@@ -66,6 +67,8 @@ public enum IMAPClientError: MailconfError, Equatable {
         case .connect(let host, let port, .timedOut(let s)):
             return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
         case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
+        case .timeout(TLSPhase.handshake, let s):
+            return "the TLS handshake did not finish within \(s) s: the port takes the connection but does not answer TLS (a STARTTLS or plaintext port? try STARTTLS)"
         case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
         case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
         case .serverBye(let phase, let text): return "the server ended the session during \(phase): \(text)"

@@ -116,6 +116,10 @@ public final class IMAPSession: @unchecked Sendable {
             throw lastError ?? IMAPClientError.dnsFailure(host: options.host, reason: "no address")
         }
         self.connection = connection
+        if options.tls == .implicit {
+            try await connection.waitForHandshake()
+            transcript.record(.note, "TLS established", phase: TLSPhase.handshake)
+        }
         let reply = try await connection.awaitReply(greetingFuture, phase: "greeting")
         transcript.received(reply, phase: "greeting")
         greeting = reply.final

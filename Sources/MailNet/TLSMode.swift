@@ -7,3 +7,9 @@ public enum TLSMode: String, Sendable, Codable {
     /// TLS from the first byte.
     case implicit = "tls"
 }
+
+/// The phase every protocol client names its TLS handshake wait with (transcripts,
+/// timeouts): a port that takes TCP and never finishes it is `tls-handshake-timeout`.
+public enum TLSPhase {
+    public static let handshake = "tls-handshake"
+}

@@ -26,7 +26,11 @@ final class POP3Connection: @unchecked Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler()) }
+                    if let tls = implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
+                        // TLS from the first byte: the handshake is waited for before the greeting.
+                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let context = try channel.pipeline.syncOperations.context(handler: handler)
                     greeting.future = handler.expect("greeting", form: .singleLine, on: context)
@@ -90,7 +94,7 @@ final class POP3Connection: @unchecked Sendable {
             guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
             return promise.futureResult
         }.get()
-        try await awaitResponse(future, phase: "the TLS handshake")
+        try await awaitResponse(future, phase: TLSPhase.handshake)
     }
 
     /// The TLS facts of the connection, when it is encrypted.

@@ -84,6 +84,10 @@ public final class POP3Session: @unchecked Sendable {
             throw lastError ?? POP3ClientError.dnsFailure(host: options.host, reason: "no address")
         }
         self.connection = connection
+        if implicitTLS != nil {
+            try await connection.waitForHandshake()
+            transcript.record(.note, "TLS established", phase: TLSPhase.handshake)
+        }
         let greeting = try await connection.awaitResponse(greetingFuture, phase: "greeting")
         transcript.received(greeting, phase: "greeting")
         self.greeting = greeting

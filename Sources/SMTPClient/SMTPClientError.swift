@@ -88,5 +88,5 @@ public enum SMTPClientError: MailconfError, Equatable {
 
 /// Phase names the session and its errors share.
 enum SMTPPhase {
-    static let tlsHandshake = "tls-handshake"
+    static let tlsHandshake = TLSPhase.handshake
 }

@@ -30,6 +30,14 @@ func imapFailure(greeting: [FakeSMTPServer.Action] = [.send(fakeGreeting)], tls:
 func tag(_ line: String) -> String { String(line.split(separator: " ").first ?? "") }
 
 @Suite struct HostileIMAPServers {
+    /// Implicit TLS on a port that takes TCP and says nothing: the handshake is what is
+    /// missing, not the greeting.
+    @Test func anImplicitTLSPortThatNeverFinishesTheHandshakeIsTLSHandshakeTimeout() async throws {
+        let (e, _, session) = try await imapFailure(greeting: [], tls: .implicit, replyTimeout: 1, login: false) { _ in [] }
+        #expect(e?.kind == "tls-handshake-timeout", "\(String(describing: e))")
+        #expect(session.greeting == nil)
+    }
+
     @Test func anEndlessLineIsReplyTooLarge() async throws {
         let (e, _, _) = try await imapFailure { _ in [.sendBytes([UInt8](repeating: UInt8(ascii: "a"), count: 4 * 1024 * 1024))] }
         #expect(e?.kind == "reply-too-large", "\(String(describing: e))")

@@ -46,6 +46,18 @@ private func kind(of body: () async throws -> Void) async -> String? {
 }
 
 @Suite struct HostileServers {
+    /// Implicit TLS on a port that takes TCP and says nothing: the handshake is what is
+    /// missing, not the greeting.
+    @Test func anImplicitTLSPortThatNeverFinishesTheHandshakeIsTLSHandshakeTimeout() async throws {
+        let server = try await FakePOP3Server(greeting: []) { _ in [] }
+        let s = session(server, tls: .implicit, replyTimeout: 1)
+        let found = await kind { try await s.open() }
+        #expect(found == "tls-handshake-timeout", "\(found ?? "no failure")")
+        #expect(s.greeting == nil)
+        await s.close()
+        await server.stop()
+    }
+
     @Test func aGreetingThatIsNotPOP3IsNamed() async throws {
         let server = try await FakePOP3Server(greeting: [.send("220 smtp.example ESMTP\r\n")], script: script(capabilities: []))
         let s = session(server)
@@ -63,7 +75,7 @@ private func kind(of body: () async throws -> Void) async -> String? {
     }
 
     @Test func aSilentServerIsAGreetingTimeout() async throws {
-        let server = try await FakePOP3Server(greeting: [], script: script(capabilities: []))
+        let server = try await FakePOP3Server(greeting: []) { _ in [] }
         let s = session(server, replyTimeout: 1)
         let start = Date()
         #expect(await kind { try await s.open() } == "greeting-timeout")
