@@ -98,14 +98,7 @@ final class IMAPConnection: @unchecked Sendable {
     }
 
     func tlsDetails() async -> TLSDetails? {
-        let channel = self.channel
-        let verification = handler.verification
-        return try? await channel.eventLoop.submit { () -> TLSDetails? in
-            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
-            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
-            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
-                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
-        }.get()
+        await handler.tls?.details(of: channel)
     }
 
     func close() async {

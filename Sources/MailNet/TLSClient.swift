@@ -46,6 +46,18 @@ public struct TLSClient: Sendable {
         return try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
     }
 
+    /// What the TLS layer of `channel` (its NIOSSL handler, from the first byte or after
+    /// STARTTLS) reports once the handshake is done; nil when the channel has none.
+    public func details(of channel: any Channel) async -> TLSDetails? {
+        let verification = self.verification
+        return try? await channel.eventLoop.submit { () -> TLSDetails? in
+            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
+            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
+            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
+                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
+        }.get()
+    }
+
     /// The named failure behind an error that TLS raised on this client's connection:
     /// the certificate's verdict when verification failed, else the handshake's own
     /// words. nil when the error did not come from TLS.

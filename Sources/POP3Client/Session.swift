@@ -53,35 +53,15 @@ public final class POP3Session: @unchecked Sendable {
     }
 
     private func connect(implicitTLS: TLSClient?, tls: TLSClient?) async throws -> POP3Connection {
-        let addresses: [SocketAddress]
-        do {
-            addresses = try await options.resolver.resolve(host: options.host, port: options.port, timeout: options.connectTimeout)
-        } catch {
-            throw POP3ClientError.dnsFailure(host: error.host, reason: error.reason)
-        }
-        transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
-                          + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
-        var opened: (POP3Connection, EventLoopFuture<POP3Response>)?
-        var lastError: POP3ClientError?
-        for address in addresses {
-            let shown = address.ipAddress ?? "\(address)"
-            transcript.record(.note, "connecting to \(shown) port \(address.port ?? options.port) (\(options.tls.rawValue))", phase: "connect")
-            do {
-                opened = try await POP3Connection.connect(
-                    host: options.host, address: address, group: group,
-                    connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
-                    replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                    limits: options.limits, implicitTLS: implicitTLS, tls: tls)
-                addressesTried.append(AddressAttempt(address: shown, error: nil))
-                break
-            } catch let e as POP3ClientError {
-                addressesTried.append(AddressAttempt(address: shown, error: e.description))
-                transcript.record(.note, e.description, phase: "connect")
-                lastError = e
-            }
-        }
-        guard let (connection, greetingFuture) = opened else {
-            throw lastError ?? POP3ClientError.dnsFailure(host: options.host, reason: "no address")
+        let (connection, greetingFuture) = try await connectInTurn(
+            host: options.host, port: options.port, mode: options.tls, resolver: options.resolver, timeout: options.connectTimeout,
+            transcript: &transcript, attempts: &addressesTried,
+            dnsFailure: { POP3ClientError.dnsFailure(host: $0, reason: $1) }) { address in
+            try await POP3Connection.connect(
+                host: options.host, address: address, group: group,
+                connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
+                replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
+                limits: options.limits, implicitTLS: implicitTLS, tls: tls)
         }
         self.connection = connection
         if implicitTLS != nil {

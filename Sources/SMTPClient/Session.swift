@@ -78,35 +78,15 @@ public final class SMTPSession: @unchecked Sendable {
     private func openOnce() async throws {
         let tlsSetup = options.tls == .none ? nil : try makeTLSHandler()
         let implicit = options.tls == .implicit ? tlsSetup : nil
-        let addresses: [SocketAddress]
-        do {
-            addresses = try await options.resolver.resolve(host: options.host, port: options.port, timeout: options.connectTimeout)
-        } catch {
-            throw SMTPClientError.dnsFailure(host: error.host, reason: error.reason)
-        }
-        transcript.record(.note, "\(options.host) has \(addresses.count) address(es): "
-                          + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
-        var opened: (SMTPConnection, EventLoopFuture<SMTPReply>)?
-        var lastError: SMTPClientError?
-        for address in addresses {
-            let shown = address.ipAddress ?? "\(address)"
-            transcript.record(.note, "connecting to \(shown) port \(address.port ?? options.port) (\(options.tls.rawValue))", phase: "connect")
-            do {
-                opened = try await SMTPConnection.connect(
-                    host: options.host, address: address, group: group,
-                    connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
-                    replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                    limits: options.limits, implicitTLS: implicit, tls: tlsSetup)
-                addressesTried.append(AddressAttempt(address: shown, error: nil))
-                break
-            } catch let e as SMTPClientError {
-                addressesTried.append(AddressAttempt(address: shown, error: e.description))
-                transcript.record(.note, e.description, phase: "connect")
-                lastError = e
-            }
-        }
-        guard let (connection, greetingFuture) = opened else {
-            throw lastError ?? SMTPClientError.dnsFailure(host: options.host, reason: "no address")
+        let (connection, greetingFuture) = try await connectInTurn(
+            host: options.host, port: options.port, mode: options.tls, resolver: options.resolver, timeout: options.connectTimeout,
+            transcript: &transcript, attempts: &addressesTried,
+            dnsFailure: { SMTPClientError.dnsFailure(host: $0, reason: $1) }) { address in
+            try await SMTPConnection.connect(
+                host: options.host, address: address, group: group,
+                connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
+                replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
+                limits: options.limits, implicitTLS: implicit, tls: tlsSetup)
         }
         self.connection = connection
         if options.tls == .implicit {
