@@ -71,30 +71,14 @@ final class IMAPConnection: @unchecked Sendable {
     /// connection fails with the timeout, so every later wait on it says so too.
     func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
         let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
-        let channel = self.channel, handler = self.handler
-        return try await withDeadline(seconds, timedOut: {
-            let error = IMAPClientError.timeout(phase: phase, seconds: seconds)
-            channel.eventLoop.execute {
-                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
-                    handler.fail(error, context: context)
-                } else {
-                    channel.close(promise: nil)
-                }
-            }
-            return error
-        }) { try await future.get() }
+        return try await handler.awaitUnderDeadline(future, on: channel, seconds: seconds) { IMAPClientError.timeout(phase: phase, seconds: $0) }
     }
 
     /// Waits for the TLS handshake that STARTTLS's tagged OK started.
     func waitForHandshake() async throws {
-        let handler = self.handler
-        let channel = self.channel
-        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
-            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
-            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
-            return promise.futureResult
-        }.get()
-        try await awaitReply(future, phase: TLSPhase.handshake)
+        try await handler.awaitHandshake(on: channel, seconds: Double(replyTimeout.nanoseconds) / 1e9) {
+            IMAPClientError.timeout(phase: TLSPhase.handshake, seconds: $0)
+        }
     }
 
     func tlsDetails() async -> TLSDetails? {

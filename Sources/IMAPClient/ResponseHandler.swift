@@ -6,7 +6,7 @@ import NIOTLS
 /// The channel handler under a session: decodes responses, gathers the untagged ones, and
 /// hands each command's reply to the wait for it; a tagged response with a tag nobody
 /// waits for is a protocol error. Confined to its channel's event loop.
-final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler, SessionChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     enum Expectation: Equatable {

@@ -71,30 +71,14 @@ final class POP3Connection: @unchecked Sendable {
     /// its event loop, so every later wait on it says so too.
     func awaitResponse<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
         let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
-        let channel = self.channel, handler = self.handler
-        return try await withDeadline(seconds, timedOut: {
-            let error = POP3ClientError.timeout(phase: phase, seconds: seconds)
-            channel.eventLoop.execute {
-                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
-                    handler.fail(error, context: context)
-                } else {
-                    channel.close(promise: nil)
-                }
-            }
-            return error
-        }) { try await future.get() }
+        return try await handler.awaitUnderDeadline(future, on: channel, seconds: seconds) { POP3ClientError.timeout(phase: phase, seconds: $0) }
     }
 
     /// Waits for the TLS handshake that an STLS `+OK` started, with the reply timeout.
     func waitForHandshake() async throws {
-        let handler = self.handler
-        let channel = self.channel
-        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
-            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
-            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
-            return promise.futureResult
-        }.get()
-        try await awaitResponse(future, phase: TLSPhase.handshake)
+        try await handler.awaitHandshake(on: channel, seconds: Double(replyTimeout.nanoseconds) / 1e9) {
+            POP3ClientError.timeout(phase: TLSPhase.handshake, seconds: $0)
+        }
     }
 
     /// The TLS facts of the connection, when it is encrypted.

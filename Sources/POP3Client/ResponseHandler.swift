@@ -5,7 +5,7 @@ import NIOTLS
 
 /// The channel handler under a session: decodes responses and hands each to the command
 /// waiting for it. Confined to its channel's event loop: every method runs there.
-final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, SessionChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     struct Waiter {

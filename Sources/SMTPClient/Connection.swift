@@ -95,32 +95,16 @@ final class SMTPConnection: @unchecked Sendable {
     /// its event loop, so every later wait on it says so too.
     func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
         let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
-        let channel = self.channel, handler = self.handler
-        return try await withDeadline(seconds, timedOut: {
-            let error = SMTPClientError.timeout(phase: phase, seconds: seconds)
-            channel.eventLoop.execute {
-                if let context = try? channel.pipeline.syncOperations.context(handler: handler) {
-                    handler.fail(error, context: context)
-                } else {
-                    channel.close(promise: nil)
-                }
-            }
-            return error
-        }) { try await future.get() }
+        return try await handler.awaitUnderDeadline(future, on: channel, seconds: seconds) { SMTPClientError.timeout(phase: phase, seconds: $0) }
     }
 
     /// Waits for the TLS handshake (from the first byte, or the one a STARTTLS 220
     /// started), with the reply timeout: a port that takes TCP and never finishes the
     /// handshake is `tls-handshake-timeout`, not a silent greeting.
     func waitForHandshake() async throws {
-        let handler = self.handler
-        let channel = self.channel
-        let future: EventLoopFuture<Void> = try await channel.eventLoop.submit {
-            if let failure = handler.failure { return channel.eventLoop.makeFailedFuture(failure) }
-            guard let promise = handler.handshake else { return channel.eventLoop.makeSucceededVoidFuture() }
-            return promise.futureResult
-        }.get()
-        try await awaitReply(future, phase: SMTPPhase.tlsHandshake)
+        try await handler.awaitHandshake(on: channel, seconds: Double(replyTimeout.nanoseconds) / 1e9) {
+            SMTPClientError.timeout(phase: TLSPhase.handshake, seconds: $0)
+        }
     }
 
     /// The TLS facts of the connection, when it is encrypted.

@@ -6,7 +6,7 @@ import NIOTLS
 /// The channel handler under a session: decodes replies and hands each to the command
 /// waiting for it. Runs on the channel's event loop only.
 /// Confined to its channel's event loop: every method and timer runs there.
-final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, SessionChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     struct Waiter {
