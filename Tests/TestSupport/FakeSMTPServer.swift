@@ -23,6 +23,7 @@ public final class FakeSMTPServer: @unchecked Sendable {
     private let lock = NIOLock()
     private var _lines: [String] = []
     private var _connections = 0
+    private var children: [any Channel] = []
 
     public var port: Int { channel.localAddress!.port! }
     public var lines: [String] { lock.withLock { _lines } }
@@ -34,7 +35,8 @@ public final class FakeSMTPServer: @unchecked Sendable {
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
+                box.server?.accepted(child)
+                return child.eventLoop.makeCompletedFuture {
                     if implicitTLS, let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandler(Handler(greeting: greeting, script: script, server: box, tls: tls))
                 }
@@ -46,7 +48,19 @@ public final class FakeSMTPServer: @unchecked Sendable {
     func record(_ line: String) { lock.withLock { _lines.append(line) } }
     func connected() { lock.withLock { _connections += 1 } }
 
-    public func stop() async { try? await channel.close().get() }
+    func accepted(_ child: any Channel) { lock.withLock { children.append(child) } }
+
+    /// Stops listening, then lets each connection end as its client ends it (so `lines`
+    /// holds everything the client sent, its QUIT included), closing any still open after
+    /// `grace` seconds.
+    public func stop(grace: Int64 = 5) async {
+        try? await channel.close().get()
+        for child in lock.withLock({ children }) {
+            let cutOff = child.eventLoop.scheduleTask(in: .seconds(grace)) { child.close(promise: nil) }
+            try? await child.closeFuture.get()
+            cutOff.cancel()
+        }
+    }
 
     final class Box: @unchecked Sendable { weak var server: FakeSMTPServer? }
 
