@@ -19,6 +19,9 @@
 #   IMAP_REMOTE_PORT, POP3_REMOTE_PORT (on 127.0.0.2)
 #                    the same IMAP and POP3 where a login needs STARTTLS/STLS first:
 #                    Dovecot takes a client with its own address for a secure one
+#   IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT on EXPIRED_ADDRESS (127.0.0.3) and
+#   WRONGNAME_ADDRESS (127.0.0.4)
+#                    the same Dovecot with the expired and the wrong-name certificate
 #   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 #   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
@@ -65,6 +68,8 @@ IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)
 # On 127.0.0.2, so that Dovecot does not take the client (127.0.0.1) for itself and
 # allow a plaintext login: these two want STARTTLS/STLS first, as a real site does.
 IMAP_REMOTE_PORT=$((BASE_PORT+12)) POP3_REMOTE_PORT=$((BASE_PORT+13))
+# Dovecot's listeners also on these two, each with its own bad certificate.
+EXPIRED_ADDRESS=127.0.0.3 WRONGNAME_ADDRESS=127.0.0.4
 GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
@@ -188,7 +193,7 @@ ssl_key = <$ROOT/pki/valid.key
 mail_location = maildir:$ROOT/mail/%d/%n
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1
+    address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $IMAP_PORT
   }
   inet_listener imap-remote {
@@ -196,14 +201,14 @@ service imap-login {
     port = $IMAP_REMOTE_PORT
   }
   inet_listener imaps {
-    address = 127.0.0.1
+    address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $IMAPS_PORT
     ssl = yes
   }
 }
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1
+    address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $POP3_PORT
   }
   inet_listener pop3-remote {
@@ -211,10 +216,18 @@ service pop3-login {
     port = $POP3_REMOTE_PORT
   }
   inet_listener pop3s {
-    address = 127.0.0.1
+    address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $POP3S_PORT
     ssl = yes
   }
+}
+local $EXPIRED_ADDRESS {
+  ssl_cert = <$ROOT/pki/expired.pem
+  ssl_key = <$ROOT/pki/expired.key
+}
+local $WRONGNAME_ADDRESS {
+  ssl_cert = <$ROOT/pki/wrongname.pem
+  ssl_key = <$ROOT/pki/wrongname.key
 }" ;;
     cram) auth="auth_mechanisms = cram-md5" ;;
     krb)
@@ -391,6 +404,11 @@ done
 for port in $IMAP_REMOTE_PORT $POP3_REMOTE_PORT; do
     wait_for "$port" "dovecot (IMAP/POP3 on 127.0.0.2)" "$ROOT/dovecot-plain/dovecot.log" 127.0.0.2
 done
+for address in $EXPIRED_ADDRESS $WRONGNAME_ADDRESS; do
+    for port in $IMAP_PORT $IMAPS_PORT $POP3_PORT $POP3S_PORT; do
+        wait_for "$port" "dovecot (IMAP/POP3 on $address)" "$ROOT/dovecot-plain/dovecot.log" "$address"
+    done
+done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
 
@@ -407,6 +425,8 @@ POP3_PORT=$POP3_PORT
 POP3S_PORT=$POP3S_PORT
 IMAP_REMOTE_PORT=$IMAP_REMOTE_PORT
 POP3_REMOTE_PORT=$POP3_REMOTE_PORT
+EXPIRED_ADDRESS=$EXPIRED_ADDRESS
+WRONGNAME_ADDRESS=$WRONGNAME_ADDRESS
 DNS_PORT=$DNS_PORT
 GSSAPI_PORT=$GSSAPI_PORT
 GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT

@@ -67,6 +67,30 @@ final class IMAPConnection: @unchecked Sendable {
         return try await awaitReply(future, phase: phase, timeout: timeout)
     }
 
+    /// One command waiting to go out with others.
+    struct Pipelined: Sendable {
+        var bytes: [UInt8]
+        var tag: String
+        var phase: String
+    }
+
+    /// Sends several commands in one write, without waiting between them (RFC 9051 §5.5),
+    /// and returns the wait for each one's reply, in order. Await them with ``awaitReply``.
+    func send(pipelined commands: [Pipelined]) async throws -> [EventLoopFuture<IMAPReply>] {
+        let handler = self.handler
+        let channel = self.channel
+        let phase = commands.first?.phase ?? "the session"
+        return try await channel.eventLoop.submit {
+            if let failure = handler.failure { throw failure }
+            guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
+                throw IMAPClientError.connectionClosed(phase: phase)
+            }
+            let replies = commands.map { handler.expect(.completion(tag: $0.tag, byeExpected: false), phase: $0.phase, on: context) }
+            channel.writeAndFlush(ByteBuffer(bytes: commands.flatMap(\.bytes)), promise: nil)
+            return replies
+        }.get()
+    }
+
     /// Waits for what the server owes under MailNet's one deadline; when it passes, the
     /// connection fails with the timeout, so every later wait on it says so too.
     func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {

@@ -57,7 +57,10 @@ public final class IMAPSession: @unchecked Sendable {
     /// The greeting line (`* OK …`, `* PREAUTH …`), not Dovecot's "Waiting for authentication" placeholder.
     public private(set) var greeting: IMAPResponse?
     public private(set) var capabilitiesBeforeTLS: IMAPCapabilities?
+    /// What the server offers for a login: after STARTTLS, those asked for after it.
     public private(set) var capabilities: IMAPCapabilities?
+    /// What a successful login's tagged OK announced (no AUTH= any more, as a rule).
+    public private(set) var capabilitiesAfterLogin: IMAPCapabilities?
     public private(set) var isEncrypted = false
     public private(set) var tls: TLSDetails?
     /// The greeting was PREAUTH: the session is authenticated without a login.
@@ -81,6 +84,15 @@ public final class IMAPSession: @unchecked Sendable {
     /// Connects (each resolved address in turn), reads the greeting and the capabilities,
     /// and runs STARTTLS with a second CAPABILITY when asked.
     public func open() async throws {
+        try await connectAndStartTLS()
+        if capabilities == nil { capabilities = try await askCapabilities(phase: Self.capabilityAfterTLS) }
+    }
+
+    static let capabilityAfterTLS = "capability-after-tls"
+
+    /// What ``open()`` does but the CAPABILITY after STARTTLS: then `capabilities` stays
+    /// nil until a caller asks (or pipelines the question with a login).
+    private func connectAndStartTLS() async throws {
         let tlsSetup: TLSClient?
         do { tlsSetup = options.tls == .none ? nil : try TLSClient(trust: options.trust, host: options.host) } catch {
             throw IMAPClientError.tls(error)
@@ -112,7 +124,7 @@ public final class IMAPSession: @unchecked Sendable {
             isEncrypted = true
             tls = await connection.tlsDetails()
         }
-        var caps = try await capabilities(from: reply, phase: "capability")
+        let caps = try await capabilities(from: reply, phase: "capability")
         guard options.tls == .startTLS else {
             capabilities = caps
             return
@@ -129,9 +141,70 @@ public final class IMAPSession: @unchecked Sendable {
         isEncrypted = true
         tls = await connection.tlsDetails()
         transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
-        // Capabilities learnt before TLS are void now (RFC 9051 §6.2.1): ask again.
-        caps = try await askCapabilities(phase: "capability-after-tls")
+        // Capabilities learnt before TLS are void now (RFC 9051 §6.2.1): they are asked
+        // again, by open() or together with a login.
+    }
+
+    /// ``open()`` then ``authenticate(username:password:)``, a round trip shorter after
+    /// STARTTLS: when the server offered SASL-IR before TLS, the CAPABILITY that TLS makes
+    /// necessary and AUTHENTICATE PLAIN with its initial response go out in one write.
+    /// When the new capabilities do not offer PLAIN and that login failed, the usual
+    /// choice is made on them. Returns how the session logged in.
+    @discardableResult
+    public func openAndAuthenticate(username: String, password: Secret) async throws -> IMAPLoginMethod {
+        do { try IMAPCommand.check(username, field: "username") } catch { throw IMAPClientError.invalidInput(error) }
+        try await connectAndStartTLS()
+        if capabilities == nil, try await authenticateWithCapabilities(PlainMechanism(username: username, password: password)) {
+            return .authenticate("PLAIN")
+        }
+        return try await authenticate(username: username, password: password)
+    }
+
+    /// ``open()`` then ``authenticate(_:)``, with the same pipelining after STARTTLS for a
+    /// mechanism that has an initial response.
+    public func openAndAuthenticate(_ mechanism: some SASLMechanism) async throws {
+        try await connectAndStartTLS()
+        if capabilities == nil, try await authenticateWithCapabilities(mechanism) { return }
+        try await authenticate(mechanism)
+    }
+
+    /// After STARTTLS: CAPABILITY and AUTHENTICATE with an initial response in one write,
+    /// when SASL-IR was offered before TLS and the mechanism starts with a response. The
+    /// server gets the credentials only inside TLS, as it would a round trip later. True
+    /// when this login is the verdict (it succeeded, or the new capabilities offer the
+    /// mechanism and it failed: the error is thrown); false when the capabilities are
+    /// read and the login is still to be made.
+    private func authenticateWithCapabilities(_ mechanism: some SASLMechanism) async throws -> Bool {
+        var attempt = mechanism
+        let initial: [UInt8]?
+        do { initial = try attempt.start() } catch { throw IMAPClientError.sasl(error) }
+        guard isEncrypted, capabilitiesBeforeTLS?.saslIR == true, let initial else {
+            capabilities = try await askCapabilities(phase: Self.capabilityAfterTLS)
+            return false
+        }
+        let connection = try requireConnection()
+        let ask = IMAPCommand.simple(tag: nextTag(), "CAPABILITY")
+        let login = IMAPCommand.authenticate(tag: nextTag(), mechanism: attempt.name,
+                                             initialResponse: initial.isEmpty ? "=" : Data(initial).base64EncodedString())
+        let askBytes = try encode(ask, literalPlus: false), loginBytes = try encode(login, literalPlus: false)
+        transcript.sent(ask, phase: Self.capabilityAfterTLS)
+        transcript.sent(login, phase: "authenticate")
+        let replies = try await connection.send(pipelined: [
+            .init(bytes: askBytes[0], tag: ask.tag, phase: Self.capabilityAfterTLS),
+            .init(bytes: loginBytes[0], tag: login.tag, phase: "authenticate"),
+        ])
+        let answer = try await connection.awaitReply(replies[0], phase: Self.capabilityAfterTLS)
+        transcript.received(answer, phase: Self.capabilityAfterTLS)
+        guard answer.final.status == .ok, let caps = Self.capabilities(in: answer) else {
+            throw IMAPClientError.unexpectedResponse(phase: Self.capabilityAfterTLS, answer.final.line)
+        }
         capabilities = caps
+        var reply = try await connection.awaitReply(replies[1], phase: "authenticate")
+        transcript.received(reply, phase: "authenticate", redactChallenge: true)
+        reply = try await challenges(&attempt, tag: login.tag, reply: reply, pendingInitial: nil)
+        guard reply.final.status == .ok || caps.authMechanisms.contains(attempt.name.uppercased()) else { return false }
+        try check(reply, phase: "authenticate")
+        return true
     }
 
     /// The capabilities a reply carried (`[CAPABILITY …]` or `* CAPABILITY`), else asked for.
@@ -236,9 +309,18 @@ public final class IMAPSession: @unchecked Sendable {
         let tag = nextTag()
         // SASL-IR: the initial response on the command line ("=" for an empty one).
         let inline = caps.saslIR ? initial.map { $0.isEmpty ? "=" : Data($0).base64EncodedString() } : nil
-        var reply = try await run(.authenticate(tag: tag, mechanism: mechanism.name, initialResponse: inline),
+        let reply = try await run(.authenticate(tag: tag, mechanism: mechanism.name, initialResponse: inline),
                                   phase: "authenticate", redactChallenge: true)
-        var pendingInitial = inline == nil ? initial : nil
+        try check(try await challenges(&mechanism, tag: tag, reply: reply, pendingInitial: inline == nil ? initial : nil),
+                  phase: "authenticate")
+    }
+
+    /// The rest of an AUTHENTICATE: each continuation answered (first with the initial
+    /// response when it did not go on the command line), up to the tagged reply.
+    private func challenges(_ mechanism: inout some SASLMechanism, tag: String, reply first: IMAPReply,
+                            pendingInitial initial: [UInt8]?) async throws -> IMAPReply {
+        var reply = first
+        var pendingInitial = initial
         var rounds = 0
         while case .continuation(let text) = reply.final.kind {
             rounds += 1
@@ -258,14 +340,14 @@ public final class IMAPSession: @unchecked Sendable {
                                                        phase: "authenticate")
             transcript.received(reply, phase: "authenticate", redactChallenge: true)
         }
-        try check(reply, phase: "authenticate")
+        return reply
     }
 
     /// The tagged answer to a login: OK, or the failure its response code names.
     private func check(_ reply: IMAPReply, phase: String) throws {
         let final = reply.final
         guard final.status != .ok else {
-            if let caps = Self.capabilities(in: reply) { capabilities = caps }
+            if let caps = Self.capabilities(in: reply) { capabilitiesAfterLogin = caps }
             return
         }
         guard final.status == .no else { throw IMAPClientError.unexpectedResponse(phase: phase, final.line) }

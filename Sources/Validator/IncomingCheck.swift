@@ -23,13 +23,22 @@ extension LiveCheck {
                 host: host, port: port, tls: mode, trust: request.trust, connectTimeout: request.timeout,
                 replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth, resolver: resolver))
             await outcome.capture {
-                try await session.open()
-                guard let login = try loginCredentials(request) else { return nil }
+                // The credentials are settled first, so the login can go with the
+                // CAPABILITY that STARTTLS makes necessary (one round trip fewer).
+                let login: (username: String, secret: Secret, mechanism: (any SASLMechanism)?)?
+                do { login = try loginCredentials(request) } catch {
+                    try await session.open()
+                    throw error
+                }
+                guard let login else {
+                    try await session.open()
+                    return nil
+                }
                 if let mechanism = login.mechanism {
-                    try await session.authenticate(mechanism)
+                    try await session.openAndAuthenticate(mechanism)
                     return mechanism.name
                 }
-                return "\(try await session.authenticate(username: login.username, password: login.secret))"
+                return "\(try await session.openAndAuthenticate(username: login.username, password: login.secret))"
             }
             await session.close()
             outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.atoms, capabilities: session.capabilities?.atoms,

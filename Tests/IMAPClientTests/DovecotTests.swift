@@ -10,9 +10,15 @@ import Testing
 struct DovecotIMAP {
     let lab = LabServers.current!
 
-    func session(_ port: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil) -> IMAPSession {
+    func session(_ port: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
+                 resolver: any AddressResolver = SystemResolver()) -> IMAPSession {
         IMAPSession(options: IMAPSessionOptions(host: host, port: lab.port(port), tls: tls, trust: trust ?? .caFile(lab.caFile),
-                                                connectTimeout: 5, replyTimeout: 15))
+                                                connectTimeout: 5, replyTimeout: 15, resolver: resolver))
+    }
+
+    /// The certificate's name, on the listener where Dovecot wants STARTTLS before a login.
+    func remoteSession() -> IMAPSession {
+        session("IMAP_REMOTE_PORT", tls: .startTLS, host: "localhost", resolver: FixedAddresses(["127.0.0.2"]))
     }
 
     @Test func goodLoginOverSTARTTLS() async throws {
@@ -27,6 +33,30 @@ struct DovecotIMAP {
         #expect(s.transcript.entries.contains { $0.text.contains("LOGOUT") })
         #expect(!s.transcript.text.contains(lab.passwordText))
         #expect(!s.transcript.text.contains(Data("\u{0}\(lab.user)\u{0}\(lab.passwordText)".utf8).base64EncodedString()))
+    }
+
+    /// The check's way in: the login goes with the CAPABILITY after STARTTLS, and
+    /// Dovecot answers both.
+    @Test func openAndAuthenticateOverSTARTTLSPipelinesTheLogin() async throws {
+        let s = remoteSession()
+        let method = try await s.openAndAuthenticate(username: lab.user, password: Secret(lab.passwordText))
+        #expect(method == .authenticate("PLAIN"))
+        #expect(s.capabilitiesBeforeTLS?.loginDisabled == true)
+        #expect(s.capabilities?.authMechanisms.contains("PLAIN") == true)
+        await s.logout()
+        let entries = s.transcript.entries
+        let loginSent = try #require(entries.firstIndex { $0.direction == .sent && $0.text.contains("AUTHENTICATE PLAIN") })
+        let capabilitiesRead = try #require(entries.firstIndex { $0.direction == .received && $0.text.hasPrefix("* CAPABILITY") })
+        #expect(loginSent < capabilitiesRead)
+        #expect(!s.transcript.text.contains(lab.passwordText))
+
+        let bad = remoteSession()
+        var caught: IMAPClientError?
+        do { try await bad.openAndAuthenticate(username: lab.user, password: Secret("wrong-password")) } catch let e as IMAPClientError {
+            caught = e
+        }
+        #expect(caught?.kind == "auth-rejected", "\(String(describing: caught))")
+        await bad.logout()
     }
 
     @Test func goodLoginOverImplicitTLS() async throws {

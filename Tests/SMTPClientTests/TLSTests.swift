@@ -6,51 +6,6 @@ import TestSupport
 import Testing
 @testable import SMTPClient
 
-/// A throw-away CA and server certificates made with the openssl command for these tests.
-final class TestPKI: @unchecked Sendable {
-    let dir: URL
-    var caFile: String { dir.appendingPathComponent("ca.pem").path }
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-pki-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                 "-subj", "/CN=mailconf test CA"])
-        try issue("localhost", san: "DNS:localhost,IP:127.0.0.1")
-        try issue("other", san: "DNS:other.test")
-    }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
-
-    private func issue(_ name: String, san: String) throws {
-        try "subjectAltName=\(san)\n".write(to: dir.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
-        try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
-        try run(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                 "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext"])
-    }
-
-    private func run(_ args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-    }
-
-    func serverContext(_ name: String) throws -> NIOSSLContext {
-        let cert = try NIOSSLCertificate.fromPEMFile(dir.appendingPathComponent("\(name).pem").path)
-        let key = try NIOSSLPrivateKey(file: dir.appendingPathComponent("\(name).key").path, format: .pem)
-        return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: cert.map { .certificate($0) },
-                                                                         privateKey: .privateKey(key)))
-    }
-}
-
-private let opensslAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
-
 private let plainScript: FakeSMTPServer.Script = { line in
     if line.hasPrefix("EHLO") { return [.send(EHLOReply.make(["STARTTLS", "AUTH PLAIN"]))] }
     if line == "STARTTLS" { return [.startTLS("220 2.0.0 Ready to start TLS\r\n")] }
@@ -58,7 +13,7 @@ private let plainScript: FakeSMTPServer.Script = { line in
     return [.send("221 bye\r\n")]
 }
 
-@Suite(.enabled(if: opensslAvailable, "needs /usr/bin/openssl (apt-get install openssl) to make test certificates"))
+@Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
 struct TLSSessions {
     @Test func startTLSWithTheRightCAUpgradesAndSaysEHLOAgain() async throws {
         let pki = try TestPKI()
