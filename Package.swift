@@ -151,7 +151,12 @@ let package = Package(
                 "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // A release binary carries the Swift runtime and Foundation (as
+            // `--static-swift-stdlib` would): it runs on a machine without the toolchain,
+            // and starts in about 7 ms instead of 11 (no dynamic loading of those libraries).
+            swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
         ),
         // In-process measurements for the bench/ scripts.
         .executableTarget(name: "mailconf-bench", dependencies: ["Catalog", "MailFormats", "MailNet", "MailSettings", "SASL", "SMTPClient", "Validator"], path: "bench/InProcess"),
