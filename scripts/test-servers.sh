@@ -26,6 +26,9 @@
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 #   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
 #   GSSAPI_TLS_PORT  the same after STARTTLS, which it requires (as a real site would)
+#   IMAP_GSSAPI_PORT, POP3_GSSAPI_PORT
+#                    IMAP and POP3 of that Dovecot: AUTHENTICATE/AUTH GSSAPI only, with
+#                    imap/localhost and pop/localhost in its keytab (no TLS)
 #   KDC_PORT         an MIT Kerberos KDC (UDP and TCP) for realm MAILCONF.TEST, with its
 #                    own database and krb5.conf under the test folder (KRB5_CONFIG in the
 #                    env file); the machine's /etc/krb5.conf is never read or written.
@@ -71,6 +74,7 @@ IMAP_REMOTE_PORT=$((BASE_PORT+12)) POP3_REMOTE_PORT=$((BASE_PORT+13))
 # Dovecot's listeners also on these two, each with its own bad certificate.
 EXPIRED_ADDRESS=127.0.0.3 WRONGNAME_ADDRESS=127.0.0.4
 GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
+IMAP_GSSAPI_PORT=$((BASE_PORT+14)) POP3_GSSAPI_PORT=$((BASE_PORT+15))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -156,8 +160,11 @@ kdb5_util create -s -r MAILCONF.TEST -P "master-$(od -An -N8 -tx1 /dev/urandom |
 kadm() { local out; out=$(kadmin.local -r MAILCONF.TEST -q "$1" </dev/null 2>&1) || { echo "kadmin.local failed: $1: $out" >&2; exit 1; }; }
 kadm "addprinc -randkey alice"
 kadm "ktadd -k $K/alice.keytab alice"
-kadm "addprinc -randkey smtp/localhost"
-kadm "ktadd -k $K/smtp.keytab smtp/localhost"
+# The mail servers' keytab: SMTP's, IMAP's and POP3's service principals (RFC 4752 names).
+for service in smtp imap pop; do
+    kadm "addprinc -randkey $service/localhost"
+    kadm "ktadd -k $K/smtp.keytab $service/localhost"
+done
 kadm "addprinc -randkey smtp/mail.mailconf.test"
 # A key for a principal of NOWHERE.TEST, whose KDC is never there.
 # Keys for principals no reachable KDC knows: bob of NOWHERE.TEST and of SILENT.TEST,
@@ -241,8 +248,30 @@ local $WRONGNAME_ADDRESS {
 }" ;;
     cram) auth="auth_mechanisms = cram-md5" ;;
     krb)
-        # Tickets for smtp/localhost, read with the service keytab. A Kerberos login is
-        # the user part of the principal (alice@MAILCONF.TEST → alice); no password.
+        # Tickets for smtp/, imap/ and pop/localhost, read with the service keytab. A
+        # Kerberos login is the user part of the principal (alice@MAILCONF.TEST → alice);
+        # no password. IMAP and POP3 here know no other way in.
+        mail="protocols = imap pop3
+ssl = no
+mail_location = maildir:$ROOT/mail/kerberos/%n
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_GSSAPI_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $POP3_GSSAPI_PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}"
         auth="auth_mechanisms = gssapi
 import_environment = KRB5_CONFIG=$K/krb5.conf
 auth_krb5_keytab = $K/smtp.keytab
@@ -419,6 +448,9 @@ for address in $EXPIRED_ADDRESS $WRONGNAME_ADDRESS; do
         wait_for "$port" "dovecot (IMAP/POP3 on $address)" "$ROOT/dovecot-plain/dovecot.log" "$address"
     done
 done
+for port in $IMAP_GSSAPI_PORT $POP3_GSSAPI_PORT; do
+    wait_for "$port" "dovecot (IMAP/POP3 with GSSAPI)" "$ROOT/dovecot-krb/dovecot.log"
+done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
 
@@ -440,6 +472,8 @@ WRONGNAME_ADDRESS=$WRONGNAME_ADDRESS
 DNS_PORT=$DNS_PORT
 GSSAPI_PORT=$GSSAPI_PORT
 GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT
+IMAP_GSSAPI_PORT=$IMAP_GSSAPI_PORT
+POP3_GSSAPI_PORT=$POP3_GSSAPI_PORT
 KDC_PORT=$KDC_PORT
 SILENT_KDC_PORT=$SILENT_KDC_PORT
 KRB5_CONFIG=$K/krb5.conf

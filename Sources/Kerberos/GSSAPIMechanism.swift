@@ -3,8 +3,9 @@ import Foundation
 import MailNet
 import SASL
 
-/// SASL GSSAPI (RFC 4752) over MIT Kerberos: the client's ticket for `smtp@HOST`, mutual
-/// authentication, then the security-layer exchange, in which mailconf always chooses
+/// SASL GSSAPI (RFC 4752) over MIT Kerberos: the client's ticket for `smtp@HOST` (or
+/// `imap@HOST`, `pop@HOST`), mutual authentication, then the security-layer exchange,
+/// in which mailconf always chooses
 /// "no security layer" (TLS is the channel's protection). No password is involved.
 ///
 /// MIT Kerberos' GSS-API library is opened on first use (``GSSAPILibrary``); where it
@@ -18,15 +19,18 @@ public struct GSSAPIMechanism: SASLMechanism {
 
     /// - Parameters:
     ///   - host: the server's host name, as in its keytab (not an IP address).
+    ///   - service: the protocol's service name: `smtp`, `imap`, or `pop` for POP3.
     ///   - authorizationIdentity: who to act as; empty means the principal itself.
-    public init(host: String, options: KerberosOptions = KerberosOptions(), authorizationIdentity: String = "") {
-        self.init(host: host, options: options, authorizationIdentity: authorizationIdentity, library: GSSAPILibrary.shared)
+    public init(host: String, service: String = "smtp", options: KerberosOptions = KerberosOptions(),
+                authorizationIdentity: String = "") {
+        self.init(host: host, service: service, options: options, authorizationIdentity: authorizationIdentity,
+                  library: GSSAPILibrary.shared)
     }
 
     /// With a library of the caller's choosing (tests), or the failure to load one.
-    package init(host: String, options: KerberosOptions, authorizationIdentity: String,
+    package init(host: String, service: String = "smtp", options: KerberosOptions, authorizationIdentity: String,
                  library: Result<GSSAPILibrary, KerberosFailure>) {
-        context = GSSClientContext(service: options.service(forHost: host), options: options,
+        context = GSSClientContext(service: options.service(forHost: host, service: service), options: options,
                                    authorizationIdentity: authorizationIdentity, library: library)
     }
 

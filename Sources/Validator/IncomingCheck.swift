@@ -25,20 +25,17 @@ extension LiveCheck {
             await outcome.capture {
                 // The credentials are settled first, so the login can go with the
                 // CAPABILITY that STARTTLS makes necessary (one round trip fewer).
-                let login: (username: String, secret: Secret, mechanism: (any SASLMechanism)?)?
-                do { login = try loginCredentials(request) } catch {
+                guard let login = try await login(request, opening: session.open) else { return nil }
+                switch login {
+                case .kerberos:
                     try await session.open()
-                    throw error
-                }
-                guard let login else {
-                    try await session.open()
-                    return nil
-                }
-                if let mechanism = login.mechanism {
+                    return try await kerberosLogin(session, request)
+                case .mechanism(let mechanism):
                     try await session.openAndAuthenticate(mechanism)
                     return mechanism.name
+                case .password(let username, let secret):
+                    return "\(try await session.openAndAuthenticate(username: username, password: secret))"
                 }
-                return "\(try await session.openAndAuthenticate(username: login.username, password: login.secret))"
             }
             await session.close()
             outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.atoms, capabilities: session.capabilities?.atoms,
@@ -49,13 +46,16 @@ extension LiveCheck {
                 host: host, port: port, tls: mode, trust: request.trust, connectTimeout: request.timeout,
                 replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth, resolver: resolver))
             await outcome.capture {
+                guard let login = try await login(request, opening: session.open) else { return nil }
                 try await session.open()
-                guard let login = try loginCredentials(request) else { return nil }
-                if let mechanism = login.mechanism {
+                switch login {
+                case .kerberos: return try await kerberosLogin(session, request)
+                case .mechanism(let mechanism):
                     try await session.authenticate(mechanism)
                     return mechanism.name
+                case .password(let username, let secret):
+                    return try await session.authenticate(username: username, password: secret)
                 }
-                return try await session.authenticate(username: login.username, password: login.secret)
             }
             await session.close()
             outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords, capabilities: session.capabilities?.keywords,
@@ -73,31 +73,48 @@ extension LiveCheck {
             totalSeconds: Date().timeIntervalSince(started), certificateProblems: outcome.certificateProblems)
     }
 
+    /// How an incoming check logs in.
+    enum IncomingLogin {
+        case kerberos
+        case mechanism(any SASLMechanism)
+        case password(username: String, secret: Secret)
+    }
+
     /// What to log in with, or nil when the setting names no login. A setting that needs
     /// one without credentials at hand, or a check that must not log in, is
-    /// `credentials-missing`, as for SMTP.
-    static func loginCredentials(_ request: VerifyRequest) throws -> (username: String, secret: Secret, mechanism: (any SASLMechanism)?)? {
+    /// `credentials-missing`, as for SMTP. The session is opened here (`opening`) when
+    /// there is no login to make or the credentials are wanting, so that a server that
+    /// cannot be reached says so before anything is said about credentials; otherwise
+    /// the caller opens it, with the login if it can.
+    static func login(_ request: VerifyRequest, opening: () async throws -> Void) async throws -> IncomingLogin? {
+        do {
+            let login = try loginCredentials(request)
+            if login == nil { try await opening() }
+            return login
+        } catch {
+            try await opening()
+            throw error
+        }
+    }
+
+    static func loginCredentials(_ request: VerifyRequest) throws -> IncomingLogin? {
         let plan = request.setting.loginPlan(secretAtHand: request.secret != nil)
         guard plan != .noLogin || request.mechanism != nil else { return nil }
         guard request.logIn else {
             throw CheckFailure(kind: .credentialsMissing, message: "the login was not tried: this check stops before it")
         }
-        if request.usesKerberos {
-            throw CheckFailure(kind: .authMechanismNotOffered, message:
-                "mailconf logs in to IMAP and POP3 with a password or token; Kerberos (GSSAPI) is checked for SMTP only")
-        }
+        if request.usesKerberos { return .kerberos }
         guard let username = request.username, let secret = request.secret else {
             throw CheckFailure(kind: .credentialsMissing, message:
                 "this setting needs a username and a password (or token); give them to verify the login")
         }
-        var mechanism: (any SASLMechanism)?
         if let name = request.mechanism ?? (request.usesToken ? "XOAUTH2" : nil) {
             guard let made = SASLMechanisms.make(name, username: username, secret: secret) else {
                 throw SASLError.unknownMechanism(name)
             }
-            mechanism = made
+            return .mechanism(made)
         }
-        return (username, secret, mechanism)
+        return .password(username: username, secret: secret)
     }
 }
 

@@ -14,9 +14,9 @@ struct KerberosVerification {
     let lab = LabServers.current!
     var krb: LabKerberos { lab.kerberos! }
 
-    func request(port: String, host: String = "localhost", security: ConnectionSecurity = .none, cache: String?,
-                 mechanism: String? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
-        let setting = try ServerSetting(protocol: .smtp, hostname: Hostname(host), port: Port(lab.port(port)),
+    func request(_ proto: ServerProtocol = .smtp, port: String, host: String = "localhost", security: ConnectionSecurity = .none,
+                 cache: String?, mechanism: String? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
+        let setting = try ServerSetting(protocol: proto, hostname: Hostname(host), port: Port(lab.port(port)),
                                         security: security, authentication: [.gssapi])
         var r = VerifyRequest(setting: setting, mechanism: mechanism, trust: .caFile(lab.caFile), timeout: 15)
         r.kerberos = KerberosOptions(credentialCache: cache, servicePrincipal: servicePrincipal)
@@ -91,6 +91,32 @@ struct KerberosVerification {
         #expect(result.kind == "kerberos-rejected")
         #expect(result.message.contains("smtp/mail.mailconf.test@\(krb.realm)"))
         #expect(result.message.contains("keytab"))
+    }
+
+    /// IMAP and POP3 log in with the same ticket machinery, for `imap@HOST` and `pop@HOST`
+    /// (RFC 4752's service names), at the lab Dovecot whose keytab has those principals.
+    @Test(arguments: [(ServerProtocol.imap, "IMAP_GSSAPI_PORT", "imap"), (.pop3, "POP3_GSSAPI_PORT", "pop")])
+    func incomingServersLogInWithTheTicket(_ proto: ServerProtocol, _ port: String, _ service: String) async throws {
+        let folder = TemporaryFolder()
+        let cache = try krb.ticketCache(in: folder)
+        let r = try request(proto, port: port, cache: cache)
+        #expect(r.usesKerberos)
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
+        #expect(result.ok, "\(result.kind?.name ?? "") \(result.message)")
+        #expect(result.mechanismUsed == "GSSAPI")
+        #expect(result.authMechanisms == ["GSSAPI"])
+
+        // A ticket for a principal the KDC knows and this server's keytab lacks.
+        let wrong = try request(proto, port: port, cache: cache, servicePrincipal: "smtp/mail.mailconf.test@\(krb.realm)")
+        let refused = await LiveCheck.verifyWithAlternatives(wrong, alternatives: [])
+        #expect(refused.kind == "kerberos-rejected", "\(refused.kind?.name ?? "") \(refused.message)")
+        #expect(refused.message.contains("keytab"))
+
+        // Without a ticket: the client's own failure, before any login is sent.
+        let none = try request(proto, port: port, cache: "FILE:" + folder.url.appendingPathComponent("absent").path)
+        let missing = await LiveCheck.verifyWithAlternatives(none, alternatives: [])
+        #expect(missing.kind == "kerberos-no-credentials", "\(missing.kind?.name ?? "") \(missing.message)")
+        #expect(missing.message.contains("\(service)@localhost") || missing.message.contains("kinit"), "\(missing.message)")
     }
 
     @Test func clientSideKerberosFailuresAreNotProbedElsewhere() async throws {

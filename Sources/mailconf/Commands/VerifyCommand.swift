@@ -30,9 +30,9 @@ struct VerifyCommand: AsyncParsableCommand {
         Kerberos (--auth gssapi, or a setting whose authentication is gssapi) needs no \
         password: it logs in with your ticket from kinit (the cache KRB5CCNAME names, or \
         krb5.conf's default), or with a client keytab given by --keytab (its tickets stay \
-        in memory). The ticket is for the service principal smtp@HOST (RFC 4752), HOST \
-        being the name you connect to, as in the server's keytab; --service-principal \
-        names another. Kerberos is MIT Kerberos' GSS-API library, loaded when a login \
+        in memory). The ticket is for the service principal smtp@HOST, imap@HOST or \
+        pop@HOST (RFC 4752), HOST being the name you connect to, as in the server's \
+        keytab; --service-principal names another. Kerberos is MIT Kerberos' GSS-API library, loaded when a login \
         needs it (Debian/Ubuntu package libgssapi-krb5-2, Fedora krb5-libs); \
         MAILCONF_GSSAPI_LIBRARY names another file.
 
@@ -50,7 +50,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for Kerberos \(FailureKind.verifyKerberos.map(\.listed).joined(separator: ", ")). When another port, \
         security or mechanism on the same host works, the result names it.
 
-        A provider is checked on all its outgoing settings at once. Exit status: 0 when the \
+        A provider is checked on all its settings at once. Exit status: 0 when the \
         setting works (for a provider: when at least one of its settings works), 1 when \
         not, 2 usage error.
         """
@@ -77,7 +77,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var keytab: String?
 
     @Option(name: .customLong("service-principal"),
-            help: ArgumentHelp("Kerberos: the server's principal, as service@host or smtp/host@REALM (default smtp@HOST).", valueName: "name"))
+            help: ArgumentHelp("Kerberos: the server's principal, as service@host or smtp/host@REALM (default smtp@HOST, imap@HOST or pop@HOST).", valueName: "name"))
     var servicePrincipal: String?
 
     @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file (for a private CA).")
