@@ -26,6 +26,8 @@
 #                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
 #   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
 #   GSSAPI_TLS_PORT  the same after STARTTLS, which it requires (as a real site would)
+#   IMAP_CRAM_PORT, POP3_CRAM_PORT
+#                    IMAP and POP3 of the CRAM-MD5 Dovecot: AUTHENTICATE/AUTH CRAM-MD5 only
 #   IMAP_GSSAPI_PORT, POP3_GSSAPI_PORT
 #                    IMAP and POP3 of that Dovecot: AUTHENTICATE/AUTH GSSAPI only, with
 #                    imap/localhost and pop/localhost in its keytab (no TLS)
@@ -75,6 +77,7 @@ IMAP_REMOTE_PORT=$((BASE_PORT+12)) POP3_REMOTE_PORT=$((BASE_PORT+13))
 EXPIRED_ADDRESS=127.0.0.3 WRONGNAME_ADDRESS=127.0.0.4
 GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
 IMAP_GSSAPI_PORT=$((BASE_PORT+14)) POP3_GSSAPI_PORT=$((BASE_PORT+15))
+IMAP_CRAM_PORT=$((BASE_PORT+16)) POP3_CRAM_PORT=$((BASE_PORT+17))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -182,7 +185,9 @@ chmod 644 "$K/smtp.keytab"
 krb5kdc -P "$K/kdc.pid" </dev/null >/dev/null 2>&1 || { echo "krb5kdc did not start; see $K/kdc.log" >&2; exit 1; }
 
 # --- Dovecot: three SASL-only instances (PLAIN/LOGIN, CRAM-MD5 alone, GSSAPI alone) ----
-echo "$USER:{PLAIN}$PASSWORD" > "$ROOT/users"
+# A second user whose password is not ASCII: IMAP's LOGIN sends it as a literal.
+UTF8_USER=utf8@example.test UTF8_PASSWORD="pässwörd-€-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s:{PLAIN}%s\n%s:{PLAIN}%s\n' "$USER" "$PASSWORD" "$UTF8_USER" "$UTF8_PASSWORD" > "$ROOT/users"
 chmod 644 "$ROOT/users"
 for inst in plain cram krb; do
     mail="protocols = none
@@ -246,7 +251,30 @@ local $WRONGNAME_ADDRESS {
   ssl_cert = <$ROOT/pki/wrongname.pem
   ssl_key = <$ROOT/pki/wrongname.key
 }" ;;
-    cram) auth="auth_mechanisms = cram-md5" ;;
+    cram)
+        auth="auth_mechanisms = cram-md5"
+        # IMAP and POP3 too, where CRAM-MD5 is the only way in.
+        mail="protocols = imap pop3
+ssl = no
+mail_location = maildir:$ROOT/mail/%d/%n
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_CRAM_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $POP3_CRAM_PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}" ;;
     krb)
         # Tickets for smtp/, imap/ and pop/localhost, read with the service keytab. A
         # Kerberos login is the user part of the principal (alice@MAILCONF.TEST → alice);
@@ -451,6 +479,9 @@ done
 for port in $IMAP_GSSAPI_PORT $POP3_GSSAPI_PORT; do
     wait_for "$port" "dovecot (IMAP/POP3 with GSSAPI)" "$ROOT/dovecot-krb/dovecot.log"
 done
+for port in $IMAP_CRAM_PORT $POP3_CRAM_PORT; do
+    wait_for "$port" "dovecot (IMAP/POP3 with CRAM-MD5)" "$ROOT/dovecot-cram/dovecot.log"
+done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
 
@@ -474,6 +505,8 @@ GSSAPI_PORT=$GSSAPI_PORT
 GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT
 IMAP_GSSAPI_PORT=$IMAP_GSSAPI_PORT
 POP3_GSSAPI_PORT=$POP3_GSSAPI_PORT
+IMAP_CRAM_PORT=$IMAP_CRAM_PORT
+POP3_CRAM_PORT=$POP3_CRAM_PORT
 KDC_PORT=$KDC_PORT
 SILENT_KDC_PORT=$SILENT_KDC_PORT
 KRB5_CONFIG=$K/krb5.conf
@@ -482,8 +515,12 @@ KRB5_DIR=$K
 CA_FILE=$ROOT/pki/ca.pem
 USER=$USER
 PASSWORD_FILE=$ROOT/password
+UTF8_USER=$UTF8_USER
+UTF8_PASSWORD_FILE=$ROOT/utf8-password
 MAILDIR=$ROOT/mail/example.test/alice
 ENV
 printf '%s' "$PASSWORD" > "$ROOT/password"
 chmod 600 "$ROOT/password"
+printf '%s' "$UTF8_PASSWORD" > "$ROOT/utf8-password"
+chmod 600 "$ROOT/utf8-password"
 echo "$ENV_FILE"

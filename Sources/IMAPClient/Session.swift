@@ -253,7 +253,6 @@ public final class IMAPSession: @unchecked Sendable {
     public func authenticate(username: String, password: Secret) async throws -> IMAPLoginMethod {
         guard let caps = capabilities else { throw IMAPClientError.connectionClosed(phase: "login") }
         do { try IMAPCommand.check(username, field: "username") } catch { throw IMAPClientError.invalidInput(error) }
-        if caps.loginDisabled && !isEncrypted && options.tls != .implicit { throw IMAPClientError.tlsRequired }
         let plaintextOK = isEncrypted || options.allowPlaintextPassword
         var available: Set<String> = ["CRAM-MD5"]
         if plaintextOK { available.formUnion(["PLAIN", "LOGIN"]) }
@@ -262,6 +261,9 @@ public final class IMAPSession: @unchecked Sendable {
             try await authenticate(mechanism)
             return .authenticate(name)
         }
+        // LOGINDISABLED stops the LOGIN command, not a mechanism that keeps the password
+        // to itself (CRAM-MD5 was tried above); without TLS it means "use TLS".
+        if caps.loginDisabled && !isEncrypted { throw IMAPClientError.tlsRequired }
         guard !caps.loginDisabled else {
             if caps.authMechanisms.isEmpty { throw IMAPClientError.authNotOffered }
             if let exposed = ["PLAIN", "LOGIN"].first(where: caps.authMechanisms.contains) {
@@ -274,8 +276,17 @@ public final class IMAPSession: @unchecked Sendable {
         return .login
     }
 
-    /// The LOGIN command: SASL LOGIN's two answers (username, password) on one line.
-    private func login(username: String, password: Secret) async throws {
+    /// The LOGIN command, whatever else the server offers: the username and password as
+    /// quoted strings, or as literals when they are not 7-bit text. Refused without TLS
+    /// unless allowed, and where the server says LOGINDISABLED.
+    public func login(username: String, password: Secret) async throws {
+        guard let caps = capabilities else { throw IMAPClientError.connectionClosed(phase: "login") }
+        if caps.loginDisabled {
+            if !isEncrypted { throw IMAPClientError.tlsRequired }
+            throw IMAPClientError.authMechanismNotOffered("LOGIN", offered: caps.authMechanisms)
+        }
+        guard isEncrypted || options.allowPlaintextPassword else { throw IMAPClientError.plaintextPasswordRefused(mechanism: "LOGIN") }
+        // SASL LOGIN's two answers (username, password), checked for CR/LF/NUL, on one line.
         var values = LoginMechanism(username: username, password: password)
         let user: [UInt8], pass: [UInt8]
         do {

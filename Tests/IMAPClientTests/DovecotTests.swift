@@ -59,6 +59,47 @@ struct DovecotIMAP {
         await bad.logout()
     }
 
+    /// LOGIN with a password that is not ASCII goes as a literal (LITERAL+, which Dovecot
+    /// offers); a wrong one is refused the same way.
+    @Test func loginSendsAnEightBitPasswordAsALiteral() async throws {
+        let password = lab.utf8PasswordText
+        #expect(password.utf8.contains { $0 >= 0x80 } && IMAPCommand.quoted(password) == nil)
+        let s = session("IMAP_PORT", tls: .startTLS)
+        try await s.open()
+        #expect(s.capabilities?.literalPlus == true)
+        try await s.login(username: lab.utf8User, password: Secret(password))
+        await s.logout()
+        #expect(!s.transcript.text.contains(password))
+        #expect(s.transcript.entries.contains { $0.direction == .sent && $0.text.hasSuffix("LOGIN <redacted>") })
+
+        let bad = session("IMAP_PORT", tls: .startTLS)
+        try await bad.open()
+        var caught: IMAPClientError?
+        do { try await bad.login(username: lab.utf8User, password: Secret(password + "ü")) } catch let e as IMAPClientError { caught = e }
+        #expect(caught?.kind == "auth-rejected", "\(String(describing: caught))")
+        await bad.logout()
+    }
+
+    /// Where CRAM-MD5 is the only mechanism (the lab's CRAM-MD5 Dovecot), a password login
+    /// takes it, with or without TLS, and a wrong password is auth-rejected.
+    @Test func cramMD5IsChosenWhereItIsTheOnlyWay() async throws {
+        let s = session("IMAP_CRAM_PORT", tls: .none)
+        try await s.open()
+        #expect(s.capabilities?.authMechanisms == ["CRAM-MD5"])
+        #expect(try await s.authenticate(username: lab.user, password: Secret(lab.passwordText)) == .authenticate("CRAM-MD5"))
+        await s.logout()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+
+        let bad = session("IMAP_CRAM_PORT", tls: .none)
+        try await bad.open()
+        var caught: IMAPClientError?
+        do { try await bad.authenticate(CramMD5Mechanism(username: lab.user, password: Secret("wrong-password"))) } catch let e as IMAPClientError {
+            caught = e
+        }
+        #expect(caught?.kind == "auth-rejected", "\(String(describing: caught))")
+        await bad.logout()
+    }
+
     @Test func goodLoginOverImplicitTLS() async throws {
         let s = session("IMAPS_PORT", tls: .implicit)
         try await s.open()

@@ -51,6 +51,32 @@ struct DovecotPOP3 {
         #expect(s.transcript.entries.last?.text == "QUIT")
     }
 
+    /// Where CRAM-MD5 is the only mechanism (the lab's CRAM-MD5 Dovecot): chosen for a
+    /// password, and a wrong one is auth-rejected.
+    @Test func cramMD5IsChosenWhereItIsTheOnlyWay() async throws {
+        let s = lab.pop3("POP3_CRAM_PORT", tls: .none)
+        try await s.open()
+        #expect(s.capabilities?.saslMechanisms == ["CRAM-MD5"])
+        #expect(try await s.authenticate(username: lab.user, password: password) == "CRAM-MD5")
+        await s.close()
+        #expect(!s.transcript.text.contains(lab.passwordText))
+
+        let bad = lab.pop3("POP3_CRAM_PORT", tls: .none)
+        try await bad.open()
+        #expect(await kind { try await bad.authenticate(CramMD5Mechanism(username: lab.user, password: Secret("wrong"))) } == "auth-rejected")
+        await bad.close()
+    }
+
+    /// SASL LOGIN carries a password that is not ASCII (UTF-8, base64-encoded) as it is.
+    @Test func saslLoginWithAnEightBitPassword() async throws {
+        let s = lab.pop3("POP3_PORT", tls: .startTLS)
+        try await s.open()
+        let password = Secret(lab.utf8PasswordText)
+        try await s.authenticate(LoginMechanism(username: lab.utf8User, password: password))
+        await s.close()
+        #expect(!s.transcript.text.contains(lab.utf8PasswordText))
+    }
+
     @Test func loginOverImplicitTLS() async throws {
         let s = lab.pop3("POP3S_PORT", tls: .implicit)
         try await s.open()

@@ -47,6 +47,9 @@ public struct LabServers: Sendable {
     /// The password itself, for tests that must check it never leaks.
     public var passwordText: String { (try? String(contentsOfFile: passwordFile, encoding: .utf8)) ?? "" }
     public var maildir: URL { URL(fileURLWithPath: values["MAILDIR"] ?? "/nonexistent") }
+    /// A second Dovecot user, whose password is not ASCII (IMAP's LOGIN sends it as a literal).
+    public var utf8User: String { values["UTF8_USER"] ?? "" }
+    public var utf8PasswordText: String { (try? String(contentsOfFile: values["UTF8_PASSWORD_FILE"] ?? "", encoding: .utf8)) ?? "" }
 
     /// The lab's Kerberos realm (a real MIT KDC), or nil for a lab started before it had one.
     public var kerberos: LabKerberos? {
