@@ -28,7 +28,7 @@ final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
     private var decoder: ResponseDecoder
     private var waiters: [Waiter] = []
     private var untagged: [IMAPResponse] = []
-    private(set) var failure: IMAPClientError?
+    var failure: IMAPClientError?
     var handshake: EventLoopPromise<Void>?
     let tls: TLSClient?
     var verification: CertificateCheck? { tls?.verification }
@@ -120,48 +120,19 @@ final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
         waiter.promise.succeed(reply)
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
-            handshake?.succeed(())
-            handshake = nil
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
+    // What every session's handler does with TLS events, errors and the end of the
+    // connection is MailNet's (SessionChannelHandler); this handler says how to fail
+    // its own waits and how its client names a closed connection and a TLS failure.
+    var waitingPhase: String? { waiters.first?.phase }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let e = error as? IMAPClientError {
-            fail(e, context: context)
-        } else if let failure = tls?.failure(for: error) {
-            fail(.tls(failure), context: context)
-        } else {
-            fail(.connectionClosed(phase: phase), context: context)
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
+    func failWaits(_ error: IMAPClientError) {
         let pending = waiters
         waiters = []
-        let error = failure ?? .connectionClosed(phase: pending.first?.phase ?? "the session")
         for w in pending { w.promise.fail(error) }
-        handshake?.fail(error)
-        handshake = nil
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        fail(.connectionClosed(phase: waiters.first?.phase ?? (handshake == nil ? "the session" : "the TLS handshake")),
-             context: context)
-        context.fireChannelInactive()
-    }
-
-    func fail(_ error: IMAPClientError, context: ChannelHandlerContext) {
-        if failure == nil { failure = error }
-        let pending = waiters
-        waiters = []
-        for w in pending { w.promise.fail(failure ?? error) }
-        handshake?.fail(failure ?? error)
-        handshake = nil
-        context.close(promise: nil)
-    }
+    static func connectionClosed(phase: String) -> IMAPClientError { .connectionClosed(phase: phase) }
+    static func tlsFailed(_ failure: TLSFailure) -> IMAPClientError { .tls(failure) }
 }
 
 extension IMAPResponseError {

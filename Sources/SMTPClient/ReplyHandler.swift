@@ -19,7 +19,7 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, Se
     private var decoder: ReplyDecoder
     private var waiters: [Waiter] = []
     /// The error that ended the connection, once there is one (read on the event loop).
-    private(set) var failure: SMTPClientError?
+    var failure: SMTPClientError?
     var handshake: EventLoopPromise<Void>?
     /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
     let tls: TLSClient?
@@ -80,49 +80,17 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, Se
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
-            handshake?.succeed(())
-            handshake = nil
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
+    // What every session's handler does with TLS events, errors and the end of the
+    // connection is MailNet's (SessionChannelHandler); this handler says how to fail
+    // its own waits and how its client names a closed connection and a TLS failure.
+    var waitingPhase: String? { waiters.first?.phase }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let e = error as? SMTPClientError {
-            fail(e, context: context)
-        } else if let failure = tls?.failure(for: error) {
-            fail(.tls(failure), context: context)
-        } else {
-            fail(.connectionClosed(phase: waiters.first?.phase ?? "the session"), context: context)
-        }
-    }
-
-    /// A channel that never connected goes away without becoming inactive: whoever still
-    /// waits (the greeting) is told, so no promise is left behind.
-    func handlerRemoved(context: ChannelHandlerContext) {
-        let pending = waiters
-        waiters = []
-        let error = failure ?? .connectionClosed(phase: pending.first?.phase ?? "the session")
-        for w in pending { w.promise.fail(error) }
-        handshake?.fail(error)
-        handshake = nil
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        fail(.connectionClosed(phase: waiters.first?.phase ?? handshakePhase), context: context)
-        context.fireChannelInactive()
-    }
-
-    private var handshakePhase: String { handshake == nil ? "the session" : SMTPPhase.tlsHandshake }
-
-    func fail(_ error: SMTPClientError, context: ChannelHandlerContext) {
-        if failure == nil { failure = error }
+    func failWaits(_ error: SMTPClientError) {
         let pending = waiters
         waiters = []
         for w in pending { w.promise.fail(error) }
-        handshake?.fail(error)
-        handshake = nil
-        context.close(promise: nil)
     }
+
+    static func connectionClosed(phase: String) -> SMTPClientError { .connectionClosed(phase: phase) }
+    static func tlsFailed(_ failure: TLSFailure) -> SMTPClientError { .tls(failure) }
 }
