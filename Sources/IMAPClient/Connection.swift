@@ -20,31 +20,13 @@ final class IMAPConnection: @unchecked Sendable {
                         replyTimeout: TimeAmount, limits: IMAPLimits,
                         implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (IMAPConnection, EventLoopFuture<IMAPReply>) {
         let handler = IMAPResponseHandler(limits: limits, tls: tls)
-        let greeting = GreetingBox()
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
-                        // TLS from the first byte: the handshake is waited for before the greeting.
-                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    let context = try channel.pipeline.syncOperations.context(handler: handler)
-                    greeting.future = handler.expect(.greeting, phase: "greeting", on: context)
-                }
-            }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(to: address).get()
+            let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
+                                                                implicitTLS: implicitTLS) { handler.expect(.greeting, phase: "greeting", on: $0) }
+            return (IMAPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting)
         } catch {
-            let seconds = Double(connectTimeout.nanoseconds) / 1e9
-            throw IMAPClientError.connect(host: host, port: address.port ?? 0,
-                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
+            throw IMAPClientError.connect(host: host, port: address.port ?? 0, error)
         }
-        return (IMAPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
     }
 
     /// Sends bytes and waits for the reply that ends with the tagged response (or a
@@ -112,8 +94,4 @@ final class IMAPConnection: @unchecked Sendable {
     func close() async {
         try? await channel.close().get()
     }
-}
-
-private final class GreetingBox: @unchecked Sendable {
-    var future: EventLoopFuture<IMAPReply>?
 }

@@ -20,31 +20,13 @@ final class POP3Connection: @unchecked Sendable {
                         replyTimeout: TimeAmount, limits: POP3Limits,
                         implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (POP3Connection, EventLoopFuture<POP3Response>) {
         let handler = POP3ResponseHandler(limits: limits, tls: tls)
-        let greeting = GreetingBox()
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
-                        // TLS from the first byte: the handshake is waited for before the greeting.
-                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    let context = try channel.pipeline.syncOperations.context(handler: handler)
-                    greeting.future = handler.expect("greeting", form: .singleLine, on: context)
-                }
-            }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(to: address).get()
+            let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
+                                                                implicitTLS: implicitTLS) { handler.expect("greeting", form: .singleLine, on: $0) }
+            return (POP3Connection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting)
         } catch {
-            let seconds = Double(connectTimeout.nanoseconds) / 1e9
-            throw POP3ClientError.connect(host: host, port: address.port ?? 0,
-                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
+            throw POP3ClientError.connect(host: host, port: address.port ?? 0, error)
         }
-        return (POP3Connection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
     }
 
     /// Sends bytes and waits for the next response, read in the form given.
@@ -89,9 +71,4 @@ final class POP3Connection: @unchecked Sendable {
     func close() async {
         try? await channel.close().get()
     }
-}
-
-/// Carries the greeting future out of the channel initializer.
-private final class GreetingBox: @unchecked Sendable {
-    var future: EventLoopFuture<POP3Response>?
 }

@@ -21,31 +21,13 @@ final class SMTPConnection: @unchecked Sendable {
                         replyTimeout: TimeAmount, limits: SMTPLimits,
                         implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
         let handler = SMTPReplyHandler(limits: limits, tls: tls)
-        let greeting = GreetingBox()
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls = implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
-                        // TLS from the first byte: the handshake is waited for before the greeting.
-                        handler.handshake = channel.eventLoop.makePromise(of: Void.self)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    let context = try channel.pipeline.syncOperations.context(handler: handler)
-                    greeting.future = handler.expect("greeting", on: context)
-                }
-            }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(to: address).get()
+            let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
+                                                                implicitTLS: implicitTLS) { handler.expect("greeting", on: $0) }
+            return (SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting)
         } catch {
-            let seconds = Double(connectTimeout.nanoseconds) / 1e9
-            throw SMTPClientError.connect(host: host, port: address.port ?? 0,
-                                          ConnectFailure.classify(error, timeout: seconds) ?? .other("\(error)"))
+            throw SMTPClientError.connect(host: host, port: address.port ?? 0, error)
         }
-        return (SMTPConnection(channel: channel, handler: handler, replyTimeout: replyTimeout), greeting.future!)
     }
 
     /// Sends bytes and waits for the next reply.
@@ -121,9 +103,3 @@ final class SMTPConnection: @unchecked Sendable {
         try? await channel.close().get()
     }
 }
-
-/// Carries the greeting future out of the channel initializer.
-private final class GreetingBox: @unchecked Sendable {
-    var future: EventLoopFuture<SMTPReply>?
-}
-
