@@ -36,8 +36,7 @@ public enum IMAPClientError: MailconfError, Equatable {
         switch self {
         case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _):
-            return phase == "greeting" ? .greetingTimeout : phase == TLSPhase.handshake ? .tlsHandshakeTimeout : .timeout
+        case .timeout(let phase, _): return SessionWording.timeoutKind(phase: phase)
         case .connectionClosed, .serverBye: return .connectionClosed
         case .protocolViolation(_, let e):
             if case .malformed = e { return .protocolError }
@@ -63,14 +62,10 @@ public enum IMAPClientError: MailconfError, Equatable {
 
     public var description: String {
         switch self {
-        case .dnsFailure(let host, let reason): return "cannot resolve \(host): \(reason); check the host name"
-        case .connect(let host, let port, .timedOut(let s)):
-            return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
-        case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
-        case .timeout(TLSPhase.handshake, let s):
-            return "the TLS handshake did not finish within \(s) s: the port takes the connection but does not answer TLS (a STARTTLS or plaintext port? try STARTTLS)"
-        case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
-        case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
+        case .dnsFailure(let host, let reason): return SessionWording.dnsFailure(host: host, reason: reason)
+        case .connect(let host, let port, let failure): return SessionWording.connect(host: host, port: port, failure)
+        case .timeout(let phase, let s): return SessionWording.timeout(phase: phase, seconds: s)
+        case .connectionClosed(let phase): return SessionWording.connectionClosed(phase: phase)
         case .serverBye(let phase, let text): return "the server ended the session during \(phase): \(text)"
         case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
         case .unexpectedResponse(let phase, let line): return "unexpected response during \(phase): \(line)"
@@ -81,16 +76,14 @@ public enum IMAPClientError: MailconfError, Equatable {
         case .startTLSNotOffered:
             return "the server does not offer STARTTLS; stopped before sending anything else (no plaintext fallback)"
         case .startTLSRefused(let text): return "the server refused STARTTLS: \(text)"
-        case .startTLSInjection(let n):
-            return "the server sent \(n) bytes after its STARTTLS reply and before the TLS handshake (STARTTLS response injection); connection dropped"
+        case .startTLSInjection(let n): return SessionWording.startTLSInjection(bytes: n, command: "STARTTLS")
         case .tls(let failure): return failure.description
         case .tlsRequired:
             return "the server refuses a login without TLS (LOGINDISABLED); use STARTTLS on this port or implicit TLS (993)"
         case .authNotOffered: return "the server offers no way to log in (no AUTH= and LOGINDISABLED)"
         case .authMechanismNotOffered(let m, let offered):
-            return "the server does not offer AUTHENTICATE \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"
-        case .plaintextPasswordRefused(let m):
-            return "refusing \(m) over a connection without TLS (the password would cross the network readable); use TLS or allow it explicitly"
+            return SessionWording.mechanismNotOffered(m, offered: offered, command: "AUTHENTICATE")
+        case .plaintextPasswordRefused(let m): return SessionWording.plaintextPasswordRefused(m)
         case .authRejected(let text): return "authentication failed: \(text); check the username and password"
         case .authPrivacyRequired(let text): return "the server takes a login only over TLS: \(text); use STARTTLS or implicit TLS"
         case .serverUnavailable(let text):

@@ -34,8 +34,7 @@ public enum POP3ClientError: MailconfError, Equatable {
         switch self {
         case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _):
-            return phase == "greeting" ? .greetingTimeout : phase == TLSPhase.handshake ? .tlsHandshakeTimeout : .timeout
+        case .timeout(let phase, _): return SessionWording.timeoutKind(phase: phase)
         case .connectionClosed: return .connectionClosed
         case .protocolViolation(let phase, let e):
             switch e {
@@ -64,14 +63,10 @@ public enum POP3ClientError: MailconfError, Equatable {
 
     public var description: String {
         switch self {
-        case .dnsFailure(let host, let reason): return "cannot resolve \(host): \(reason); check the host name"
-        case .connect(let host, let port, .timedOut(let s)):
-            return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
-        case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
-        case .timeout(TLSPhase.handshake, let s):
-            return "the TLS handshake did not finish within \(s) s: the port takes the connection but does not answer TLS (a STARTTLS or plaintext port? try STARTTLS)"
-        case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
-        case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
+        case .dnsFailure(let host, let reason): return SessionWording.dnsFailure(host: host, reason: reason)
+        case .connect(let host, let port, let failure): return SessionWording.connect(host: host, port: port, failure)
+        case .timeout(let phase, let s): return SessionWording.timeout(phase: phase, seconds: s)
+        case .connectionClosed(let phase): return SessionWording.connectionClosed(phase: phase)
         case .protocolViolation("greeting", .malformed(let line)):
             return "the server's greeting is not POP3 (+OK …): \(line); check the port (110 for POP3 with STLS, 995 for POP3 over TLS)"
         case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
@@ -80,14 +75,11 @@ public enum POP3ClientError: MailconfError, Equatable {
         case .startTLSNotOffered:
             return "the server does not offer STLS; stopped before sending anything else (no plaintext fallback); try POP3 over TLS (port 995)"
         case .startTLSRefused(let r): return "the server refused STLS: \(r)"
-        case .startTLSInjection(let n):
-            return "the server sent \(n) bytes after its STLS reply and before the TLS handshake (STARTTLS response injection); connection dropped"
+        case .startTLSInjection(let n): return SessionWording.startTLSInjection(bytes: n, command: "STLS")
         case .tls(let failure): return failure.description
         case .authNotOffered: return "the server offers no SASL mechanism (CAPA lists none)"
-        case .authMechanismNotOffered(let m, let offered):
-            return "the server does not offer SASL \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"
-        case .plaintextPasswordRefused(let m):
-            return "refusing \(m) over a connection without TLS (the password would cross the network readable); use STLS or TLS, or allow it explicitly"
+        case .authMechanismNotOffered(let m, let offered): return SessionWording.mechanismNotOffered(m, offered: offered, command: "SASL")
+        case .plaintextPasswordRefused(let m): return SessionWording.plaintextPasswordRefused(m, use: "use STLS or TLS,")
         case .tlsRequired(let r):
             return "the server takes a login only over TLS: \(r); use STLS or POP3 over TLS (port 995)"
         case .authRejected(let r): return "authentication failed: \(r); check the username and password"

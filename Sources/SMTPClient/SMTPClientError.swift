@@ -31,8 +31,7 @@ public enum SMTPClientError: MailconfError, Equatable {
         switch self {
         case .dnsFailure: return .dnsFailure
         case .connect(_, _, let failure): return failure.kind
-        case .timeout(let phase, _):
-            return phase == "greeting" ? .greetingTimeout : phase == SMTPPhase.tlsHandshake ? .tlsHandshakeTimeout : .timeout
+        case .timeout(let phase, _): return SessionWording.timeoutKind(phase: phase)
         case .connectionClosed: return .connectionClosed
         case .protocolViolation(_, let e):
             switch e {
@@ -57,36 +56,24 @@ public enum SMTPClientError: MailconfError, Equatable {
 
     public var description: String {
         switch self {
-        case .dnsFailure(let host, let reason): return "cannot resolve \(host): \(reason); check the host name"
-        case .connect(let host, let port, .timedOut(let s)):
-            return "no TCP connection to \(host):\(port) within \(s) s (a firewall may drop the packets)"
-        case .connect(let host, let port, let failure): return "could not connect to \(host):\(port): \(failure)"
-        case .timeout(SMTPPhase.tlsHandshake, let s):
-            return "the TLS handshake did not finish within \(s) s: the port takes the connection but does not answer TLS (a STARTTLS or plaintext port? try STARTTLS)"
-        case .timeout(let phase, let s): return "the server sent nothing for \(s) s during \(phase)"
-        case .connectionClosed(let phase): return "the server closed the connection during \(phase)"
+        case .dnsFailure(let host, let reason): return SessionWording.dnsFailure(host: host, reason: reason)
+        case .connect(let host, let port, let failure): return SessionWording.connect(host: host, port: port, failure)
+        case .timeout(let phase, let s): return SessionWording.timeout(phase: phase, seconds: s)
+        case .connectionClosed(let phase): return SessionWording.connectionClosed(phase: phase)
         case .protocolViolation(let phase, let e): return "during \(phase): \(e)"
         case .unexpectedReply(let phase, let r): return "unexpected reply during \(phase): \(r)"
         case .greetingRejected(let r): return "the server refused the connection: \(r)"
         case .startTLSNotOffered: return "the server does not offer STARTTLS; stopped before sending anything else (no plaintext fallback)"
         case .startTLSRefused(let r): return "the server refused STARTTLS: \(r)"
-        case .startTLSInjection(let n):
-            return "the server sent \(n) bytes after its STARTTLS reply and before the TLS handshake (STARTTLS response injection); connection dropped"
+        case .startTLSInjection(let n): return SessionWording.startTLSInjection(bytes: n, command: "STARTTLS")
         case .tls(let failure): return failure.description
         case .authNotOffered: return "the server offers no AUTH"
-        case .authMechanismNotOffered(let m, let offered):
-            return "the server does not offer AUTH \(m); it offers \(offered.isEmpty ? "none" : offered.joined(separator: ", "))"
-        case .plaintextPasswordRefused(let m):
-            return "refusing AUTH \(m) over a connection without TLS (the password would cross the network readable); use TLS or allow it explicitly"
+        case .authMechanismNotOffered(let m, let offered): return SessionWording.mechanismNotOffered(m, offered: offered, command: "AUTH")
+        case .plaintextPasswordRefused(let m): return SessionWording.plaintextPasswordRefused("AUTH \(m)")
         case .authRejected(let r): return "authentication failed: \(r)"
         case .invalidCommand(let e): return e.description
         case .sasl(let e): return e.description
         case .unsolicitedReply(let r): return "the server sent a reply nobody asked for: \(r)"
         }
     }
-}
-
-/// Phase names the session and its errors share.
-enum SMTPPhase {
-    static let tlsHandshake = TLSPhase.handshake
 }

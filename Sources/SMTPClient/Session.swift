@@ -91,7 +91,7 @@ public final class SMTPSession: @unchecked Sendable {
         self.connection = connection
         if options.tls == .implicit {
             try await connection.waitForHandshake()
-            transcript.record(.note, "TLS established", phase: SMTPPhase.tlsHandshake)
+            transcript.record(.note, "TLS established", phase: TLSPhase.handshake)
         }
         let greeting = try await connection.awaitReply(greetingFuture, phase: "greeting")
         transcript.received(greeting, phase: "greeting")
