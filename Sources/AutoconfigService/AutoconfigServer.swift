@@ -28,22 +28,33 @@ public enum AutoconfigServer {
     /// Builds the application: the router, and HTTP or HTTPS.
     public static func application(
         store: SettingsStore, metrics: Metrics = Metrics(), configuration: ServiceConfiguration,
+        limits: ConnectionLimits = ConnectionLimits(),
         host: String, port: Int, tls: TLSFiles?, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = ServiceRouter.router(store: store, metrics: metrics, configuration: configuration, logger: logger)
-        let server: HTTPServerBuilder
+        var tlsConfiguration: TLSConfiguration?
         if let tls {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
                 let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
-                let config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-                server = try .tls(.http1(), tlsConfiguration: config)
+                tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                _ = try NIOSSLContext(configuration: tlsConfiguration!)
             } catch {
                 throw StartError.tls("cannot use --tls-cert \(tls.certificateChain) with --tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
             }
-        } else {
-            server = .http1()
+        }
+        // HTTP/1.1 (under TLS when asked), each connection behind the limits: the head's
+        // size bounded by the decoder, its time and the idle time by ConnectionGuard.
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes)
+        let stats = metrics.connections
+        let server = HTTPServerBuilder { [tlsConfiguration] responder in
+            let http = HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder))
+            if let tlsConfiguration {
+                return GuardedChannel(base: try TLSChannel(http, tlsConfiguration: tlsConfiguration), limits: limits, stats: stats)
+            }
+            return GuardedChannel(base: http, limits: limits, stats: stats)
         }
         return Application(
             router: router, server: server,
@@ -55,10 +66,11 @@ public enum AutoconfigServer {
 
     /// Builds the application and runs it until SIGTERM or SIGINT.
     public static func serve(
-        store: SettingsStore, configuration: ServiceConfiguration, host: String, port: Int, tls: TLSFiles?,
+        store: SettingsStore, configuration: ServiceConfiguration, limits: ConnectionLimits = ConnectionLimits(),
+        host: String, port: Int, tls: TLSFiles?,
         logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
-        let app = try application(store: store, configuration: configuration, host: host, port: port, tls: tls,
+        let app = try application(store: store, configuration: configuration, limits: limits, host: host, port: port, tls: tls,
                                   logger: logger, onRunning: onRunning)
         try await run(app, store: store)
     }

@@ -18,6 +18,8 @@ public final class Metrics: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Open connections and what the limits closed.
+    public let connections = ConnectionStats()
 
     public init() {}
 
@@ -48,6 +50,7 @@ public final class Metrics: Sendable {
         out += "mailconf_http_request_duration_seconds_bucket{le=\"+Inf\"} \(s.count)\n"
         out += "mailconf_http_request_duration_seconds_sum \(s.sum)\n"
         out += "mailconf_http_request_duration_seconds_count \(s.count)\n"
+        out += connections.render()
         return out
     }
 }

@@ -236,6 +236,27 @@ public final class RawHTTPConnection: @unchecked Sendable {
         return RawHTTPResponse(String(decoding: data, as: UTF8.self))
     }
 
+    /// Of these connections, the ones the server has closed (a read gives end of file or
+    /// a reset) by the time `seconds` have passed, waiting no longer than that.
+    public static func closedByPeer(_ connections: [RawHTTPConnection], within seconds: Double) -> Set<Int> {
+        var closed = Set<Int>()
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        repeat {
+            var fds = connections.indices.filter { !closed.contains($0) }.map { pollfd(fd: connections[$0].fd, events: Int16(POLLIN), revents: 0) }
+            let open = connections.indices.filter { !closed.contains($0) }
+            if fds.isEmpty { break }
+            let wait = max(0, Int32(deadline.timeIntervalSinceNow * 1000))
+            guard poll(&fds, nfds_t(fds.count), min(wait, 100)) >= 0 else { break }
+            for (slot, i) in open.enumerated() where fds[slot].revents != 0 {
+                // Anything left unread (a 431, say) is read past; end of file or an error is the close.
+                let n = recv(connections[i].fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { closed.insert(i) }
+            }
+        } while Date() < deadline
+        return closed
+    }
+
     /// One whole request on a thread of its own: blocking socket calls must not hold one
     /// of Swift's few cooperative threads, which the server under test needs too.
     public static func fetch(port: Int, _ head: String, body: String = "") async throws -> RawHTTPResponse {

@@ -35,6 +35,14 @@ struct ServeCommand: AsyncParsableCommand {
         Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \
         behind a proxy that terminates TLS.
 
+        Limits, so that idle or slow clients cannot use it up: a connection that has not \
+        sent a whole request head (request line and headers) within --header-timeout \
+        seconds of connecting, or of its request's first byte, is closed (the slowloris \
+        defence); one idle between requests for --idle-timeout seconds is closed; a head \
+        over 16 KiB gets 431; past --max-connections (by default from the open-file limit, \
+        which is raised to its hard maximum) new connections are closed at once. /metrics \
+        shows the open connections and how many each limit closed.
+
         Examples:
           mailconf domains add example.org --provider fastmail
           mailconf serve --port 8080
@@ -67,9 +75,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL clients reach this server at, for the JSON Autodiscover answer (default https://autodiscover.DOMAIN).")
     var publicURL: String?
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "seconds"))
+    var idleTimeout = 60.0
+
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a request's head may take to arrive.", valueName: "seconds"))
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections open at once (default: from the open-file limit).", valueName: "n"))
+    var maxConnections: Int?
+
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
+        for (name, value) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout)] where !(value > 0 && value <= 86_400) {
+            throw ValidationError("\(name) \(value): expected seconds, more than 0 and at most 86400")
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections \(maxConnections): expected 1 or more") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
@@ -99,8 +120,10 @@ struct ServeCommand: AsyncParsableCommand {
         let domains = store.domainCount
         // A certificate or key that cannot be used is a StartError (kind tls-error), which
         // Mailconf.main reports like every other failure.
+        let limits = ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
+        if maxConnections == nil { logger.info("at most \(limits.maxConnections) connections at once (from the open-file limit)") }
         try await AutoconfigServer.serve(
-            store: store, configuration: config, host: host, port: port, tls: tls, logger: logger,
+            store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, logger: logger,
             onRunning: { [host] bound in
                 print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
                 fflush(nil)
