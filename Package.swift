@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
-            "AutoconfigService", "Catalog", "MailFormats", "MailSettings", "TestSupport",
+            "AutoconfigService", "Catalog", "ClientExport", "MailFormats", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

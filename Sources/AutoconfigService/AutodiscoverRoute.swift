@@ -2,7 +2,8 @@ import ClientExport
 import Hummingbird
 
 /// `POST /autodiscover/autodiscover.xml`: Outlook's POX Autodiscover. The body is read
-/// only up to the configured limit (413 beyond it) and parsed by `AutodiscoverRequest`.
+/// only up to the configured limit (413 beyond it) and parsed by `AutodiscoverRequest`;
+/// a request for the mobile-sync (ActiveSync) schema gets Autodiscover's error 601.
 /// The answer names the address, so it is made per request and not cached.
 struct AutodiscoverRoute: Sendable {
     let store: SettingsStore
@@ -14,6 +15,13 @@ struct AutodiscoverRoute: Sendable {
             throw Refusal(error.kind == .requestTooLarge ? .contentTooLarge : .badRequest, error.message)
         }
         let address = try RequestChecks.address(parsed.emailAddress[...], parameter: "EMailAddress")
+        guard parsed.wantsOutlookSettings else {
+            // Mobile sync (ActiveSync) or another schema: Autodiscover's own "no provider
+            // for that schema", 200 as Exchange sends it, the same for every address.
+            context.record.answered(domain: address.domain, address: address.description)
+            return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: AutodiscoverExport.schemaNotServed())))
+        }
         guard let provider = store.provider(for: address.domain) else { throw .unknown(address.domain) }
         let text: String
         do { text = try ExportFormat.autodiscover.render(provider, address: address) } catch {

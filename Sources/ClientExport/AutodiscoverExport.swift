@@ -57,6 +57,27 @@ public enum AutodiscoverExport {
         return w.finish()
     }
 
+    /// The answer to a request for a response schema other than Outlook's (mobile sync,
+    /// for Exchange ActiveSync): Autodiscover's error 601, "no provider for the requested
+    /// schema" (MS-ASCMD 2.2.3.64, MS-OXDSCLI 2.2.4.1.1.3.1), in the generic response
+    /// schema, as Exchange answers it. A client takes it to mean there is no ActiveSync
+    /// here, and goes on to its other ways of finding IMAP and SMTP. The same for every
+    /// address: it says nothing about who exists.
+    public static func schemaNotServed() -> String {
+        let w = XMLWriter()
+        w.start("Autodiscover")
+        w.attribute("xmlns", responseNamespace)
+        w.start("Response")
+        w.start("Error")
+        w.element("ErrorCode", "601")
+        w.element("Message", "No provider for the requested schema: only Outlook's IMAP, POP3 and SMTP settings (response schema 2006a) are served here")
+        w.element("DebugData", "")
+        w.end()
+        w.end()
+        w.end()
+        return w.finish()
+    }
+
     /// Refuses text no XML document can carry (control characters), naming it.
     static func checkXMLText(_ values: [String]) throws(ExportError) {
         if let bad = values.first(where: { !XMLWriter.isValidText($0) }) {

@@ -1,4 +1,5 @@
 import AutoconfigService
+import ClientExport
 import Catalog
 import Foundation
 import HTTPTypes
@@ -118,6 +119,71 @@ func autodiscoverRequest(_ address: String) -> String {
             let relay = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post,
                                                  body: ByteBuffer(string: autodiscoverRequest("app@relay.example")))
             #expect(relay.status == .notFound)
+        }
+    }
+
+    /// The bodies Outlook versions post: classic Outlook for Windows and Outlook for Mac
+    /// ask for the Outlook response schema (sometimes in other letter case, or naming no
+    /// schema) and get the settings; new Outlook for Windows and ActiveSync clients ask in
+    /// the mobile-sync schema and get Autodiscover's error 601 ("no provider for that
+    /// schema"), the answer of a server without ActiveSync, after which they go on to IMAP.
+    @Test(arguments: [
+        ("classic Outlook", AutodiscoverRequest.requestNamespace, AutodiscoverExport.outlookNamespace, true),
+        ("Outlook, schema in capitals", AutodiscoverRequest.requestNamespace, AutodiscoverExport.outlookNamespace.uppercased(), true),
+        ("Outlook for Mac, no schema named", AutodiscoverRequest.requestNamespace, "", true),
+        ("new Outlook (mobile sync)", AutodiscoverRequest.mobileSyncRequestNamespace, AutodiscoverRequest.mobileSyncResponseNamespace, false),
+        ("Outlook request asking for mobile sync", AutodiscoverRequest.requestNamespace, AutodiscoverRequest.mobileSyncResponseNamespace, false),
+        ("mobile-sync request asking for Outlook's", AutodiscoverRequest.mobileSyncRequestNamespace, AutodiscoverExport.outlookNamespace, true),
+    ])
+    func everyOutlookRequestBodyIsAnswered(_ client: String, _ requestSchema: String, _ responseSchema: String,
+                                           _ settings: Bool) async throws {
+        let f = try Fixture()
+        let schema = responseSchema.isEmpty ? "" : "<AcceptableResponseSchema>\(responseSchema)</AcceptableResponseSchema>"
+        let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Autodiscover xmlns=\"\(requestSchema)\"><Request>"
+            + "<EMailAddress>bob@example.org</EMailAddress>\(schema)</Request></Autodiscover>"
+        try await f.app().test(.live) { http in
+            let r = try await http.execute(uri: "/autodiscover/autodiscover.xml", method: .post, headers: [.contentType: "text/xml"],
+                                           body: ByteBuffer(string: body))
+            #expect(r.status == .ok, "\(client): \(r.text)")
+            let root = try SafeXMLParser.parse(Array(r.text.utf8), source: client)
+            #expect(root.name == "Autodiscover" && root.namespaceURI == AutodiscoverExport.responseNamespace, "\(client)")
+            let response = try #require(root.elements.first { $0.name == "Response" }, "\(client)")
+            if settings {
+                #expect(response.namespaceURI == AutodiscoverExport.outlookNamespace, "\(client)")
+                #expect(r.text.contains("<Server>imap.fastmail.com</Server>"), "\(client)")
+            } else {
+                #expect(r.text.contains("<ErrorCode>601</ErrorCode>"), "\(client): \(r.text)")
+                #expect(!r.text.contains("bob@example.org"), "\(client)")
+            }
+        }
+    }
+
+    /// Answers are per domain: an address nobody has gets exactly the answer a real one
+    /// gets, but for the address itself. Nothing tells who exists.
+    @Test func noAddressOracle() async throws {
+        let f = try Fixture()
+        let known = "alice@example.org", unknown = "zz-nobody-4711@example.org"
+        try await f.app().test(.live) { http in
+            for (path, post) in [("/mail/config-v1.1.xml?emailaddress=ADDR", nil as String?),
+                                 ("/email.mobileconfig?emailaddress=ADDR", nil),
+                                 ("/autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1", nil),
+                                 ("/autodiscover/autodiscover.xml", autodiscoverRequest("ADDR"))] {
+                var answers: [(HTTPResponse.Status, String)] = []
+                for address in [known, unknown] {
+                    let r = try await http.execute(uri: path.replacingOccurrences(of: "ADDR", with: address), method: post == nil ? .get : .post,
+                                                   headers: [.contentType: "text/xml"],
+                                                   body: post.map { ByteBuffer(string: $0.replacingOccurrences(of: "ADDR", with: address)) })
+                    // A profile carries fresh UUIDs; everything else is byte for byte the same.
+                    // The address (and, in a profile's identifiers, its local part) is the
+                    // only difference there may be.
+                    let local = String(address.prefix { $0 != "@" })
+                    let text = r.text.replacingOccurrences(of: address, with: "ADDR").replacingOccurrences(of: local, with: "LOCAL").replacingOccurrences(
+                        of: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}", with: "UUID", options: .regularExpression)
+                    answers.append((r.status, text))
+                }
+                #expect(answers[0].0 == .ok && answers[1].0 == .ok, "\(path)")
+                #expect(answers[0].1 == answers[1].1, "\(path)")
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import Testing
     @Test func theAddressTrimmedWithOrWithoutTheResponseSchema() throws {
         let schema = "<AcceptableResponseSchema> \(AutodiscoverExport.outlookNamespace)\n</AcceptableResponseSchema>"
         let named = try AutodiscoverRequest(body: body("<EMailAddress>\n  bob@example.org </EMailAddress>" + schema))
-        #expect(named == AutodiscoverRequest(emailAddress: "bob@example.org"))
+        #expect(named == AutodiscoverRequest(emailAddress: "bob@example.org", acceptableResponseSchema: AutodiscoverExport.outlookNamespace))
         let unnamed = try AutodiscoverRequest(body: body("<EMailAddress>bob@example.org</EMailAddress>"))
         #expect(unnamed.emailAddress == "bob@example.org")
     }
@@ -38,9 +38,9 @@ import Testing
 
     @Test(arguments: [
         ("not xml", "the request is not a readable Autodiscover XML body (malformed-xml)"),
-        ("<Autodiscover/>", "expected <Autodiscover><Request><EMailAddress> in the Outlook request schema"),
+        ("<Autodiscover/>", "expected <Autodiscover><Request><EMailAddress> in the Outlook or the mobile-sync request schema"),
         ("<Autodiscover xmlns=\"urn:other\"><Request><EMailAddress>a@b.org</EMailAddress></Request></Autodiscover>",
-         "expected <Autodiscover><Request><EMailAddress> in the Outlook request schema"),
+         "expected <Autodiscover><Request><EMailAddress> in the Outlook or the mobile-sync request schema"),
     ])
     func notTheRequestSchema(_ text: String, _ message: String) throws {
         let refusal = try #require(throws: AutodiscoverRequest.Refusal.self) { try AutodiscoverRequest(body: Array(text.utf8)) }
@@ -48,9 +48,22 @@ import Testing
         #expect(refusal.message == message)
     }
 
-    @Test func onlyTheOutlookResponseSchemaIsServed() throws {
-        let mobile = "<EMailAddress>a@b.org</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>"
-        let refusal = try #require(throws: AutodiscoverRequest.Refusal.self) { try AutodiscoverRequest(body: body(mobile)) }
-        #expect(refusal == AutodiscoverRequest.Refusal(kind: .requestUnreadable, message: "only the Outlook response schema (2006a) is served"))
+    /// The response schema is read, in any letter case; only Outlook's (or none named)
+    /// gets the settings. The mobile-sync request schema is read as well.
+    @Test func theResponseSchemaAskedForIsRead() throws {
+        let mobile = "<EMailAddress>a@b.org</EMailAddress><AcceptableResponseSchema>\(AutodiscoverRequest.mobileSyncResponseNamespace)</AcceptableResponseSchema>"
+        let asked = try AutodiscoverRequest(body: body(mobile))
+        #expect(asked.acceptableResponseSchema == AutodiscoverRequest.mobileSyncResponseNamespace)
+        #expect(!asked.wantsOutlookSettings)
+        let shouted = "<EMailAddress>a@b.org</EMailAddress><AcceptableResponseSchema>\(AutodiscoverExport.outlookNamespace.uppercased())</AcceptableResponseSchema>"
+        #expect(try AutodiscoverRequest(body: body(shouted)).wantsOutlookSettings)
+        let sync = "<Autodiscover xmlns=\"\(AutodiscoverRequest.mobileSyncRequestNamespace)\"><Request><EMailAddress>a@b.org</EMailAddress>"
+            + "<AcceptableResponseSchema>\(AutodiscoverRequest.mobileSyncResponseNamespace)</AcceptableResponseSchema></Request></Autodiscover>"
+        let fromNewOutlook = try AutodiscoverRequest(body: Array(sync.utf8))
+        #expect(fromNewOutlook.emailAddress == "a@b.org" && !fromNewOutlook.wantsOutlookSettings)
+        // The error answer is in the generic response schema, and names nobody.
+        let answer = AutodiscoverExport.schemaNotServed()
+        #expect(answer.contains("<ErrorCode>601</ErrorCode>"))
+        #expect(answer.contains("xmlns=\"\(AutodiscoverExport.responseNamespace)\""))
     }
 }

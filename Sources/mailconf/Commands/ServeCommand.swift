@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
           GET /v1.1/DOMAIN
               the ISPDB layout (for Thunderbird's ISPDB setting)
           POST /autodiscover/autodiscover.xml
-              Outlook (any letter case)
+              Outlook (any letter case); a request for the mobile-sync (ActiveSync)
+              schema, as new Outlook sends, gets Autodiscover's error 601, after
+              which the client looks for IMAP and SMTP
           GET /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
           GET /email.mobileconfig?emailaddress=ADDR
               Apple configuration profile
