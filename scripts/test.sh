@@ -12,10 +12,12 @@ cd "$ROOT"
 # certificates; and the real readers of each exported format (xmllint with the project's
 # schemas, Python's plistlib, msmtp, neomutt, git); for the Kerberos tests MIT's GSS-API
 # runtime (mailconf opens it at run time; no headers), a real KDC, Dovecot's GSSAPI, and
-# faketime to make a ticket with a skewed clock.
+# faketime to make a ticket with a skewed clock; for the installation test man (man-db)
+# and systemd-analyze (systemd), which read what scripts/install.sh installs.
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config binutils postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
-          libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime)
+          libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime
+          man-db systemd)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -73,4 +75,8 @@ else
 fi
 
 swift build --build-tests
+# scripts/install.sh into a temporary prefix, from the debug build the tests use (a
+# release build would add ten minutes); InstallationTests read what it installed.
+export MAILCONF_INSTALLED_PREFIX="$XDG_DATA_HOME/installed/usr"
+"$ROOT/scripts/install.sh" --prefix "$MAILCONF_INSTALLED_PREFIX" --configuration debug
 swift test "$@"

@@ -8,11 +8,12 @@ final class ServeProcess: @unchecked Sendable {
     let output: URL
     let port: Int
 
-    init(_ cli: CLI, arguments: [String] = []) throws {
+    init(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:]) throws {
         output = cli.dir.appendingPathComponent("serve-\(UUID()).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = CLI.binary
         process.arguments = ["serve", "--port", "0", "--db", cli.db] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

@@ -32,7 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
         domains add …) are answered, unless --all-domains makes it a mirror of every mail \
         domain the catalog knows. Answers are built once per domain and kept in memory; a \
         change to the catalog by another mailconf process is picked up within a second, \
-        and SIGHUP reloads at once. SIGTERM or SIGINT stops it gracefully.
+        and SIGHUP reloads at once. SIGTERM or SIGINT stops it gracefully. Under systemd \
+        (Type=notify, deploy/mailconf.service) it reports READY=1 once its port answers, \
+        RELOADING=1 and READY=1 around a reload, and STOPPING=1, over $NOTIFY_SOCKET.
 
         Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \
         behind a proxy that terminates TLS.
@@ -107,8 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "mailconf.serve")
-        // Create and seed the catalog on first use, then serve from a read-only open.
-        let path = try catalog.open().path
+        // Create and seed the catalog on first use, then serve from a read-only open. A
+        // catalog this process may not write (a root-owned file under systemd) is served
+        // as it is.
+        let given = catalog.db ?? Catalog.defaultPath()
+        let path = FileManager.default.fileExists(atPath: given) && !FileManager.default.isWritableFile(atPath: given)
+            ? given : try catalog.open().path
         let readOnly = try attempt { try Catalog(path: path, readOnly: true) }
         var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
@@ -129,6 +135,8 @@ struct ServeCommand: AsyncParsableCommand {
             onRunning: { [host] bound in
                 print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
                 fflush(nil)
+                // Under systemd (Type=notify): the port answers now.
+                SystemdNotifier().ready(status: "serving \(domains) domains on port \(bound)")
             })
     }
 }
