@@ -26,13 +26,17 @@ public enum AutoconfigServer {
     }
 
     /// Builds the application: the router, and HTTP or HTTPS.
+    /// - accessLog: where the access log goes; by default standard error, when the
+    ///   configuration asks for one.
     public static func application(
         store: SettingsStore, metrics: Metrics = Metrics(), configuration: ServiceConfiguration,
-        limits: ConnectionLimits = ConnectionLimits(),
+        limits: ConnectionLimits = ConnectionLimits(), accessLog: AccessLog? = nil,
         host: String, port: Int, tls: TLSFiles?, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let router = ServiceRouter.router(store: store, metrics: metrics, configuration: configuration, logger: logger)
+        let accessLog = configuration.accessLog ? accessLog ?? AccessLog(logAddresses: configuration.logAddresses) : nil
+        let router = ServiceRouter.router(store: store, metrics: metrics, configuration: configuration, accessLog: accessLog,
+                                          logger: logger)
         var tlsConfiguration: TLSConfiguration?
         if let tls {
             do {
@@ -70,8 +74,10 @@ public enum AutoconfigServer {
         host: String, port: Int, tls: TLSFiles?,
         logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
-        let app = try application(store: store, configuration: configuration, limits: limits, host: host, port: port, tls: tls,
-                                  logger: logger, onRunning: onRunning)
+        let accessLog = configuration.accessLog ? AccessLog(logAddresses: configuration.logAddresses) : nil
+        defer { accessLog?.stop() }
+        let app = try application(store: store, configuration: configuration, limits: limits, accessLog: accessLog,
+                                  host: host, port: port, tls: tls, logger: logger, onRunning: onRunning)
         try await run(app, store: store)
     }
 

@@ -9,7 +9,7 @@ struct MetricsMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
-        metrics.record(endpoint: context.record.endpoint.rawValue, status: response.status.code,
+        metrics.record(endpoint: context.record.endpoint, status: response.status.code,
                        seconds: (ContinuousClock.now - started).seconds)
         return response
     }

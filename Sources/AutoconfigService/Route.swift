@@ -5,7 +5,7 @@ import Hummingbird
 /// in the metrics and the access log, and the function that answers it.
 struct Route: Sendable {
     /// The endpoint names in `mailconf_http_requests_total` and the access log.
-    enum Name: String, Sendable {
+    enum Name: String, Sendable, CaseIterable {
         case autoconfig, wellKnown = "well-known", ispdb, autodiscover, autodiscoverJSON = "autodiscover-json"
         case mobileconfig, healthz, metrics
         /// No route: a URL the service does not serve.

@@ -24,14 +24,13 @@ enum ServiceRouter {
         ]
     }
 
-    static func router(store: SettingsStore, metrics: Metrics, configuration: ServiceConfiguration, logger: Logger) -> Router<ServiceContext> {
+    static func router(store: SettingsStore, metrics: Metrics, configuration: ServiceConfiguration, accessLog: AccessLog?,
+                       logger: Logger) -> Router<ServiceContext> {
         let routes = routes(store: store, metrics: metrics, configuration: configuration)
         let router = Router(context: ServiceContext.self, options: [.caseInsensitive, .autoGenerateHeadEndpoints])
         // Outermost first; added before the routes, as the Router applies middleware only
         // to the endpoints added after it (and to its not-found answer).
-        if configuration.accessLog {
-            router.add(middleware: AccessLogMiddleware(logger: logger, logAddresses: configuration.logAddresses))
-        }
+        if let accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ConditionalGETMiddleware(maxAge: configuration.maxAge))
         router.add(middleware: RefusalMiddleware(allowedMethods: AllowedMethods(routes)))

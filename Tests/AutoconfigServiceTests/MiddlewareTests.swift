@@ -135,9 +135,10 @@ import TestSupport
         let f = try Fixture()
         var configuration = f.configuration
         configuration.logAddresses = logAddresses
-        let lines = CapturedLog()
-        let app = try AutoconfigServer.application(store: f.store, configuration: configuration, host: "127.0.0.1", port: 0,
-                                                   tls: nil, logger: Logger(label: "access") { _ in lines })
+        let file = AccessLogFile()
+        let log = AccessLog(logAddresses: logAddresses, descriptor: file.descriptor)
+        let app = try AutoconfigServer.application(store: f.store, configuration: configuration, accessLog: log, host: "127.0.0.1",
+                                                   port: 0, tls: nil, logger: Logger(label: "access"))
         try await app.test(.live) { client in
             _ = try await client.execute(uri: "/mail/config-v1.1.xml?emailaddress=erin@example.org", method: .get)
             _ = try await client.execute(uri: "/autodiscover/autodiscover.xml", method: .post,
@@ -145,8 +146,13 @@ import TestSupport
             _ = try await client.execute(uri: "/v1.1/unknown.example", method: .get)
             _ = try await client.execute(uri: "/nothing", method: .get)
         }
-        let access = lines.messages.filter { $0.hasSuffix(" ms") }
-        #expect(access.count == 4, "\(lines.messages)")
+        log.stop()
+        // swift-log's layout: time stamp, level, label, source, then the line.
+        let access = file.lines.compactMap { line in
+            line.range(of: " info mailconf.serve: [AutoconfigService] ").map { String(line[$0.upperBound...]) }
+        }
+        #expect(access.count == 4, "\(file.lines)")
+        #expect(file.lines.allSatisfy { $0.hasSuffix(" ms") && $0.first?.isNumber == true }, "\(file.lines)")
         let prefixes = logAddresses
             ? ["autoconfig erin@example.org 200 ", "autodiscover bob@example.org 200 ", "ispdb - 404 ", "other - 404 "]
             : ["autoconfig example.org 200 ", "autodiscover example.org 200 ", "ispdb - 404 ", "other - 404 "]
@@ -158,15 +164,29 @@ import TestSupport
         let f = try Fixture()
         var configuration = f.configuration
         configuration.accessLog = false
-        let lines = CapturedLog()
-        let app = try AutoconfigServer.application(store: f.store, configuration: configuration, host: "127.0.0.1", port: 0,
-                                                   tls: nil, logger: Logger(label: "access") { _ in lines })
+        let file = AccessLogFile()
+        let log = AccessLog(logAddresses: false, descriptor: file.descriptor)
+        let app = try AutoconfigServer.application(store: f.store, configuration: configuration, accessLog: log, host: "127.0.0.1",
+                                                   port: 0, tls: nil, logger: Logger(label: "access"))
         try await app.test(.live) { client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
         }
-        #expect(!lines.messages.contains { $0.hasSuffix(" ms") }, "\(lines.messages)")
+        log.stop()
+        #expect(file.lines.isEmpty, "\(file.lines)")
     }
+}
+
+/// A file for an access log, read back whole.
+final class AccessLogFile {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-access-\(UUID().uuidString).log")
+    let descriptor: Int32
+    init() { descriptor = open(url.path, O_CREAT | O_WRONLY | O_TRUNC, 0o600) }
+    deinit {
+        close(descriptor)
+        try? FileManager.default.removeItem(at: url)
+    }
+    var lines: [String] { ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
 }
 
 /// A log handler that keeps the messages, at every level.

@@ -90,6 +90,8 @@ final class ServeProcess: @unchecked Sendable {
         let first = try RawHTTPConnection.request(port: server.port,
             "GET /mail/config-v1.1.xml?emailaddress=erin@example.org HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(first.status == 200)
+        // The access log is written out within 50 ms.
+        for _ in 0..<40 where !server.log.contains("autoconfig example.org 200") { Thread.sleep(forTimeInterval: 0.05) }
         #expect(server.log.contains("autoconfig example.org 200"))
         #expect(!server.log.contains("erin"))
 
