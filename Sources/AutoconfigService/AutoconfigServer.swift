@@ -53,12 +53,16 @@ public enum AutoconfigServer {
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes)
         let stats = metrics.connections
+        // The answers that are the same for everyone go out on the event loop (the fast
+        // path); the router answers the rest.
+        let cached = CachedAnswers(store: store, metrics: metrics, accessLog: accessLog, maxAge: configuration.maxAge)
         let server = HTTPServerBuilder { [tlsConfiguration] responder in
             let http = HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder))
             if let tlsConfiguration {
-                return GuardedChannel(base: try TLSChannel(http, tlsConfiguration: tlsConfiguration), limits: limits, stats: stats)
+                return GuardedChannel(base: try TLSChannel(http, tlsConfiguration: tlsConfiguration), limits: limits, stats: stats,
+                                      cachedAnswers: cached)
             }
-            return GuardedChannel(base: http, limits: limits, stats: stats)
+            return GuardedChannel(base: http, limits: limits, stats: stats, cachedAnswers: cached)
         }
         return Application(
             router: router, server: server,

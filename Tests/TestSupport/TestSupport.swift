@@ -236,6 +236,15 @@ public final class RawHTTPConnection: @unchecked Sendable {
         return RawHTTPResponse(String(decoding: data, as: UTF8.self))
     }
 
+    /// What has arrived, waiting up to 100 ms for something (empty when nothing came).
+    public func readAvailable() throws -> String {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, 1, 100) > 0 else { return "" }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+    }
+
     /// Of these connections, the ones the server has closed (a read gives end of file or
     /// a reset) by the time `seconds` have passed, waiting no longer than that.
     public static func closedByPeer(_ connections: [RawHTTPConnection], within seconds: Double) -> Set<Int> {
