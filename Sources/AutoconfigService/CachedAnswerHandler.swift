@@ -120,13 +120,44 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                       notModified: notModified, keepAlive: head.isKeepAlive, started: .now)
     }
 
-    /// The first `emailaddress=` of a query, percent-decoded, as the router reads it.
+    /// The first `emailaddress=` of a query, percent-decoded, as the router reads it (a
+    /// value that does not decode is taken as it is).
     private static func emailAddress(in query: Substring) -> String? {
-        for pair in query.split(separator: "&") where pair.hasPrefix("emailaddress=") {
-            let value = pair.dropFirst("emailaddress=".count)
-            return String(value).removingPercentEncoding ?? String(value)
+        for pair in query.utf8.split(separator: UInt8(ascii: "&")) where pair.starts(with: "emailaddress=".utf8) {
+            let value = pair.dropFirst("emailaddress=".utf8.count)
+            return percentDecoded(value) ?? String(decoding: value, as: UTF8.self)
         }
         return nil
+    }
+
+    private static func percentDecoded(_ bytes: Substring.UTF8View.SubSequence) -> String? {
+        guard bytes.contains(UInt8(ascii: "%")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "%") {
+                let h = bytes.index(after: i)
+                guard h != bytes.endIndex, bytes.index(after: h) != bytes.endIndex,
+                      let high = hex(bytes[h]), let low = hex(bytes[bytes.index(after: h)]) else { return nil }
+                out.append(high << 4 | low)
+                i = bytes.index(h, offsetBy: 2)
+            } else {
+                out.append(b)
+                i = bytes.index(after: i)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     private func write(_ answer: Answer, context: ChannelHandlerContext) {

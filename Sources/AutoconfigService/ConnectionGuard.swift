@@ -22,7 +22,12 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let limits: ConnectionLimits
     private let stats: ConnectionStats
     private var state = State.awaitingHead
+    /// When the connection is to be closed, and why; nil while a request is answered.
+    /// One timer per connection follows it lazily: moving the deadline costs nothing per
+    /// request, and the timer, when it fires early, waits again for the deadline.
+    private var deadline: (at: NIODeadline, reason: ConnectionStats.Closure)?
     private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
     private var counted = false
 
     init(limits: ConnectionLimits, stats: ConnectionStats) {
@@ -69,6 +74,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func end() {
         timer?.cancel()
         timer = nil
+        deadline = nil
         if counted {
             counted = false
             stats.open.wrappingSubtract(1, ordering: .relaxed)
@@ -78,8 +84,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// The request's head is complete: no deadline while it is read and answered.
     func headComplete() {
         state = .inRequest
-        timer?.cancel()
-        timer = nil
+        deadline = nil
     }
 
     /// The response is written: the connection may now wait for the next request.
@@ -90,12 +95,29 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func arm(_ seconds: Double, closing reason: ConnectionStats.Closure, _ context: ChannelHandlerContext) {
+        let at = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
+        deadline = (at, reason)
+        // A timer already set for no later than this will look again when it fires.
+        if let timerAt, timerAt <= at, timer != nil { return }
+        schedule(at, context.channel, context.eventLoop)
+    }
+
+    private func schedule(_ at: NIODeadline, _ channel: any Channel, _ eventLoop: any EventLoop) {
         timer?.cancel()
-        let channel = context.channel
-        let stats = self.stats
-        timer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-            stats.count(reason)
+        timerAt = at
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        timer = eventLoop.scheduleTask(deadline: at) { loopBound.value.fired(channel, eventLoop) }
+    }
+
+    private func fired(_ channel: any Channel, _ eventLoop: any EventLoop) {
+        timer = nil
+        timerAt = nil
+        guard let deadline else { return }  // a request is being answered: no deadline now
+        if deadline.at <= .now() {
+            stats.count(deadline.reason)
             channel.close(promise: nil)
+        } else {
+            schedule(deadline.at, channel, eventLoop)
         }
     }
 }
@@ -123,14 +145,8 @@ final class RequestHeadWatch: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            let connectionGuard = self.connectionGuard
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let written = promise ?? context.eventLoop.makePromise()
-            written.futureResult.whenSuccess { connectionGuard.responseComplete(loopBound.value) }
-            context.write(data, promise: written)
-            return
-        }
+        // The idle time runs from the answer's end going out.
+        if case .end = unwrapOutboundIn(data) { connectionGuard.responseComplete(context) }
         context.write(data, promise: promise)
     }
 
