@@ -49,13 +49,8 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var dateSecond = 0
     private var date = ""
 
-    private let connectionGuard: ConnectionGuard
-    private let raw: RawResponseWriter
-
-    init(_ answers: CachedAnswers, guard connectionGuard: ConnectionGuard, raw: RawResponseWriter) {
+    init(_ answers: CachedAnswers) {
         self.answers = answers
-        self.connectionGuard = connectionGuard
-        self.raw = raw
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -165,26 +160,22 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// The answer as bytes, written below the HTTP encoder (``RawResponseWriter``): the
-    /// status line and the router's headers, then the shared body.
     private func write(_ answer: Answer, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
+        headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
+        headers.add(name: "ETag", value: answer.body.etag)
+        if !answer.notModified { headers.add(name: "Content-Length", value: String(answer.body.buffer.readableBytes)) }
+        headers.add(name: "Cache-Control", value: "public, max-age=\(answers.maxAge)")
+        headers.add(name: "Date", value: httpDate())
+        headers.add(name: "Server", value: "mailconf")
+        if !answer.keepAlive { headers.add(name: "Connection", value: "close") }
         let status: HTTPResponseStatus = answer.notModified ? .notModified : .ok
-        var head = context.channel.allocator.buffer(capacity: 256)
-        head.writeString(answer.notModified ? "HTTP/1.1 304 Not Modified\r\n" : "HTTP/1.1 200 OK\r\n")
-        head.writeString("Content-Type: application/xml; charset=utf-8\r\nETag: ")
-        head.writeString(answer.body.etag)
-        if !answer.notModified {
-            head.writeString("\r\nContent-Length: ")
-            head.writeString(String(answer.body.buffer.readableBytes))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if !answer.notModified && !answer.head {
+            context.write(wrapOutboundOut(.body(.byteBuffer(answer.body.buffer))), promise: nil)
         }
-        head.writeString("\r\nCache-Control: public, max-age=")
-        head.writeString(String(answers.maxAge))
-        head.writeString("\r\nDate: ")
-        head.writeString(httpDate())
-        head.writeString(answer.keepAlive ? "\r\nServer: mailconf\r\n\r\n" : "\r\nServer: mailconf\r\nConnection: close\r\n\r\n")
-        let body = !answer.notModified && !answer.head ? answer.body.buffer : nil
-        guard let done = raw.send(head, body) else { return context.close(promise: nil) }
-        connectionGuard.responseComplete(context)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !answer.keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
         let seconds = (ContinuousClock.now - answer.started).seconds
         answers.metrics.record(endpoint: answer.endpoint, status: Int(status.code), seconds: seconds)
@@ -205,33 +196,5 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             date = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         return date
-    }
-}
-
-/// Sits just below the HTTP encoder (between it and TLS or the socket), so that the fast
-/// path's answers, already encoded, go out without being encoded again. Only
-/// ``CachedAnswerHandler`` writes through it, and only when the router owes nothing on
-/// the connection, so nothing the encoder writes can come between.
-final class RawResponseWriter: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = IOData
-    typealias OutboundOut = IOData
-    private var context: ChannelHandlerContext?
-
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
-    }
-
-    /// Writes and flushes the head and the body (if any); the future completes when both
-    /// are written. Nil once the handler has left the pipeline.
-    func send(_ head: ByteBuffer, _ body: ByteBuffer?) -> EventLoopFuture<Void>? {
-        guard let context else { return nil }
-        if let body {
-            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
-            return context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)))
-        }
-        return context.writeAndFlush(wrapOutboundOut(.byteBuffer(head)))
     }
 }

@@ -25,11 +25,7 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let watch = RequestHeadWatch(guard: connectionGuard, stats: stats)
             try pipeline.addHandler(watch, position: .after(decoder))
-            if let cachedAnswers {
-                let raw = RawResponseWriter()
-                try pipeline.addHandler(raw, position: .before(try pipeline.handler(type: HTTPResponseEncoder.self)))
-                try pipeline.addHandler(CachedAnswerHandler(cachedAnswers, guard: connectionGuard, raw: raw), position: .after(watch))
-            }
+            if let cachedAnswers { try pipeline.addHandler(CachedAnswerHandler(cachedAnswers), position: .after(watch)) }
             return value
         }
     }
