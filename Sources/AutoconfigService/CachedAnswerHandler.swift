@@ -40,6 +40,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let answers: CachedAnswers
+    private let cacheControl: String
     /// The request now being read goes to the router.
     private var forwarding = false
     /// Requests handed to the router whose answers are not written yet.
@@ -51,6 +52,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(_ answers: CachedAnswers) {
         self.answers = answers
+        cacheControl = "public, max-age=\(answers.maxAge)"
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -165,8 +167,8 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         headers.reserveCapacity(8)
         headers.add(name: "Content-Type", value: "application/xml; charset=utf-8")
         headers.add(name: "ETag", value: answer.body.etag)
-        if !answer.notModified { headers.add(name: "Content-Length", value: String(answer.body.buffer.readableBytes)) }
-        headers.add(name: "Cache-Control", value: "public, max-age=\(answers.maxAge)")
+        if !answer.notModified { headers.add(name: "Content-Length", value: answer.body.length) }
+        headers.add(name: "Cache-Control", value: cacheControl)
         headers.add(name: "Date", value: httpDate())
         headers.add(name: "Server", value: "mailconf")
         if !answer.keepAlive { headers.add(name: "Connection", value: "close") }

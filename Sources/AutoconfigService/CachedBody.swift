@@ -9,11 +9,14 @@ struct CachedBody: Sendable {
     /// Built once: every response shares this storage (ByteBuffer is copy-on-write).
     let buffer: ByteBuffer
     let etag: String
+    /// The body's length, as the Content-Length header says it.
+    let length: String
 
     init(_ text: String) {
         let bytes = Array(text.utf8)
         buffer = ByteBuffer(bytes: bytes)
         etag = "\"\(FNV.hex(bytes))\""
+        length = String(bytes.count)
     }
 
     /// A 200 with the ETag, which `ConditionalGETMiddleware` turns into caching and 304s.

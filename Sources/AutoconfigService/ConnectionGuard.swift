@@ -102,11 +102,15 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         schedule(at, context.channel, context.eventLoop)
     }
 
+    /// Sets the timer for `at`, but never further ahead than the head timeout, the
+    /// shortest deadline there is: a head deadline set later then never comes before the
+    /// timer, so a busy connection's timer is set again only when it fires.
     private func schedule(_ at: NIODeadline, _ channel: any Channel, _ eventLoop: any EventLoop) {
         timer?.cancel()
-        timerAt = at
+        let when = min(at, .now() + .nanoseconds(Int64(limits.headerTimeout * 1e9)))
+        timerAt = when
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        timer = eventLoop.scheduleTask(deadline: at) { loopBound.value.fired(channel, eventLoop) }
+        timer = eventLoop.scheduleTask(deadline: when) { loopBound.value.fired(channel, eventLoop) }
     }
 
     private func fired(_ channel: any Channel, _ eventLoop: any EventLoop) {
