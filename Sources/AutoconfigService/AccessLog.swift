@@ -43,14 +43,11 @@ public final class AccessLog: Sendable {
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
-    /// One answered request.
+    /// One answered request. The line is put together as bytes, in the buffer itself.
     func record(_ endpoint: Route.Name, domain: String?, address: String?, status: Int, seconds: Double) {
         let who = logAddresses ? (address ?? domain ?? "-") : (domain ?? "-")
-        let milliseconds = seconds * 1000
-        // Three decimals without a formatter: thousandths, rounded.
-        let thousandths = Int((milliseconds * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        let line = "\(endpoint.rawValue) \(who) \(status) \(thousandths / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) ms\n"
+        // Milliseconds with three decimals, from the rounded microseconds.
+        let micros = max(0, Int((seconds * 1_000_000).rounded()))
         let now = time(nil)
         state.withLock { s in
             if s.second != now {
@@ -59,8 +56,25 @@ public final class AccessLog: Sendable {
             }
             s.pending += s.stamp
             s.pending += prefix
-            s.pending += line.utf8
+            s.pending += endpoint.rawValue.utf8
+            s.pending.append(UInt8(ascii: " "))
+            s.pending += who.utf8
+            s.pending.append(UInt8(ascii: " "))
+            Self.appendDecimal(status, to: &s.pending)
+            s.pending.append(UInt8(ascii: " "))
+            Self.appendDecimal(micros / 1000, to: &s.pending)
+            s.pending.append(UInt8(ascii: "."))
+            let fraction = micros % 1000
+            s.pending.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+            s.pending.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+            s.pending.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+            s.pending += " ms\n".utf8
         }
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// Writes out what is waiting now (also at shutdown).
