@@ -86,7 +86,11 @@ private let healthz = "GET /healthz HTTP/1.1\r\nHost: autoconfig.example.org\r\n
         let server = try ServeProcess(cli, arguments: ["--max-connections", "100", "--header-timeout", "60", "--no-access-log"])
         var first: [RawHTTPConnection] = []
         for _ in 0..<100 { first.append(try RawHTTPConnection(port: server.port)) }
-        Thread.sleep(forTimeInterval: 0.5)
+        // An answer on each proves the server took and counted all 100 before the 101st.
+        for c in first {
+            try c.send("GET /healthz HTTP/1.1\r\nHost: autoconfig.example.org\r\n\r\n")
+            #expect(try c.readAll().status == 200)
+        }
         let extra = try RawHTTPConnection(port: server.port)
         #expect(RawHTTPConnection.closedByPeer([extra], within: 5).contains(0), "the 101st connection was not closed")
         #expect(RawHTTPConnection.closedByPeer(first, within: 0.5).isEmpty, "one of the first 100 was closed")
