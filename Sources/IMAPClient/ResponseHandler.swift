@@ -133,6 +133,7 @@ final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     static func connectionClosed(phase: String) -> IMAPClientError { .connectionClosed(phase: phase) }
     static func tlsFailed(_ failure: TLSFailure) -> IMAPClientError { .tls(failure) }
+    static func timedOut(phase: String, seconds: Double) -> IMAPClientError { .timeout(phase: phase, seconds: seconds) }
 }
 
 extension IMAPResponseError {

@@ -22,6 +22,8 @@ public protocol SessionChannelHandler: ChannelHandler, AnyObject, Sendable {
     static func connectionClosed(phase: String) -> Failure
     /// The client's error for a TLS failure.
     static func tlsFailed(_ failure: TLSFailure) -> Failure
+    /// The client's error for a wait that ran out during `phase`.
+    static func timedOut(phase: String, seconds: Double) -> Failure
 }
 
 extension SessionChannelHandler {

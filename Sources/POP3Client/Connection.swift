@@ -4,7 +4,7 @@ import NIOPosix
 import NIOSSL
 
 /// One TCP (and maybe TLS) connection to a POP3 server, with an async request/response API.
-final class POP3Connection: @unchecked Sendable {
+final class POP3Connection: SessionConnection, @unchecked Sendable {
     let channel: any Channel
     let handler: POP3ResponseHandler
     let replyTimeout: TimeAmount
@@ -33,42 +33,9 @@ final class POP3Connection: @unchecked Sendable {
     func send(_ bytes: [UInt8], phase: String, form: POP3ResponseForm = .singleLine, upgrade: TLSClient? = nil,
               timeout: TimeAmount? = nil) async throws -> POP3Response {
         let handler = self.handler
-        let channel = self.channel
-        let future: EventLoopFuture<POP3Response> = try await channel.eventLoop.submit {
-            // A connection that already failed (its handlers gone) reports why.
-            if let failure = handler.failure { throw failure }
-            guard let context = try? channel.pipeline.syncOperations.context(handler: handler) else {
-                throw POP3ClientError.connectionClosed(phase: phase)
-            }
-            let response = handler.expect(phase, form: form, on: context, upgrade: try upgrade?.makeHandler())
-            if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
-            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
-            return response
-        }.get()
-        return try await awaitResponse(future, phase: phase, timeout: timeout)
-    }
-
-    /// Waits for what the server owes (a response, the greeting, the TLS handshake) under
-    /// MailNet's one deadline; when it passes, the connection fails with the timeout on
-    /// its event loop, so every later wait on it says so too.
-    func awaitResponse<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
-        let seconds = Double((timeout ?? replyTimeout).nanoseconds) / 1e9
-        return try await handler.awaitUnderDeadline(future, on: channel, seconds: seconds) { POP3ClientError.timeout(phase: phase, seconds: $0) }
-    }
-
-    /// Waits for the TLS handshake that an STLS `+OK` started, with the reply timeout.
-    func waitForHandshake() async throws {
-        try await handler.awaitHandshake(on: channel, seconds: Double(replyTimeout.nanoseconds) / 1e9) {
-            POP3ClientError.timeout(phase: TLSPhase.handshake, seconds: $0)
+        let futures = try await submit(bytes, phase: phase, upgrade: upgrade) { context, tls in
+            [handler.expect(phase, form: form, on: context, upgrade: tls)]
         }
-    }
-
-    /// The TLS facts of the connection, when it is encrypted.
-    func tlsDetails() async -> TLSDetails? {
-        await handler.tls?.details(of: channel)
-    }
-
-    func close() async {
-        try? await channel.close().get()
+        return try await awaitReply(futures[0], phase: phase, timeout: timeout)
     }
 }

@@ -31,7 +31,7 @@ final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     /// Registers interest in the next response, of this form. Call on the event loop,
     /// before writing the command. The wait is bounded by the caller
-    /// (``POP3Connection/awaitResponse``).
+    /// (``POP3Connection/awaitReply(_:phase:timeout:)``).
     func expect(_ phase: String, form: POP3ResponseForm, on context: ChannelHandlerContext,
                 upgrade: NIOSSLClientHandler? = nil) -> EventLoopFuture<POP3Response> {
         let promise = context.eventLoop.makePromise(of: POP3Response.self)
@@ -99,4 +99,5 @@ final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
 
     static func connectionClosed(phase: String) -> POP3ClientError { .connectionClosed(phase: phase) }
     static func tlsFailed(_ failure: TLSFailure) -> POP3ClientError { .tls(failure) }
+    static func timedOut(phase: String, seconds: Double) -> POP3ClientError { .timeout(phase: phase, seconds: seconds) }
 }

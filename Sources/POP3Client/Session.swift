@@ -68,7 +68,7 @@ public final class POP3Session: @unchecked Sendable {
             try await connection.waitForHandshake()
             transcript.record(.note, "TLS established", phase: TLSPhase.handshake)
         }
-        let greeting = try await connection.awaitResponse(greetingFuture, phase: "greeting")
+        let greeting = try await connection.awaitReply(greetingFuture, phase: "greeting")
         transcript.received(greeting, phase: "greeting")
         self.greeting = greeting
         guard greeting.isOK else { throw POP3ClientError.greetingRejected(greeting) }

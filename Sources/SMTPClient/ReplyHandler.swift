@@ -93,4 +93,5 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, Se
 
     static func connectionClosed(phase: String) -> SMTPClientError { .connectionClosed(phase: phase) }
     static func tlsFailed(_ failure: TLSFailure) -> SMTPClientError { .tls(failure) }
+    static func timedOut(phase: String, seconds: Double) -> SMTPClientError { .timeout(phase: phase, seconds: seconds) }
 }
