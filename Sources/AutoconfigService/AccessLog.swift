@@ -33,7 +33,6 @@ public final class AccessLog: Sendable {
         let writer = Thread { [weak self] in
             while let log = self, !log.isStopped {
                 log.flush()
-                withExtendedLifetime(log) {}
                 usleep(50_000)
             }
         }
