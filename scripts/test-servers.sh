@@ -204,9 +204,11 @@ ssl_cert = <$ROOT/pki/valid.pem
 ssl_key = <$ROOT/pki/valid.key
 mail_location = maildir:$ROOT/mail/%d/%n
 service imap-login {
-  # Login processes started ahead, as busy sites run them (Dovecot's default forks one
-  # per connection): a check's time is then its round trips, not the server's fork.
+  # Login processes started ahead and kept for many connections, as busy sites run them
+  # (Dovecot's "high-performance" mode; its default forks one per connection and sets up
+  # TLS afresh in each): a check's time is then its round trips, not the server's fork.
   process_min_avail = 2
+  service_count = 0
   inet_listener imap {
     address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $IMAP_PORT
@@ -229,6 +231,7 @@ service pop3 {
 }
 service pop3-login {
   process_min_avail = 2
+  service_count = 0
   inet_listener pop3 {
     address = 127.0.0.1 $EXPIRED_ADDRESS $WRONGNAME_ADDRESS
     port = $POP3_PORT
