@@ -18,8 +18,8 @@ final class IMAPConnection: SessionConnection, @unchecked Sendable {
     /// Connects and registers the wait for the greeting before any byte can arrive.
     static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: IMAPLimits,
-                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (IMAPConnection, EventLoopFuture<IMAPReply>) {
-        let handler = IMAPResponseHandler(limits: limits, tls: tls)
+                        implicitTLS: TLSClient?) async throws -> (IMAPConnection, EventLoopFuture<IMAPReply>) {
+        let handler = IMAPResponseHandler(limits: limits, tls: implicitTLS)
         do {
             let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
                                                                 implicitTLS: implicitTLS) { handler.expect(.greeting, phase: "greeting", on: $0) }

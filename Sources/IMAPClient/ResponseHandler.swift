@@ -30,8 +30,7 @@ final class IMAPResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
     private var untagged: [IMAPResponse] = []
     var failure: IMAPClientError?
     var handshake: EventLoopPromise<Void>?
-    let tls: TLSClient?
-    var verification: CertificateCheck? { tls?.verification }
+    var tls: TLSClient?
 
     init(limits: IMAPLimits, tls: TLSClient?) {
         decoder = ResponseDecoder(limits: limits)

@@ -62,7 +62,10 @@ public final class IMAPSession: @unchecked Sendable {
     /// What a successful login's tagged OK announced (no AUTH= any more, as a rule).
     public private(set) var capabilitiesAfterLogin: IMAPCapabilities?
     public private(set) var isEncrypted = false
-    public private(set) var tls: TLSDetails?
+    /// The TLS facts once the handshake is done (nil without TLS). They are read while the
+    /// session writes its next command, so they cost no time between its round trips.
+    public var tls: TLSDetails? { get async { await tlsFacts?.value } }
+    private var tlsFacts: Task<TLSDetails?, Never>?
     /// The greeting was PREAUTH: the session is authenticated without a login.
     public private(set) var isPreauthenticated = false
     public private(set) var addressesTried: [AddressAttempt] = []
@@ -93,10 +96,9 @@ public final class IMAPSession: @unchecked Sendable {
     /// What ``open()`` does but the CAPABILITY after STARTTLS: then `capabilities` stays
     /// nil until a caller asks (or pipelines the question with a login).
     private func connectAndStartTLS() async throws {
-        let tlsSetup: TLSClient?
-        do { tlsSetup = options.tls == .none ? nil : try TLSClient(trust: options.trust, host: options.host) } catch {
-            throw IMAPClientError.tls(error)
-        }
+        // Made while the connection opens; implicit TLS waits for it at once.
+        let pendingTLS = options.tls == .none ? nil : PendingTLSClient(trust: options.trust, host: options.host)
+        let implicitTLS = options.tls == .implicit ? try await tlsClient(pendingTLS) : nil
         let (connection, greetingFuture) = try await connectInTurn(
             host: options.host, port: options.port, mode: options.tls, resolver: options.resolver, timeout: options.connectTimeout,
             transcript: &transcript, attempts: &addressesTried,
@@ -105,7 +107,7 @@ public final class IMAPSession: @unchecked Sendable {
                 host: options.host, address: address, group: group,
                 connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
                 replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                limits: options.limits, implicitTLS: options.tls == .implicit ? tlsSetup : nil, tls: tlsSetup)
+                limits: options.limits, implicitTLS: implicitTLS)
         }
         self.connection = connection
         if options.tls == .implicit {
@@ -122,7 +124,7 @@ public final class IMAPSession: @unchecked Sendable {
         }
         if options.tls == .implicit {
             isEncrypted = true
-            tls = await connection.tlsDetails()
+            tlsFacts = connection.tlsDetailsMeanwhile()
         }
         let caps = try await capabilities(from: reply, phase: "capability")
         guard options.tls == .startTLS else {
@@ -131,6 +133,7 @@ public final class IMAPSession: @unchecked Sendable {
         }
         capabilitiesBeforeTLS = caps
         guard caps.startTLS, !isPreauthenticated else { throw IMAPClientError.startTLSNotOffered }
+        let tlsSetup = try await tlsClient(pendingTLS)
         let tag = nextTag()
         let command = IMAPCommand.simple(tag: tag, "STARTTLS")
         transcript.sent(command, phase: "starttls")
@@ -139,10 +142,14 @@ public final class IMAPSession: @unchecked Sendable {
         guard answer.final.status == .ok else { throw IMAPClientError.startTLSRefused(answer.final.line) }
         try await connection.waitForHandshake()
         isEncrypted = true
-        tls = await connection.tlsDetails()
-        transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
+        tlsFacts = connection.tlsDetailsMeanwhile()
+        transcript.record(.note, "TLS established", phase: "starttls")
         // Capabilities learnt before TLS are void now (RFC 9051 §6.2.1): they are asked
         // again, by open() or together with a login.
+    }
+
+    private func tlsClient(_ pending: PendingTLSClient?) async throws -> TLSClient? {
+        do { return try await pending?.value } catch { throw IMAPClientError.tls(error) }
     }
 
     /// ``open()`` then ``authenticate(username:password:)``, a round trip shorter after

@@ -19,7 +19,9 @@ public final class CertificateCheck: Sendable {
     private let roots: CertificateStore
     private let hostname: String?
     private let ip: String?
-    private let state = NIOLockedValueBox<(chain: [CertificateInfo], problems: [Verdict]?)>(([], nil))
+    /// The presented chain as parsed for the verifier; its facts for the report are made
+    /// when asked (after the check), not while the handshake waits on this callback.
+    private let state = NIOLockedValueBox<(chain: [Certificate], problems: [Verdict]?)>(([], nil))
 
     public init(roots: CertificateStore, hostname: String?, ip: String?) {
         self.roots = roots
@@ -27,7 +29,7 @@ public final class CertificateCheck: Sendable {
         self.ip = ip
     }
 
-    public var chain: [CertificateInfo] { state.withLockedValue { $0.chain } }
+    public var chain: [CertificateInfo] { state.withLockedValue { $0.chain }.map(CertificateInfo.init) }
     /// The name the certificate had to carry.
     public var expectedName: String? { hostname ?? ip }
     /// The first problem a person must fix (nil before the check, `.trusted` when none).
@@ -43,8 +45,11 @@ public final class CertificateCheck: Sendable {
             return CertificateStore.systemTrustRoots
         case .caFile(let path):
             // Read and parsed once per file and modification time, not once per connection.
-            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-            if let modified, let cached = caFiles.withLockedValue({ $0[path] }), cached.modified == modified {
+            // stat(2), not FileManager's attributes: those look up the owner's and group's
+            // names (/etc/passwd, /etc/group) on every connection.
+            let modified = modificationTime(path)
+            if let modified, let cached = caFiles.withLockedValue({ $0[path] }),
+               cached.modified.tv_sec == modified.tv_sec, cached.modified.tv_nsec == modified.tv_nsec {
                 return cached.roots
             }
             let roots = try readCAFile(path)
@@ -53,7 +58,12 @@ public final class CertificateCheck: Sendable {
         }
     }
 
-    private static let caFiles = NIOLockedValueBox<[String: (modified: Date, roots: CertificateStore)]>([:])
+    private static let caFiles = NIOLockedValueBox<[String: (modified: timespec, roots: CertificateStore)]>([:])
+
+    private static func modificationTime(_ path: String) -> timespec? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mtim : nil
+    }
 
     private static func readCAFile(_ path: String) throws(TLSFailure) -> CertificateStore {
         let text: String
@@ -78,8 +88,7 @@ public final class CertificateCheck: Sendable {
     /// The NIOSSL callback: runs on the event loop, verifies off it, completes the promise.
     public func callback(_ presented: [NIOSSLCertificate], _ promise: EventLoopPromise<NIOSSLVerificationResult>) {
         let certificates = presented.compactMap { (try? $0.toDERBytes()).flatMap { try? Certificate(derEncoded: $0) } }
-        let infos = presented.compactMap { (try? $0.toDERBytes()).flatMap(CertificateInfo.init(der:)) }
-        state.withLockedValue { $0.chain = infos }
+        state.withLockedValue { $0.chain = certificates }
         guard let leaf = certificates.first else {
             state.withLockedValue { $0.problems = [.untrusted("the server presented no certificate")] }
             promise.succeed(.failed)

@@ -12,8 +12,9 @@ public protocol SessionChannelHandler: ChannelHandler, AnyObject, Sendable {
     var failure: Failure? { get set }
     /// The TLS handshake under way, from the first byte or after STARTTLS (event loop only).
     var handshake: EventLoopPromise<Void>? { get set }
-    /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
-    var tls: TLSClient? { get }
+    /// This connection's TLS (from the first byte, or set when STARTTLS starts it), to
+    /// name its failures (event loop only).
+    var tls: TLSClient? { get set }
     /// The phase of the oldest wait; nil when nothing waits.
     var waitingPhase: String? { get }
     /// Takes out every wait still pending and fails it with `error` (event loop only).

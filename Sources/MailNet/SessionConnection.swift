@@ -30,7 +30,10 @@ extension SessionConnection {
                 throw Handler.connectionClosed(phase: phase)
             }
             let replies = expect(context, try upgrade?.makeHandler())
-            if upgrade != nil { handler.handshake = channel.eventLoop.makePromise(of: Void.self) }
+            if let upgrade {
+                handler.tls = upgrade
+                handler.handshake = channel.eventLoop.makePromise(of: Void.self)
+            }
             channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
             return replies
         }.get()
@@ -55,7 +58,15 @@ extension SessionConnection {
 
     /// The TLS facts of the connection, when it is encrypted.
     public func tlsDetails() async -> TLSDetails? {
-        await handler.tls?.details(of: channel)
+        let handler = self.handler, channel = self.channel
+        return (try? await channel.eventLoop.submit { handler.tls?.facts(on: channel) }.get())??.details
+    }
+
+    /// ``tlsDetails()`` made while the session goes on: a session that has just finished
+    /// its handshake writes its next command first and takes these facts when that
+    /// command's reply is in, so reading the certificates costs no time between them.
+    public func tlsDetailsMeanwhile() -> Task<TLSDetails?, Never> {
+        Task { await tlsDetails() }
     }
 
     public func close() async {

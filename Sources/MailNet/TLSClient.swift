@@ -47,15 +47,27 @@ public struct TLSClient: Sendable {
     }
 
     /// What the TLS layer of `channel` (its NIOSSL handler, from the first byte or after
-    /// STARTTLS) reports once the handshake is done; nil when the channel has none.
-    public func details(of channel: any Channel) async -> TLSDetails? {
-        let verification = self.verification
-        return try? await channel.eventLoop.submit { () -> TLSDetails? in
-            guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
-            let der = tls.peerCertificate.flatMap { try? $0.toDERBytes() }
-            return TLSDetails(version: tls.tlsVersion.map(TLSDetails.name), verified: verification != nil,
-                              certificate: der.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
-        }.get()
+    /// STARTTLS) reports once the handshake is done, unparsed; nil when the channel has
+    /// none. On the channel's event loop, which it holds for microseconds: the
+    /// certificates are read later, by ``HandshakeFacts/details``, off the loop.
+    public func facts(on channel: any Channel) -> HandshakeFacts? {
+        channel.eventLoop.preconditionInEventLoop()
+        guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) else { return nil }
+        return HandshakeFacts(version: tls.tlsVersion, leaf: tls.peerCertificate.flatMap { try? $0.toDERBytes() },
+                              verification: verification)
+    }
+
+    /// A finished handshake's facts as the TLS layer has them.
+    public struct HandshakeFacts: Sendable {
+        let version: TLSVersion?
+        let leaf: [UInt8]?
+        let verification: CertificateCheck?
+
+        /// The facts for people: the version, and the certificates parsed.
+        public var details: TLSDetails {
+            TLSDetails(version: version.map(TLSDetails.name), verified: verification != nil,
+                       certificate: leaf.flatMap(CertificateInfo.init(der:)), chain: verification?.chain ?? [])
+        }
     }
 
     /// The named failure behind an error that TLS raised on this client's connection:

@@ -18,8 +18,8 @@ final class POP3Connection: SessionConnection, @unchecked Sendable {
     /// Connects and registers the wait for the greeting before any byte can arrive.
     static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: POP3Limits,
-                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (POP3Connection, EventLoopFuture<POP3Response>) {
-        let handler = POP3ResponseHandler(limits: limits, tls: tls)
+                        implicitTLS: TLSClient?) async throws -> (POP3Connection, EventLoopFuture<POP3Response>) {
+        let handler = POP3ResponseHandler(limits: limits, tls: implicitTLS)
         do {
             let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
                                                                 implicitTLS: implicitTLS) { handler.expect("greeting", form: .singleLine, on: $0) }

@@ -20,9 +20,8 @@ final class POP3ResponseHandler: ChannelInboundHandler, RemovableChannelHandler,
     /// The error that ended the connection, once there is one (read on the event loop).
     var failure: POP3ClientError?
     var handshake: EventLoopPromise<Void>?
-    /// This connection's TLS (from the first byte or after STLS), to name its failures.
-    let tls: TLSClient?
-    var verification: CertificateCheck? { tls?.verification }
+    /// This connection's TLS (from the first byte, or from STLS on), to name its failures.
+    var tls: TLSClient?
 
     init(limits: POP3Limits, tls: TLSClient?) {
         decoder = POP3ResponseDecoder(limits: limits)

@@ -15,7 +15,10 @@ public final class POP3Session: @unchecked Sendable {
     public private(set) var capabilitiesBeforeTLS: POP3Capabilities?
     public private(set) var capabilities: POP3Capabilities?
     public private(set) var isEncrypted = false
-    public private(set) var tls: TLSDetails?
+    /// The TLS facts once the handshake is done (nil without TLS). They are read while the
+    /// session writes its next command, so they cost no time between its round trips.
+    public var tls: TLSDetails? { get async { await tlsFacts?.value } }
+    private var tlsFacts: Task<TLSDetails?, Never>?
     /// Every address the host name gave, and what happened on each one tried.
     public private(set) var addressesTried: [AddressAttempt] = []
 
@@ -30,29 +33,30 @@ public final class POP3Session: @unchecked Sendable {
     /// Connects (each address in turn) and runs the greeting, CAPA and (when asked) STLS
     /// with a second CAPA. With STLS there is no plaintext fallback.
     public func open() async throws {
-        let tlsSetup = options.tls == .none ? nil : try makeTLSClient()
-        let implicit = options.tls == .implicit ? tlsSetup : nil
-        let connection = try await connect(implicitTLS: implicit, tls: tlsSetup)
+        // Made while the connection opens; implicit TLS waits for it at once.
+        let pendingTLS = options.tls == .none ? nil : PendingTLSClient(trust: options.trust, host: options.host)
+        let implicit = options.tls == .implicit ? try await tlsClient(pendingTLS) : nil
+        let connection = try await connect(implicitTLS: implicit)
         if options.tls == .implicit {
             isEncrypted = true
-            tls = await connection.tlsDetails()
+            tlsFacts = connection.tlsDetailsMeanwhile()
         }
         var caps = try await capa(phase: "capa")
         if options.tls == .startTLS {
             capabilitiesBeforeTLS = caps
             guard caps.stls else { throw POP3ClientError.startTLSNotOffered }
-            let response = try await exchange(.stls, phase: "stls", upgrade: tlsSetup)
+            let response = try await exchange(.stls, phase: "stls", upgrade: try await tlsClient(pendingTLS))
             guard response.isOK else { throw POP3ClientError.startTLSRefused(response) }
             try await connection.waitForHandshake()
             isEncrypted = true
-            tls = await connection.tlsDetails()
-            transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "stls")
+            tlsFacts = connection.tlsDetailsMeanwhile()
+            transcript.record(.note, "TLS established", phase: "stls")
             caps = try await capa(phase: "capa-after-tls")
         }
         capabilities = caps
     }
 
-    private func connect(implicitTLS: TLSClient?, tls: TLSClient?) async throws -> POP3Connection {
+    private func connect(implicitTLS: TLSClient?) async throws -> POP3Connection {
         let (connection, greetingFuture) = try await connectInTurn(
             host: options.host, port: options.port, mode: options.tls, resolver: options.resolver, timeout: options.connectTimeout,
             transcript: &transcript, attempts: &addressesTried,
@@ -61,7 +65,7 @@ public final class POP3Session: @unchecked Sendable {
                 host: options.host, address: address, group: group,
                 connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
                 replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                limits: options.limits, implicitTLS: implicitTLS, tls: tls)
+                limits: options.limits, implicitTLS: implicitTLS)
         }
         self.connection = connection
         if implicitTLS != nil {
@@ -107,7 +111,7 @@ public final class POP3Session: @unchecked Sendable {
         await connection.close()
     }
 
-    private func makeTLSClient() throws(POP3ClientError) -> TLSClient {
-        do { return try TLSClient(trust: options.trust, host: options.host) } catch { throw .tls(error) }
+    private func tlsClient(_ pending: PendingTLSClient?) async throws(POP3ClientError) -> TLSClient? {
+        do { return try await pending?.value } catch { throw .tls(error) }
     }
 }

@@ -19,8 +19,8 @@ final class SMTPConnection: SessionConnection, @unchecked Sendable {
     /// Connects and registers the wait for the greeting before any byte can arrive.
     static func connect(host: String, address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         replyTimeout: TimeAmount, limits: SMTPLimits,
-                        implicitTLS: TLSClient?, tls: TLSClient?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
-        let handler = SMTPReplyHandler(limits: limits, tls: tls)
+                        implicitTLS: TLSClient?) async throws -> (SMTPConnection, EventLoopFuture<SMTPReply>) {
+        let handler = SMTPReplyHandler(limits: limits, tls: implicitTLS)
         do {
             let (channel, greeting) = try await handler.connect(to: address, group: group, connectTimeout: connectTimeout,
                                                                 implicitTLS: implicitTLS) { handler.expect("greeting", on: $0) }

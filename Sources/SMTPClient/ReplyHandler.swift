@@ -21,9 +21,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler, Se
     /// The error that ended the connection, once there is one (read on the event loop).
     var failure: SMTPClientError?
     var handshake: EventLoopPromise<Void>?
-    /// This connection's TLS (from the first byte or after STARTTLS), to name its failures.
-    let tls: TLSClient?
-    var verification: CertificateCheck? { tls?.verification }
+    /// This connection's TLS (from the first byte, or from STARTTLS on), to name its failures.
+    var tls: TLSClient?
 
     init(limits: SMTPLimits, tls: TLSClient?) {
         decoder = ReplyDecoder(limits: limits)

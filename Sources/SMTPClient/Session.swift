@@ -51,7 +51,10 @@ public final class SMTPSession: @unchecked Sendable {
     public private(set) var capabilitiesBeforeTLS: Capabilities?
     public private(set) var capabilities: Capabilities?
     public private(set) var isEncrypted = false
-    public private(set) var tls: TLSDetails?
+    /// The TLS facts once the handshake is done (nil without TLS). They are read while the
+    /// session writes its next command, so they cost no time between its round trips.
+    public var tls: TLSDetails? { get async { await tlsFacts?.value } }
+    private var tlsFacts: Task<TLSDetails?, Never>?
 
     private var connection: SMTPConnection?
     private let group: any EventLoopGroup
@@ -76,8 +79,9 @@ public final class SMTPSession: @unchecked Sendable {
     }
 
     private func openOnce() async throws {
-        let tlsSetup = options.tls == .none ? nil : try makeTLSHandler()
-        let implicit = options.tls == .implicit ? tlsSetup : nil
+        // Made while the connection opens; implicit TLS waits for it at once.
+        let pendingTLS = options.tls == .none ? nil : PendingTLSClient(trust: options.trust, host: options.host)
+        let implicit = options.tls == .implicit ? try await tlsClient(pendingTLS) : nil
         let (connection, greetingFuture) = try await connectInTurn(
             host: options.host, port: options.port, mode: options.tls, resolver: options.resolver, timeout: options.connectTimeout,
             transcript: &transcript, attempts: &addressesTried,
@@ -86,7 +90,7 @@ public final class SMTPSession: @unchecked Sendable {
                 host: options.host, address: address, group: group,
                 connectTimeout: .milliseconds(Int64(options.connectTimeout * 1000)),
                 replyTimeout: .milliseconds(Int64(options.replyTimeout * 1000)),
-                limits: options.limits, implicitTLS: implicit, tls: tlsSetup)
+                limits: options.limits, implicitTLS: implicit)
         }
         self.connection = connection
         if options.tls == .implicit {
@@ -99,18 +103,18 @@ public final class SMTPSession: @unchecked Sendable {
         guard greeting.code == 220 else { throw SMTPClientError.greetingRejected(greeting) }
         if options.tls == .implicit {
             isEncrypted = true
-            tls = await connection.tlsDetails()
+            tlsFacts = connection.tlsDetailsMeanwhile()
         }
         var caps = try await hello(phase: "ehlo")
         if options.tls == .startTLS {
             capabilitiesBeforeTLS = caps
             guard caps.startTLS else { throw SMTPClientError.startTLSNotOffered }
-            let reply = try await exchange(.startTLS, phase: "starttls", upgrade: tlsSetup)
+            let reply = try await exchange(.startTLS, phase: "starttls", upgrade: try await tlsClient(pendingTLS))
             guard reply.code == 220 else { throw SMTPClientError.startTLSRefused(reply) }
             try await connection.waitForHandshake()
             isEncrypted = true
-            tls = await connection.tlsDetails()
-            transcript.record(.note, "TLS established (\(tls?.version ?? "version unknown"))", phase: "starttls")
+            tlsFacts = connection.tlsDetailsMeanwhile()
+            transcript.record(.note, "TLS established", phase: "starttls")
             caps = try await hello(phase: "ehlo-after-tls")
         }
         capabilities = caps
@@ -273,7 +277,7 @@ public final class SMTPSession: @unchecked Sendable {
         do { return try command.encoded() } catch { throw SMTPClientError.invalidCommand(error) }
     }
 
-    private func makeTLSHandler() throws(SMTPClientError) -> TLSClient {
-        do { return try TLSClient(trust: options.trust, host: options.host) } catch { throw .tls(error) }
+    private func tlsClient(_ pending: PendingTLSClient?) async throws(SMTPClientError) -> TLSClient? {
+        do { return try await pending?.value } catch { throw .tls(error) }
     }
 }

@@ -25,8 +25,14 @@ extension FailureKind {
     /// Every kind `verify` can report, for its help text and scripts: the connection and
     /// TLS (MailNet), the session (SMTPClient) and the verdicts; then Kerberos logins.
     public static let verifyGeneral: [FailureKind] = {
-        var seen = Set<FailureKind>()
-        return (mailNet + smtpClient + imapClient + pop3Client + validator).filter { seen.insert($0).inserted }
+        // A few dozen kinds, deduplicated by name without a Set: this list is made at
+        // every start of mailconf (verify's help text), and the Set's first use costs
+        // more in run-time type look-ups than the whole scan.
+        var kept: [FailureKind] = []
+        for kind in mailNet + smtpClient + imapClient + pop3Client + validator where !kept.contains(where: { $0.name == kind.name }) {
+            kept.append(kind)
+        }
+        return kept
     }()
     public static let verifyKerberos: [FailureKind] = [gssapiNotOffered] + kerberos + [kerberosRejected]
 }

@@ -39,7 +39,7 @@ extension LiveCheck {
             }
             await session.close()
             outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.atoms, capabilities: session.capabilities?.atoms,
-                         authMechanisms: session.capabilities?.authMechanisms, tls: session.tls,
+                         authMechanisms: session.capabilities?.authMechanisms, tls: await session.tls,
                          transcript: session.transcript, addresses: session.addressesTried)
         } else {
             let session = POP3Session(options: POP3SessionOptions(
@@ -59,7 +59,7 @@ extension LiveCheck {
             }
             await session.close()
             outcome.fill(capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords, capabilities: session.capabilities?.keywords,
-                         authMechanisms: session.capabilities?.saslMechanisms, tls: session.tls,
+                         authMechanisms: session.capabilities?.saslMechanisms, tls: await session.tls,
                          transcript: session.transcript, addresses: session.addressesTried)
         }
         return VerifyResult(

@@ -82,7 +82,7 @@ public enum LiveCheck {
             capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords,
             capabilities: session.capabilities?.keywords,
             authMechanisms: session.capabilities?.authMechanisms,
-            mechanismUsed: mechanismUsed, tls: session.tls,
+            mechanismUsed: mechanismUsed, tls: await session.tls,
             timings: PhaseTiming.phases(of: session.transcript),
             transcript: request.keepTranscript ? session.transcript : nil,
             totalSeconds: Date().timeIntervalSince(started), queueID: queueID, certificateProblems: certificateProblems)
