@@ -89,9 +89,9 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
               !head.headers.contains(name: "transfer-encoding"),
               head.headers["content-length"].allSatisfy({ $0 == "0" }) else { return nil }
         let uri = head.uri
-        let question = uri.firstIndex(of: "?")
+        let question = uri.utf8.firstIndex(of: UInt8(ascii: "?"))
         let path = uri[..<(question ?? uri.endIndex)].lowercased()
-        let query = question.map { uri[uri.index(after: $0)...] }
+        let query = question.map { uri[uri.utf8.index(after: $0)...] }
         let endpoint: Route.Name
         let domain: String
         var address: EmailAddress?
@@ -125,9 +125,17 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The first `emailaddress=` of a query, percent-decoded, as the router reads it (a
     /// value that does not decode is taken as it is).
     private static func emailAddress(in query: Substring) -> String? {
-        for pair in query.utf8.split(separator: UInt8(ascii: "&")) where pair.starts(with: "emailaddress=".utf8) {
-            let value = pair.dropFirst("emailaddress=".utf8.count)
-            return percentDecoded(value) ?? String(decoding: value, as: UTF8.self)
+        // Pair by pair over the bytes, without making the list of pairs.
+        let bytes = query.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
+            let pair = bytes[start..<end]
+            if pair.starts(with: "emailaddress=".utf8) {
+                let value = pair.dropFirst("emailaddress=".utf8.count)
+                return percentDecoded(value) ?? String(decoding: value, as: UTF8.self)
+            }
+            start = end == bytes.endIndex ? end : bytes.index(after: end)
         }
         return nil
     }

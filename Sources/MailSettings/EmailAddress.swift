@@ -14,24 +14,29 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         guard !text.isEmpty else { throw refuse("it is empty") }
         guard text.utf8.count <= 254 else { throw refuse("it is longer than 254 octets") }
         guard !text.containsControlCharacter else { throw refuse("it contains a control character") }
-        guard let at = text.lastIndex(of: "@") else { throw refuse("it has no @") }
-        let local = String(text[..<at])
-        let domainPart = String(text[text.index(after: at)...])
-        guard !local.isEmpty else { throw refuse("the part before @ is empty") }
-        guard !domainPart.isEmpty else { throw refuse("the part after @ is empty") }
-        guard local.utf8.count <= 64 else { throw refuse("the part before @ is longer than 64 octets") }
-        let isQuoted = local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"")
-        guard !domainPart.contains(" "), isQuoted || !local.contains(" ") else { throw refuse("it contains a space") }
+        // Checked over the UTF-8 bytes: every character these rules name is ASCII (mail
+        // works on octets), and this runs for every autoconfig request with an address.
+        let bytes = text.utf8
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { throw refuse("it has no @") }
+        let localBytes = bytes[..<at], domainBytes = bytes[bytes.index(after: at)...]
+        guard !localBytes.isEmpty else { throw refuse("the part before @ is empty") }
+        guard !domainBytes.isEmpty else { throw refuse("the part after @ is empty") }
+        guard localBytes.count <= 64 else { throw refuse("the part before @ is longer than 64 octets") }
+        let quote = UInt8(ascii: "\""), space = UInt8(ascii: " "), dot = UInt8(ascii: ".")
+        let isQuoted = localBytes.count >= 2 && localBytes.first == quote && localBytes.last == quote
+        guard !domainBytes.contains(space), isQuoted || !localBytes.contains(space) else { throw refuse("it contains a space") }
         if !isQuoted {
-            guard !local.contains("@") else { throw refuse("it has more than one @") }
-            let forbidden = Set("()<>[]:;\\,\"")
-            if let bad = local.first(where: { forbidden.contains($0) }) {
-                throw refuse("the part before @ contains '\(bad)'")
+            guard !localBytes.contains(UInt8(ascii: "@")) else { throw refuse("it has more than one @") }
+            if let bad = localBytes.first(where: { Self.forbiddenInLocalPart.contains($0) }) {
+                throw refuse("the part before @ contains '\(Character(Unicode.Scalar(bad)))'")
             }
-            guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            let doubled = zip(localBytes, localBytes.dropFirst()).contains { $0 == dot && $1 == dot }
+            guard localBytes.first != dot, localBytes.last != dot, !doubled else {
                 throw refuse("the part before @ has a misplaced dot")
             }
         }
+        let local = String(text[..<at])
+        let domainPart = String(text[text.utf8.index(after: at)...])
         let host: Hostname
         do {
             host = try Hostname(domainPart)
@@ -44,6 +49,9 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         self.localPart = local
         self.domain = host.name
     }
+
+    /// What an unquoted local part may not hold: `()<>[]:;\,"`.
+    private static let forbiddenInLocalPart: [UInt8] = Array("()<>[]:;\\,\"".utf8)
 
     public var description: String { "\(localPart)@\(domain)" }
 

@@ -85,6 +85,28 @@ import MailSettings
             #expect(error.description.contains("alice@example.org"))
         }
     }
+
+    /// Each rule names what broke it (the checks run over the UTF-8 bytes).
+    @Test(arguments: [
+        ("alice", "it has no @"), ("@example.org", "the part before @ is empty"), ("alice@", "the part after @ is empty"),
+        ("a@b@example.org", "it has more than one @"), ("alice @example.org", "it contains a space"),
+        ("alice@exa mple.org", "it contains a space"), ("a<b@example.org", "the part before @ contains '<'"),
+        ("a\\b@example.org", "the part before @ contains '\\'"), (".alice@example.org", "the part before @ has a misplaced dot"),
+        ("alice.@example.org", "the part before @ has a misplaced dot"), ("al..ice@example.org", "the part before @ has a misplaced dot"),
+        (String(repeating: "a", count: 65) + "@example.org", "the part before @ is longer than 64 octets"),
+        (String(repeating: "ö", count: 33) + "@example.org", "the part before @ is longer than 64 octets"),
+    ])
+    func refusedWithTheReason(_ text: String, reason: String) {
+        do { _ = try EmailAddress(text); Issue.record("accepted \(text)") } catch {
+            #expect(error.reason == reason, "\(text)")
+        }
+    }
+
+    @Test func quotedAndNonASCIILocalPartsAreKept() throws {
+        #expect(try EmailAddress("\"a..b<c>\"@example.org").localPart == "\"a..b<c>\"")
+        #expect(try EmailAddress("jörg.müller@example.org").localPart == "jörg.müller")
+        #expect(try EmailAddress(String(repeating: "ö", count: 32) + "@example.org").localPart.count == 32)
+    }
 }
 
 @Suite struct Templates {
