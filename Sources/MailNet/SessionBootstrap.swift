@@ -17,6 +17,7 @@ extension SessionChannelHandler where Self: ChannelInboundHandler {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(QuickAck())
                     if let tls = implicitTLS {
                         try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
                         self.handshake = channel.eventLoop.makePromise(of: Void.self)
