@@ -56,6 +56,9 @@ curl_check() {
     curl -s --ssl-reqd --cacert "$CA_FILE" --user "$USER:$PW" -X NOOP "imap://localhost:$1/" >/dev/null 2>&1 || true
 }
 
+# What a round trip through the relay really costs (an echo through a relay of its own).
+relay_rtt=$(python3 "$ROOT/bench/relay-check.py" "$((RTT / 2))")
+
 ours=(); peer=(); alt=(); imap=(); curl_imap=()
 ours0=(); peer0=(); imap0=(); curl0=()
 for _ in $(seq "$RUNS"); do
@@ -77,7 +80,7 @@ m_ours=$(printf '%s\n' "${ours[@]}" | median); m_peer=$(printf '%s\n' "${peer[@]
 m_imap=$(printf '%s\n' "${imap[@]}" | median); m_curl=$(printf '%s\n' "${curl_imap[@]}" | median)
 z_ours=$(printf '%s\n' "${ours0[@]}" | median); z_peer=$(printf '%s\n' "${peer0[@]}" | median)
 z_imap=$(printf '%s\n' "${imap0[@]}" | median); z_curl=$(printf '%s\n' "${curl0[@]}" | median)
-echo "added round trip: $RTT ms; median of $RUNS runs (all runs: mailconf ${ours[*]}; swaks ${peer[*]}; alternative ${alt[*]}; mailconf IMAP ${imap[*]}; curl IMAP ${curl_imap[*]} ms)"
+echo "added round trip: $RTT ms (an echo through the relay: $relay_rtt ms); median of $RUNS runs (all runs: mailconf ${ours[*]}; swaks ${peer[*]}; alternative ${alt[*]}; mailconf IMAP ${imap[*]}; curl IMAP ${curl_imap[*]} ms)"
 awk -v o="$m_ours" -v p="$m_peer" -v a="$m_alt" -v i="$m_imap" -v c="$m_curl" -v r="$RTT" \
     -v zo="$z_ours" -v zp="$z_peer" -v zi="$z_imap" -v zc="$z_curl" 'BEGIN {
     zo /= 10; zp /= 10; zi /= 10; zc /= 10
