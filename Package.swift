@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // X.509 parsing for the certificate report (subject, issuer, names, validity).
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // Already in the graph through swift-certificates; named for its PEM reader (a
+        // chain of several certificates in one file).
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // The autoconfig HTTP service; no default traits (swift-configuration is not used).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -58,6 +61,9 @@ let package = Package(
         .target(name: "ClientExport", dependencies: [
             "Failures", "MailSettings", "MailFormats",
             .product(name: "Crypto", package: "swift-crypto"),
+            // Signed Apple profiles: CMS SignedData.
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [

@@ -13,7 +13,10 @@ struct CachedBody: Sendable {
     let length: String
 
     init(_ text: String) {
-        let bytes = Array(text.utf8)
+        self.init(bytes: Array(text.utf8))
+    }
+
+    init(bytes: [UInt8]) {
         buffer = ByteBuffer(bytes: bytes)
         etag = "\"\(FNV.hex(bytes))\""
         length = String(bytes.count)

@@ -2,9 +2,11 @@ import ClientExport
 import Hummingbird
 
 /// `/email.mobileconfig`: the Apple configuration profile for an address (or, with no
-/// address, for the domain the Host names), offered as a download.
+/// address, for the domain the Host names), offered as a download; signed when the
+/// service was given a signer (`serve --sign-profiles`).
 struct MobileconfigRoute: Sendable {
     let store: SettingsStore
+    let signer: ProfileSigner?
 
     func profile(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
         let (address, domain) = try RequestChecks.addressAndDomain(request)
@@ -13,8 +15,16 @@ struct MobileconfigRoute: Sendable {
         do { text = try ExportFormat.mobileconfig.render(provider, address: address) } catch {
             throw Refusal(.notFound, "no mail profile for \(domain): \(error.message)")
         }
+        let body: CachedBody
+        if let signer {
+            do { body = CachedBody(bytes: try signer.sign(Array(text.utf8))) } catch {
+                throw Refusal(.internalServerError, "cannot sign the profile for \(domain): \(error.message)")
+            }
+        } else {
+            body = CachedBody(text)
+        }
         context.record.answered(domain: domain, address: address?.description)
-        return CachedBody(text).response(contentType: "application/x-apple-aspen-config",
+        return body.response(contentType: "application/x-apple-aspen-config",
                                          headers: [.contentDisposition: "attachment; filename=\"\(domain).mobileconfig\""])
     }
 }

@@ -17,6 +17,8 @@ public struct ServiceConfiguration: Sendable {
     public var publicBaseURL: String?
     /// `Cache-Control: max-age` for answers.
     public var maxAge: Int
+    /// Signs the Apple profiles served (nil: they are served unsigned).
+    public var profileSigner: ProfileSigner?
 
     public init(answerForAllKnownDomains: Bool = false, logAddresses: Bool = false,
                 pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = AutodiscoverRequest.largestBody,

@@ -9,7 +9,7 @@ enum ServiceRouter {
         let thunderbird = ThunderbirdRoutes(store: store)
         let autodiscover = AutodiscoverRoute(store: store, configuration: configuration)
         let json = AutodiscoverJSONRoute(store: store, configuration: configuration)
-        let apple = MobileconfigRoute(store: store)
+        let apple = MobileconfigRoute(store: store, signer: configuration.profileSigner)
         let status = StatusRoutes(store: store, metrics: metrics)
         return [
             Route(.get, "/mail/config-v1.1.xml", .autoconfig, thunderbird.byAddressOrHost),

@@ -20,6 +20,12 @@ struct ExportCommand: ParsableCommand {
         (Thunderbird fills them in); the other formats ask for an address when the \
         username depends on it. No file ever holds a password: each says where it goes.
 
+        A mobileconfig profile is signed with --sign-cert (PEM, its intermediates after it) \
+        and --sign-key: a CMS signature in DER with the profile inside and the chain \
+        included, which iOS and macOS show as verified when the chain leads to a root they \
+        trust (an unsigned profile shows as "Not Verified"). A signed profile is binary: \
+        give -o FILE, or redirect standard output.
+
         Mailbox formats (thunderbird, autodiscover, mobileconfig) need an incoming server, \
         so a relay service (SendGrid, Amazon SES, …) exports only as msmtp, mutt, git, \
         postfix or env.
@@ -27,6 +33,7 @@ struct ExportCommand: ParsableCommand {
         Examples:
           mailconf export thunderbird gmail
           mailconf export mobileconfig alice@example.org -o alice.mobileconfig
+          mailconf export mobileconfig alice@example.org --sign-cert fullchain.pem --sign-key key.pem -o alice.mobileconfig
           mailconf export msmtp fastmail --email me@fastmail.com >> ~/.msmtprc
           mailconf export postfix sendgrid
           mailconf export --list --json
@@ -53,6 +60,12 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Thunderbird: leave out mailconf's own metadata (the mc: elements Thunderbird ignores).")
     var thunderbirdOnly = false
 
+    @Option(name: .customLong("sign-cert"), help: ArgumentHelp("mobileconfig: sign with this PEM certificate (its intermediates after it).", valueName: "file"))
+    var signCert: String?
+
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("mobileconfig: the PEM private key of --sign-cert.", valueName: "file"))
+    var signKey: String?
+
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var json: JSONFlag
 
@@ -73,6 +86,15 @@ struct ExportCommand: ParsableCommand {
                 "unknown format '\(format)': expected one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let name else { throw ArgumentParser.ValidationError("give the provider, domain or address to export after the format") }
+        if (signCert == nil) != (signKey == nil) { throw ArgumentParser.ValidationError("give --sign-cert and --sign-key together") }
+        if signCert != nil && chosen != .mobileconfig {
+            throw ArgumentParser.ValidationError("--sign-cert and --sign-key sign Apple profiles: use them with the mobileconfig format")
+        }
+        if signCert != nil && output == nil && isatty(STDOUT_FILENO) == 1 {
+            throw ArgumentParser.ValidationError("a signed profile is binary: give -o FILE, or redirect standard output")
+        }
+        // The key is read (and checked against the certificate) before anything is written.
+        let signer = try signCert.map { chain in try attempt { try ProfileSigner(chainFile: chain, keyFile: signKey ?? "") } }
         let given = email ?? (name.contains("@") ? name : nil)
         let address = try given.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
         let entry = try attempt { try catalog.open().resolve(name) }
@@ -83,8 +105,15 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw CLIError(error)
         }
-        if let output {
-            try AtomicFile.write(text, to: output)
+        if let signer {
+            let signed = Data(try attempt { try signer.sign(Array(text.utf8)) })
+            if let output {
+                try AtomicFile.write(signed, to: output)
+            } else {
+                FileHandle.standardOutput.write(signed)
+            }
+        } else if let output {
+            try AtomicFile.write(Data(text.utf8), to: output)
         } else {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
@@ -95,11 +124,15 @@ enum AtomicFile {
     /// Writes to a temporary file beside the target, then renames it over the target,
     /// so a reader sees the old file or the new one, never half of one.
     static func write(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path)
+    }
+
+    static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try Data(text.utf8).write(to: temp, options: [.withoutOverwriting])
+            try data.write(to: temp, options: [.withoutOverwriting])
             if FileManager.default.fileExists(atPath: url.path) {
                 _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
             } else {

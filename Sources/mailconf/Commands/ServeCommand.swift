@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClientExport
 import AutoconfigService
 import Catalog
 import Failures
@@ -23,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               which the client looks for IMAP and SMTP
           GET /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
           GET /email.mobileconfig?emailaddress=ADDR
-              Apple configuration profile
+              Apple configuration profile (signed with --sign-profiles)
           GET /healthz, /metrics
               health; Prometheus metrics
 
@@ -39,6 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
         Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \
         behind a proxy that terminates TLS.
 
+        Apple devices show an unsigned profile as "Not Verified". --sign-profiles signs \
+        each profile (CMS, the chain included) with --sign-cert and --sign-key, or, \
+        without them, with the https certificate and key.
+
         Limits, so that idle or slow clients cannot use it up: a connection that has not \
         sent a whole request head (request line and headers) within --header-timeout \
         seconds of connecting, or of its request's first byte, is closed (the slowloris \
@@ -52,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
           mailconf serve --port 8080
           curl 'http://127.0.0.1:8080/mail/config-v1.1.xml?emailaddress=alice@example.org'
           mailconf serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key key.pem
+          mailconf serve --port 443 --tls-cert fullchain.pem --tls-key key.pem --sign-profiles
         """
     )
 
@@ -66,6 +72,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.")
     var tlsKey: String?
+
+    @Flag(name: .customLong("sign-profiles"), help: "Sign the Apple profiles served (with --sign-cert/--sign-key, else the https certificate).")
+    var signProfiles = false
+
+    @Option(name: .customLong("sign-cert"), help: ArgumentHelp("PEM certificate (its intermediates after it) to sign profiles with.", valueName: "file"))
+    var signCert: String?
+
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("PEM private key of --sign-cert.", valueName: "file"))
+    var signKey: String?
 
     @Flag(name: .customLong("all-domains"), help: "Answer for every mail domain the catalog knows, not only organisation domains.")
     var allDomains = false
@@ -96,6 +111,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections \(maxConnections): expected 1 or more") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+        if (signCert == nil) != (signKey == nil) { throw ValidationError("give --sign-cert and --sign-key together") }
+        if signCert != nil && !signProfiles { throw ValidationError("--sign-cert and --sign-key are for --sign-profiles: add it") }
+        if signProfiles && signCert == nil && tlsCert == nil {
+            throw ValidationError("--sign-profiles needs a certificate: give --sign-cert and --sign-key, or --tls-cert and --tls-key")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url \(publicURL): expected an http:// or https:// URL")
@@ -119,6 +139,11 @@ struct ServeCommand: AsyncParsableCommand {
         var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
         config.accessLog = !noAccessLog
+        if signProfiles, let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
+            let signer = try attempt { try ProfileSigner(chainFile: chain, keyFile: key) }
+            config.profileSigner = signer
+            logger.info("signing Apple profiles as \(signer.certificate.subject)")
+        }
         let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")

@@ -1,0 +1,89 @@
+import ClientExport
+import Foundation
+import MailSettings
+import Testing
+import TestSupport
+
+/// Signed Apple profiles, checked by openssl's CMS verifier: the signature and chain
+/// verify against the CA, and the content openssl takes out is the unsigned profile,
+/// byte for byte.
+@Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
+struct ProfileSigning {
+    let pki: TestPKI
+    init() throws { pki = try TestPKI() }
+
+    func file(_ name: String) -> String { pki.dir.appendingPathComponent(name).path }
+
+    func profile() throws -> String {
+        let fastmail = try #require(presets.first { $0.id == "fastmail" })
+        return try ExportFormat.mobileconfig.render(fastmail, address: EmailAddress("alice@fastmail.com"))
+    }
+
+    /// `openssl cms -verify`; the content it extracts, or nil when it refused.
+    func verified(_ signed: [UInt8], caFile: String) throws -> (content: Data?, stderr: String) {
+        let folder = TemporaryFolder()
+        let input = folder.url.appendingPathComponent("signed.mobileconfig"), output = folder.url.appendingPathComponent("content")
+        try Data(signed).write(to: input)
+        // -purpose any: Apple checks the chain, not S/MIME's key purposes (an https
+        // certificate signs profiles too).
+        let result = try Tool.run("openssl", ["cms", "-verify", "-inform", "DER", "-in", input.path, "-CAfile", caFile,
+                                              "-purpose", "any", "-out", output.path])
+        return (result.status == 0 ? try Data(contentsOf: output) : nil, result.stderr)
+    }
+
+    @Test func aSignedProfileVerifiesAndHoldsTheUnsignedBytes() throws {
+        let signer = try ProfileSigner(chainFile: file("localhost.pem"), keyFile: file("localhost.key"))
+        let unsigned = try profile()
+        let signed = try signer.sign(Array(unsigned.utf8))
+        #expect(signed.first == 0x30)  // DER: a SEQUENCE, not the XML
+        let (content, stderr) = try verified(signed, caFile: pki.caFile)
+        #expect(content == Data(unsigned.utf8), "openssl: \(stderr)")
+        #expect(signer.certificate.subject.description == "CN=localhost")
+    }
+
+    @Test func anotherCAsProfileDoesNotVerify() throws {
+        let other = try TestPKI()
+        let signer = try ProfileSigner(chainFile: other.dir.appendingPathComponent("localhost.pem").path,
+                                       keyFile: other.dir.appendingPathComponent("localhost.key").path)
+        let (content, _) = try verified(try signer.sign(Array(try profile().utf8)), caFile: pki.caFile)
+        #expect(content == nil)
+    }
+
+    @Test func aKeyThatIsNotTheCertificatesIsRefused() throws {
+        do {
+            _ = try ProfileSigner(chainFile: file("localhost.pem"), keyFile: file("other.key"))
+            Issue.record("a mismatched key was taken")
+        } catch {
+            #expect(error.kind == .signingKeyMismatch)
+            #expect(error.message.contains("other.key") && error.message.contains("localhost.pem"))
+            #expect(error.message.contains("give the key that certificate was issued for"))
+        }
+    }
+
+    @Test func filesThatAreNotPEMAreNamed() throws {
+        let folder = TemporaryFolder()
+        let junk = try folder.write("junk.pem", "not a certificate\n").path
+        do {
+            _ = try ProfileSigner(chainFile: junk, keyFile: file("localhost.key"))
+            Issue.record("took a file without a certificate")
+        } catch {
+            #expect(error.kind == .signingFileInvalid)
+            #expect(error.message.contains(junk))
+        }
+        do {
+            _ = try ProfileSigner(chainFile: file("localhost.pem"), keyFile: folder.url.appendingPathComponent("absent.key").path)
+            Issue.record("took a key file that does not exist")
+        } catch {
+            #expect(error.kind == .signingFileUnreadable)
+            #expect(error.message.contains("absent.key"))
+        }
+        // A key file's content is never repeated in an error.
+        let key = try String(contentsOfFile: file("localhost.key"), encoding: .utf8)
+        do {
+            _ = try ProfileSigner(chainFile: file("localhost.key"), keyFile: file("localhost.key"))
+            Issue.record("took a key as the certificate")
+        } catch {
+            #expect(!error.message.contains(key.split(separator: "\n")[1]))
+        }
+    }
+}
