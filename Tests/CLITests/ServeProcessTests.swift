@@ -8,11 +8,18 @@ final class ServeProcess: @unchecked Sendable {
     let output: URL
     let port: Int
 
-    init(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// - wrapper: a program to run it under (`strace -f -o FILE`), its arguments first.
+    init(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:], wrapper: [String] = []) throws {
         output = cli.dir.appendingPathComponent("serve-\(UUID()).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--port", "0", "--db", cli.db] + arguments
+        let serve = ["serve", "--port", "0", "--db", cli.db] + arguments
+        if let program = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(wrapper.dropFirst()) + [CLI.binary.path] + serve
+        } else {
+            process.executableURL = CLI.binary
+            process.arguments = serve
+        }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle

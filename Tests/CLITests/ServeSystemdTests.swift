@@ -58,3 +58,121 @@ private final class NotifySocket {
         #expect(server.exitStatus(within: 15) == 0)
     }
 }
+
+/// What the unit's SystemCallFilter and MemoryDenyWriteExecute allow, checked against
+/// what `mailconf serve` really does, without a systemd to run it under: every system
+/// call serve makes while it starts, answers each kind of request, reloads and stops
+/// (traced with strace, every thread) must be in the filter, and no memory may be made
+/// writable and executable. A call outside the filter would kill the service with SIGSYS.
+/// As the unit runs it: not as root (DynamicUser), on a catalog it may not write. (As
+/// root, SQLite gives its -wal and -shm files the database's owner with fchown, which
+/// ~@privileged forbids; it does not try as any other user.)
+@Suite(.serialized, .enabled(if: Tool.path("strace") != nil && Tool.path("systemd-analyze") != nil,
+                             Comment(rawValue: Tool.missing("strace", "systemd-analyze (systemd)"))))
+struct ServeUnderTheUnitsSandbox {
+    static let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy/mailconf.service")
+
+    /// systemd's groups (`systemd-analyze syscall-filter`): each group's calls and groups.
+    static func groups() throws -> [String: [String]] {
+        let listing = try Tool.run("systemd-analyze", ["syscall-filter"])
+        var groups: [String: [String]] = [:]
+        var current: String?
+        for line in listing.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("@") { current = String(line); groups[String(line)] = [] }
+            else if line.hasPrefix("    "), !line.hasPrefix("    #"), let current {
+                groups[current, default: []].append(line.trimmingCharacters(in: .whitespaces))
+            } else if line.isEmpty { current = nil }
+        }
+        return groups
+    }
+
+    static func expand(_ entry: String, _ groups: [String: [String]]) -> Set<String> {
+        guard entry.hasPrefix("@") else { return [entry] }
+        return (groups[entry] ?? []).reduce(into: Set<String>()) { $0.formUnion(expand($1, groups)) }
+    }
+
+    /// The calls the unit allows: its SystemCallFilter= lines in order, `~` ones taken away.
+    static func allowed() throws -> (allowed: Set<String>, denied: Set<String>) {
+        let groups = try groups()
+        var allowed = Set<String>(), denied = Set<String>()
+        for line in try String(contentsOf: unit, encoding: .utf8).split(separator: "\n") where line.hasPrefix("SystemCallFilter=") {
+            let value = line.dropFirst("SystemCallFilter=".count)
+            let deny = value.hasPrefix("~")
+            for entry in value.dropFirst(deny ? 1 : 0).split(separator: " ") {
+                let calls = expand(String(entry), groups)
+                if deny { denied.formUnion(calls) } else { allowed.formUnion(calls) }
+            }
+        }
+        return (allowed.subtracting(denied), denied)
+    }
+
+    @Test func everySystemCallServeMakesIsInTheUnitsFilter() throws {
+        let (allowed, denied) = try Self.allowed()
+        #expect(allowed.count > 300, "the filter did not expand: \(allowed.count) calls")
+        #expect(allowed.contains("epoll_wait") && allowed.contains("sendmsg") && !allowed.contains("mount"))
+
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        let trace = cli.dir.appendingPathComponent("serve.strace")
+        let notify = try NotifySocket(in: cli.dir)
+        var wrapper = [Tool.path("strace")!, "-f", "-qq", "-o", trace.path]
+        if geteuid() == 0 {
+            // nobody, as DynamicUser's user would be: the catalog is root's and read-only to
+            // it; the folder is its own, as systemd gives StateDirectory= to the dynamic
+            // user (SQLite keeps its -shm file there).
+            let setpriv = try #require(Tool.path("setpriv"), "setpriv (util-linux) to drop root")
+            wrapper += [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+            chown(cli.dir.path, 65534, 65534)
+            chmod(notify.path, 0o777)
+        }
+        let server = try ServeProcess(cli, environment: ["NOTIFY_SOCKET": notify.path], wrapper: wrapper)
+        #expect(notify.next()?.contains("READY=1") == true)
+        let body = """
+            <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>dan@example.org</EMailAddress></Request></Autodiscover>
+            """
+        for head in ["GET /mail/config-v1.1.xml?emailaddress=dan@example.org HTTP/1.1\r\nHost: x\r\n",
+                     "GET /email.mobileconfig?emailaddress=dan@example.org HTTP/1.1\r\nHost: x\r\n",
+                     "GET /metrics HTTP/1.1\r\nHost: x\r\n",
+                     "POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: \(body.utf8.count)\r\n"] {
+            let answer = try RawHTTPConnection.request(port: server.port, head + "Connection: close\r\n\r\n",
+                                                       body: head.hasPrefix("POST") ? body : "")
+            #expect(answer.status == 200, "\(head): \(answer.status)")
+        }
+        // The traced process is strace's child; the signals go to serve itself.
+        let children = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/task/\(server.process.processIdentifier)/children",
+                                    encoding: .utf8)) ?? ""
+        let serve = try #require(children.split(separator: " ").first.flatMap { Int32($0) }, "serve's pid under strace")
+        kill(serve, SIGHUP)
+        #expect(notify.next()?.hasPrefix("RELOADING=1") == true)
+        #expect(notify.next()?.hasPrefix("READY=1") == true)
+        kill(serve, SIGTERM)
+        #expect(notify.next() == "STOPPING=1")
+        #expect(server.exitStatus(within: 30) == 0, "\(server.log)")
+
+        // From mailconf's own start: what setpriv does before it is not serve's.
+        let all = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+        let start = all.lastIndex { $0.contains("execve(\"\(CLI.binary.path)\"") && $0.hasSuffix("= 0") } ?? 0
+        let lines = all[start...]
+        var used = Set<String>()
+        for line in lines {
+            // "PID name(args…" (also "<unfinished …>"); resumptions, signals and exits are not calls.
+            let rest = line.drop { $0.isNumber }.drop { $0 == " " }
+            guard let open = rest.firstIndex(of: "("), rest[..<open].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" }),
+                  !rest[..<open].isEmpty else { continue }
+            used.insert(String(rest[..<open]))
+        }
+        #expect(used.count > 20, "strace saw \(used.count) calls")
+        #expect(used.subtracting(allowed).isEmpty, "outside the unit's SystemCallFilter: \(used.subtracting(allowed).sorted())")
+        #expect(used.intersection(denied).isEmpty, "in ~@privileged: \(used.intersection(denied).sorted())")
+        // MemoryDenyWriteExecute: no mapping both writable and executable, and nothing made
+        // executable afterwards.
+        let writableAndExecutable = lines.filter {
+            ($0.contains("mmap(") || $0.contains("mprotect(")) && $0.contains("PROT_WRITE") && $0.contains("PROT_EXEC")
+        }
+        #expect(writableAndExecutable.isEmpty, "\(writableAndExecutable.prefix(3))")
+        let madeExecutable = lines.filter { $0.contains("mprotect(") && $0.contains("PROT_EXEC") }
+        #expect(madeExecutable.isEmpty, "\(madeExecutable.prefix(3))")
+    }
+}
