@@ -65,6 +65,9 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
+        // What mail clients find for an organisation's domain, from outside: DNS and the
+        // https answers against the catalog's.
+        .target(name: "DomainCheck", dependencies: ["ClientExport", "DNSClient", "MailSettings", "WebFetch"]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
             "Catalog", "ClientExport", "MailSettings",
@@ -156,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -205,6 +208,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "Failures", "MailNet", "TestSupport"]),
+        .testTarget(name: "DomainCheckTests", dependencies: ["DomainCheck", "DNSClient", "MailSettings", "Catalog", "TestSupport"]),
         .testTarget(name: "WebFetchTests", dependencies: [
             "WebFetch", "MailNet",
             .product(name: "Hummingbird", package: "hummingbird"),

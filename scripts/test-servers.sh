@@ -453,6 +453,8 @@ txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
 mx-host=mxonly.test,aspmx.l.google.com,10
 # The deliverability test zones (good.test, twospf.test, …) and their relay stand-ins.
 conf-file=$SCRIPTS/dns-zones/deliverability.conf
+# The domains check test zones (complete.test, nomx.test, …).
+conf-file=$SCRIPTS/dns-zones/domains-check.conf
 CONF
 dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -gn)" \
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }

@@ -24,7 +24,7 @@ struct AutodiscoverRoute: Sendable {
         }
         guard let provider = store.provider(for: address.domain) else { throw .unknown(address.domain) }
         let text: String
-        do { text = try ExportFormat.autodiscover.render(provider, address: address) } catch {
+        do { text = try ServedAnswers.autodiscover(provider, address: address) } catch {
             throw Refusal(.notFound, "no Autodiscover answer for \(address.domain): \(error.message)")
         }
         context.record.answered(domain: address.domain, address: address.description)

@@ -55,12 +55,8 @@ public final class SettingsStore: Sendable {
     /// The domain's Thunderbird file: built on first use, then served from memory.
     func thunderbird(for domain: String) throws(ExportError) -> CachedBody? {
         if let hit = state.withLock({ $0.thunderbird[domain] }) { return hit }
-        guard var provider = provider(for: domain) else { return nil }
-        // The file names the domain it answers for (an organisation's own domain is not
-        // among its provider's; Thunderbird refuses a file with no <domain>).
-        if !provider.domains.contains(domain) { provider.domains.insert(domain, at: 0) }
-        let text = try ExportFormat.thunderbird.render(provider, options: ExportOptions(includeMailconfExtension: false))
-        let body = CachedBody(text)
+        guard let provider = provider(for: domain) else { return nil }
+        let body = CachedBody(try ServedAnswers.thunderbird(provider, domain: domain))
         state.withLock { $0.thunderbird[domain] = body }
         return body
     }

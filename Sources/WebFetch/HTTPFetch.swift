@@ -6,13 +6,20 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// A small HTTP/1.1 GET (autoconfig files, ISPDB, MTA-STS policies): one request, a size
-/// limit, a deadline, certificate checks for https, and curl-like address overrides.
+/// A small HTTP/1.1 GET (autoconfig files, ISPDB, MTA-STS policies) or POST (an
+/// Autodiscover request): one request, a size limit, a deadline, certificate checks for
+/// https, and curl-like address overrides.
 public struct HTTPFetch: Sendable {
     /// Why a fetch gave no answer: the URL, where it connected, and why, in MailNet's words.
     public struct Failure: MailconfError {
         public var message: String
-        public init(message: String) { self.message = message }
+        /// What MailNet named when the connection or its TLS failed
+        /// (`certificate-name-mismatch`, `connection-refused`, …).
+        public var cause: FailureKind?
+        public init(message: String, cause: FailureKind? = nil) {
+            self.message = message
+            self.cause = cause
+        }
         public var kind: FailureKind { .fetchFailed }
         public var description: String { message }
     }
@@ -42,6 +49,15 @@ public struct HTTPFetch: Sendable {
     }
 
     public func get(_ urlText: String) async throws -> Response {
+        try await send(urlText, method: .GET, body: nil)
+    }
+
+    /// A POST of `body` (with its content type).
+    public func post(_ urlText: String, body: [UInt8], contentType: String) async throws -> Response {
+        try await send(urlText, method: .POST, body: (body, contentType))
+    }
+
+    private func send(_ urlText: String, method: HTTPMethod, body: (bytes: [UInt8], type: String)?) async throws -> Response {
         guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty else {
             throw Failure(message: "\(urlText) is not an http(s) URL")
@@ -60,22 +76,24 @@ public struct HTTPFetch: Sendable {
         let limit = maxBody
         let hostHeader = port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)"
         do {
-            return try await exchange(urlText, tls, route, host, port, hostHeader, requestPath, limit, timeout)
+            return try await exchange(urlText, tls, route, host, port, hostHeader, requestPath, method, body, limit, timeout)
         } catch let f as Failure {
             throw f
         } catch let f as ResolveFailure {
             throw Failure(message: "\(urlText): \(f)")
         } catch {
             // Named by the one place that names network failures: connect, then TLS.
-            let why = (error as? ConnectFailure)?.description ?? tls?.failure(for: error)?.description ?? String("\(error)".prefix(160))
+            let connect = error as? ConnectFailure, tlsFailure = tls?.failure(for: error)
+            let why = connect?.description ?? tlsFailure?.description ?? String("\(error)".prefix(160))
             let target = overrides["\(host.lowercased()):\(port)"] ?? (host, port)
-            throw Failure(message: "\(urlText): cannot fetch from \(target.host):\(target.port): \(why)")
+            throw Failure(message: "\(urlText): cannot fetch from \(target.host):\(target.port): \(why)",
+                          cause: connect?.kind ?? tlsFailure?.kind)
         }
     }
 
     private func exchange(_ urlText: String, _ tls: TLSClient?, _ route: OverridingResolver, _ host: String, _ port: Int,
-                          _ hostHeader: String, _ requestPath: String, _ limit: Int,
-                          _ timeout: Double) async throws -> Response {
+                          _ hostHeader: String, _ requestPath: String, _ method: HTTPMethod,
+                          _ body: (bytes: [UInt8], type: String)?, _ limit: Int, _ timeout: Double) async throws -> Response {
         try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> = try await connectChannel(
                 host: host, port: port, resolver: route, tls: tls, timeout: timeout) { pipeline in
@@ -87,22 +105,27 @@ public struct HTTPFetch: Sendable {
                 headers.add(name: "User-Agent", value: "mailconf-discover")
                 headers.add(name: "Accept", value: "application/xml, text/xml")
                 headers.add(name: "Connection", value: "close")
-                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: requestPath, headers: headers)))
+                if let body {
+                    headers.add(name: "Content-Type", value: body.type)
+                    headers.add(name: "Content-Length", value: String(body.bytes.count))
+                }
+                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: requestPath, headers: headers)))
+                if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body.bytes)))) }
                 try await outbound.write(.end(nil))
                 var status = 0
-                var body: [UInt8] = []
+                var answer: [UInt8] = []
                 loop: for try await part in inbound {
                     switch part {
                     case .head(let head): status = Int(head.status.code)
                     case .body(let buffer):
-                        guard body.count + buffer.readableBytes <= limit else {
+                        guard answer.count + buffer.readableBytes <= limit else {
                             throw Failure(message: "\(urlText): the answer is larger than \(limit / 1024) KiB")
                         }
-                        body += buffer.readableBytesView
+                        answer += buffer.readableBytesView
                     case .end: break loop
                     }
                 }
-                return Response(status: status, body: body)
+                return Response(status: status, body: answer)
             }
         }
     }

@@ -50,6 +50,12 @@ struct CLI {
                       err: try String(contentsOf: errURL, encoding: .utf8))
     }
 
+    /// ``run(_:useDB:env:)`` off the cooperative pool, for async tests.
+    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:]) async throws -> Result {
+        let cli = self
+        return try await offThePool { try cli.run(args, useDB: useDB, env: env) }
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(at: dir) }
 }
 

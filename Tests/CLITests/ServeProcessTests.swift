@@ -41,6 +41,12 @@ final class ServeProcess: @unchecked Sendable {
         port = found
     }
 
+    /// Starts it off the cooperative pool (waiting for its port takes up to 15 s).
+    static func start(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:],
+                      wrapper: [String] = []) async throws -> ServeProcess {
+        try await offThePool { try ServeProcess(cli, arguments: arguments, environment: environment, wrapper: wrapper) }
+    }
+
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
     func signal(_ s: Int32) { kill(process.processIdentifier, s) }

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// A datagram socket standing in for systemd's notification socket.
-private final class NotifySocket {
+private final class NotifySocket: @unchecked Sendable {
     let path: String
     let fd: Int32
 
@@ -107,14 +107,14 @@ struct ServeUnderTheUnitsSandbox {
         return (allowed.subtracting(denied), denied)
     }
 
-    @Test func everySystemCallServeMakesIsInTheUnitsFilter() throws {
+    @Test func everySystemCallServeMakesIsInTheUnitsFilter() async throws {
         let (allowed, denied) = try Self.allowed()
         #expect(allowed.count > 300, "the filter did not expand: \(allowed.count) calls")
         #expect(allowed.contains("epoll_wait") && allowed.contains("sendmsg") && !allowed.contains("mount"))
 
         let cli = CLI()
         defer { cli.cleanUp() }
-        #expect(try cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        #expect(try await cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
         let trace = cli.dir.appendingPathComponent("serve.strace")
         let notify = try NotifySocket(in: cli.dir)
         var wrapper = [Tool.path("strace")!, "-f", "-qq", "-o", trace.path]
@@ -127,8 +127,8 @@ struct ServeUnderTheUnitsSandbox {
             chown(cli.dir.path, 65534, 65534)
             chmod(notify.path, 0o777)
         }
-        let server = try ServeProcess(cli, environment: ["NOTIFY_SOCKET": notify.path], wrapper: wrapper)
-        #expect(notify.next()?.contains("READY=1") == true)
+        let server = try await ServeProcess.start(cli, environment: ["NOTIFY_SOCKET": notify.path], wrapper: wrapper)
+        #expect((try await offThePool { notify.next() })?.contains("READY=1") == true)
         let body = """
             <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>dan@example.org</EMailAddress></Request></Autodiscover>
             """
@@ -136,7 +136,7 @@ struct ServeUnderTheUnitsSandbox {
                      "GET /email.mobileconfig?emailaddress=dan@example.org HTTP/1.1\r\nHost: x\r\n",
                      "GET /metrics HTTP/1.1\r\nHost: x\r\n",
                      "POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: \(body.utf8.count)\r\n"] {
-            let answer = try RawHTTPConnection.request(port: server.port, head + "Connection: close\r\n\r\n",
+            let answer = try await RawHTTPConnection.fetch(port: server.port, head + "Connection: close\r\n\r\n",
                                                        body: head.hasPrefix("POST") ? body : "")
             #expect(answer.status == 200, "\(head): \(answer.status)")
         }
@@ -145,11 +145,11 @@ struct ServeUnderTheUnitsSandbox {
                                     encoding: .utf8)) ?? ""
         let serve = try #require(children.split(separator: " ").first.flatMap { Int32($0) }, "serve's pid under strace")
         kill(serve, SIGHUP)
-        #expect(notify.next()?.hasPrefix("RELOADING=1") == true)
-        #expect(notify.next()?.hasPrefix("READY=1") == true)
+        #expect((try await offThePool { notify.next() })?.hasPrefix("RELOADING=1") == true)
+        #expect((try await offThePool { notify.next() })?.hasPrefix("READY=1") == true)
         kill(serve, SIGTERM)
-        #expect(notify.next() == "STOPPING=1")
-        #expect(server.exitStatus(within: 30) == 0, "\(server.log)")
+        #expect((try await offThePool { notify.next() }) == "STOPPING=1")
+        #expect(try await offThePool { server.exitStatus(within: 30) } == 0, "\(server.log)")
 
         // From mailconf's own start: what setpriv does before it is not serve's.
         let all = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")

@@ -20,7 +20,9 @@ public final class TestPKI: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: dir) }
 
-    private func issue(_ name: String, san: String) throws {
+    /// Another certificate from this CA: `NAME.pem` and `NAME.key` in `dir`, for the SANs given
+    /// (`DNS:a.test,DNS:b.test`).
+    public func issue(_ name: String, san: String) throws {
         try "subjectAltName=\(san)\n".write(to: dir.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
         try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
         try run(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",

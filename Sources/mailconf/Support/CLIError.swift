@@ -25,6 +25,8 @@ extension FailureKind {
     static let unsupportedProtocol = FailureKind("unsupported-protocol")
     static let noMatch = FailureKind("no-match")
     static let nothingFound = FailureKind("nothing-found")
+    /// `domains check` on a domain that is not an organisation domain.
+    static let notAnOrganisationDomain = FailureKind("not-an-organisation-domain")
     /// An error that is none of mailconf's own (a bug, or the system's).
     static let unexpected = FailureKind("error")
 }

@@ -9,7 +9,7 @@ struct DomainsCommand: ParsableCommand {
         example.org → google-workspace or example.org → your own servers. Lookups by \
         address use it first, and the autoconfig service answers for these domains.
         """,
-        subcommands: [DomainsAdd.self, DomainsRemove.self, DomainsList.self],
+        subcommands: [DomainsAdd.self, DomainsRemove.self, DomainsList.self, DomainsCheck.self],
         defaultSubcommand: DomainsList.self
     )
 }
