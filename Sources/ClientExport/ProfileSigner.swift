@@ -17,20 +17,20 @@ public struct ProfileSigner: Sendable {
     /// - chainPEM: the signing certificate first, then its intermediates (as a server's
     ///   fullchain.pem holds them); `keyPEM`: its private key (PKCS#8, SEC1 or RSA).
     ///   `chainName` and `keyName` name them in errors (the files' paths).
-    public init(chainPEM: String, keyPEM: String, chainName: String, keyName: String) throws(ProfileSigningError) {
+    public init(chainPEM: String, keyPEM: String, chainName: String, keyName: String) throws(ExportError) {
         let chain: [Certificate]
         do { chain = try PEMDocument.parseMultiple(pemString: chainPEM).map { try Certificate(pemDocument: $0) } } catch {
-            throw .init(.signingFileInvalid, "\(chainName) holds no readable certificate (\(error)): give the signing certificate in PEM, its intermediates after it")
+            throw ExportError(.signingFileInvalid, "\(chainName) holds no readable certificate (\(error)): give the signing certificate in PEM, its intermediates after it")
         }
         guard let leaf = chain.first else {
-            throw .init(.signingFileInvalid, "\(chainName) holds no certificate: give the signing certificate in PEM, its intermediates after it")
+            throw ExportError(.signingFileInvalid, "\(chainName) holds no certificate: give the signing certificate in PEM, its intermediates after it")
         }
         let key: Certificate.PrivateKey
         do { key = try Certificate.PrivateKey(pemEncoded: keyPEM) } catch {
-            throw .init(.signingFileInvalid, "\(keyName) holds no readable private key (\(error)): give the key in PEM (PKCS#8, EC or RSA)")
+            throw ExportError(.signingFileInvalid, "\(keyName) holds no readable private key (\(error)): give the key in PEM (PKCS#8, EC or RSA)")
         }
         guard key.publicKey == leaf.publicKey else {
-            throw .init(.signingKeyMismatch, "the key in \(keyName) does not belong to the certificate in \(chainName) (\(leaf.subject)): give the key that certificate was issued for")
+            throw ExportError(.signingKeyMismatch, "the key in \(keyName) does not belong to the certificate in \(chainName) (\(leaf.subject)): give the key that certificate was issued for")
         }
         certificate = leaf
         intermediates = Array(chain.dropFirst())
@@ -38,46 +38,33 @@ public struct ProfileSigner: Sendable {
     }
 
     /// Reads the chain and the key from files (the key is never echoed in an error).
-    public init(chainFile: String, keyFile: String) throws(ProfileSigningError) {
+    public init(chainFile: String, keyFile: String) throws(ExportError) {
         try self.init(chainPEM: try Self.read(chainFile, what: "certificate file"),
                       keyPEM: try Self.read(keyFile, what: "key file"), chainName: chainFile, keyName: keyFile)
     }
 
     /// The signed profile: the unsigned profile's bytes, unchanged, inside the SignedData.
-    public func sign(_ profile: [UInt8], at time: Date = Date()) throws(ProfileSigningError) -> [UInt8] {
+    public func sign(_ profile: [UInt8], at time: Date = Date()) throws(ExportError) -> [UInt8] {
         do {
             return try CMS.sign(profile, additionalIntermediateCertificates: intermediates, certificate: certificate,
                                 privateKey: key, signingTime: time, detached: false)
         } catch {
-            throw .init(.signingFailed, "cannot sign the profile with \(certificate.subject): \(error)")
+            throw ExportError(.signingFailed, "cannot sign the profile with \(certificate.subject): \(error)")
         }
     }
 
-    private static func read(_ path: String, what: String) throws(ProfileSigningError) -> String {
+    private static func read(_ path: String, what: String) throws(ExportError) -> String {
         // Bounded: a certificate chain or a key is a few kilobytes.
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .init(.signingFileUnreadable, "cannot read the \(what) \(path): check the path and its permissions")
+            throw ExportError(.signingFileUnreadable, "cannot read the \(what) \(path): check the path and its permissions")
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: 1 << 20)) ?? Data()
         guard let text = String(data: data, encoding: .utf8), !text.isEmpty else {
-            throw .init(.signingFileInvalid, "the \(what) \(path) is empty or not text: give a PEM file")
+            throw ExportError(.signingFileInvalid, "the \(what) \(path) is empty or not text: give a PEM file")
         }
         return text
     }
-}
-
-/// Why a profile could not be signed: which file, and what to give instead.
-public struct ProfileSigningError: MailconfError, Equatable {
-    public var kind: FailureKind
-    public var message: String
-
-    init(_ kind: FailureKind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
 }
 
 /// The kinds of failure signing a profile raises.

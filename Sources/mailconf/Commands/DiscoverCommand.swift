@@ -36,9 +36,6 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Argument(help: "The e-mail address to find settings for.")
     var address: String
 
-    @Option(name: .customLong("dns-server"), help: "Ask this nameserver (IP[:PORT]) instead of the system's.")
-    var dnsServer: String?
-
     @Option(name: .customLong("ispdb-url"), help: "ISPDB base URL; DOMAIN is appended.")
     var ispdbURL = DiscoveryOptions.publicISPDB
 
@@ -48,14 +45,7 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-http"), help: "Also ask the autoconfig URL over plain http (answers are marked insecure).")
     var allowHTTP = false
 
-    @Option(name: .customLong("resolve"), help: "HOST:PORT:ADDRESS — connect there for HOST:PORT (like curl). Repeatable.")
-    var resolve: [String] = []
-
-    @Option(name: .customLong("connect-to"), help: "HOST:PORT:CONNECT-HOST:CONNECT-PORT (like curl). Repeatable.")
-    var connectTo: [String] = []
-
-    @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file (for https and TLS checks).")
-    var caFile: String?
+    @OptionGroup var network: NetworkOptions
 
     @Option(help: "Seconds each source and each check may take.")
     var timeout: Double = 5
@@ -86,11 +76,11 @@ struct DiscoverCommand: AsyncParsableCommand {
             }
             return e
         }
-        let dns = try NetworkOverrides.resolver(dnsServer, timeout: timeout)
+        let dns = try network.resolver(timeout: timeout)
         let options = DiscoveryOptions(dns: dns, ispdbBase: noISPDB ? nil : (ispdbURL.hasSuffix("/") ? ispdbURL : ispdbURL + "/"),
                                        allowHTTP: allowHTTP,
-                                       connectTo: try NetworkOverrides.parse(resolve: resolve, connectTo: connectTo).mapValues { HostPort(host: $0.host, port: $0.port) },
-                                       caFile: caFile,
+                                       connectTo: try network.overrides().mapValues { HostPort(host: $0.host, port: $0.port) },
+                                       caFile: network.caFile,
                                        sourceTimeout: timeout, guess: !noGuess, verify: !noVerify)
         var opts = options
         opts.sequential = sequential

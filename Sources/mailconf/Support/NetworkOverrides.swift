@@ -1,6 +1,27 @@
 import ArgumentParser
 import DNSClient
 
+/// The options of the commands that ask DNS and connect to what it names (discover,
+/// domains check): the nameserver, curl-like overrides, and the CAs to trust.
+struct NetworkOptions: ParsableArguments {
+    @Option(name: .customLong("dns-server"), help: "Ask this nameserver (IP[:PORT]) instead of the system's.")
+    var dnsServer: String?
+
+    @Option(name: .customLong("resolve"), help: "HOST:PORT:ADDRESS — connect there for HOST:PORT (like curl). Repeatable.")
+    var resolve: [String] = []
+
+    @Option(name: .customLong("connect-to"), help: "HOST:PORT:CONNECT-HOST:CONNECT-PORT (like curl). Repeatable.")
+    var connectTo: [String] = []
+
+    @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file (for https and TLS checks).")
+    var caFile: String?
+
+    func resolver(timeout: Double) throws -> DNSResolver { try NetworkOverrides.resolver(dnsServer, timeout: timeout) }
+
+    /// `host:port` (lower-cased) → where to connect instead.
+    func overrides() throws -> [String: (host: String, port: Int)] { try NetworkOverrides.parse(resolve: resolve, connectTo: connectTo) }
+}
+
 /// What `discover` and `deliverability` share: the nameserver to ask, and curl-like
 /// `--resolve HOST:PORT:ADDRESS` / `--connect-to HOST:PORT:HOST2:PORT2` overrides.
 enum NetworkOverrides {

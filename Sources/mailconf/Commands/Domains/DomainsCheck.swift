@@ -13,15 +13,14 @@ struct DomainsCheck: AsyncParsableCommand {
         Asks DNS and the https endpoints what Thunderbird, Outlook, Apple Mail and \
         SRV-reading clients will find for DOMAIN, and compares it with the catalog's \
         settings for it (mailconf domains add DOMAIN --provider ID):
-          autoconfig.DOMAIN     resolves (A, AAAA or CNAME) to --server; over https its \
-        certificate is valid for the name and /mail/config-v1.1.xml is the catalog's \
-        answer, byte for byte
-          autodiscover.DOMAIN   the same, for Outlook's POST /autodiscover/autodiscover.xml
-          _autodiscover._tcp    Outlook's fallback SRV record (optional)
+          autoconfig.DOMAIN    A, AAAA or CNAME to --server; https certificate
+                               valid for the name; the catalog's file, byte for byte
+          autodiscover.DOMAIN  the same, for Outlook's POST
+          _autodiscover._tcp   Outlook's fallback SRV record (optional)
           _submission(s)._tcp, _imap(s)._tcp, _pop3(s)._tcp
-                                RFC 6186/8314 SRV records: the catalog's servers, or absent
-          MX                    where mail for DOMAIN goes
-          agreement             every source gives the same servers
+                               RFC 6186/8314: the catalog's servers, or absent
+          MX                   where mail for DOMAIN goes
+          agreement            every source gives the same servers
         For each gap it prints the zone-file line to add. Give --server (the host name or \
         address mailconf serve runs at) for the exact autoconfig and autodiscover lines.
 
@@ -39,17 +38,7 @@ struct DomainsCheck: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where autoconfig.DOMAIN and autodiscover.DOMAIN should lead (the host running mailconf serve).", valueName: "host"))
     var server: String?
 
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("Ask this nameserver (ADDRESS or ADDRESS:PORT) instead of the system's.", valueName: "address"))
-    var dnsServer: String?
-
-    @Option(name: .customLong("resolve"), help: "HOST:PORT:ADDRESS — connect there for HOST:PORT (like curl). Repeatable.")
-    var resolve: [String] = []
-
-    @Option(name: .customLong("connect-to"), help: "HOST:PORT:HOST2:PORT2 — connect to HOST2:PORT2 instead (like curl). Repeatable.")
-    var connectTo: [String] = []
-
-    @Option(name: .customLong("ca-file"), help: "Trust only the CAs in this PEM file for the https checks (a private CA).")
-    var caFile: String?
+    @OptionGroup var network: NetworkOptions
 
     @Option(help: "Seconds for each DNS question and each https request.")
     var timeout: Double = 5
@@ -69,9 +58,8 @@ struct DomainsCheck: AsyncParsableCommand {
                            message: "\(name) is not an organisation domain: add it with 'mailconf domains add \(name) --provider ID' first")
         }
         let provider = try attempt { try cat.resolve(org.providerID) }.provider
-        let dns = try NetworkOverrides.resolver(dnsServer, timeout: timeout)
-        let fetch = HTTPFetch(overrides: try NetworkOverrides.parse(resolve: resolve, connectTo: connectTo), resolver: dns,
-                              caFile: caFile, timeout: timeout)
+        let dns = try network.resolver(timeout: timeout)
+        let fetch = HTTPFetch(overrides: try network.overrides(), resolver: dns, caFile: network.caFile, timeout: timeout)
         let report = await DomainCheck(domain: name, provider: provider, server: server, dns: dns, fetch: fetch).run()
         if output.json {
             Output.json(report)
