@@ -51,7 +51,14 @@ public final class Catalog: Sendable {
         } catch let error as CatalogError {
             throw error
         } catch {
-            throw CatalogError.cannotOpen(path: path, reason: Self.reason(error))
+            var reason = Self.reason(error)
+            let dir = (path as NSString).deletingLastPathComponent
+            if readOnly && !FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir) {
+                // A WAL-mode database is read through its -shm file, which a reader
+                // creates when no writer has: the folder must let it.
+                reason += " (a reader needs to create \((path as NSString).lastPathComponent)-shm beside it: make \(dir.isEmpty ? "the folder" : dir) writable by this user, as systemd's StateDirectory= does for the service's user)"
+            }
+            throw CatalogError.cannotOpen(path: path, reason: reason)
         }
         if !readOnly {
             do {

@@ -176,3 +176,20 @@ struct ServeUnderTheUnitsSandbox {
         #expect(madeExecutable.isEmpty, "\(madeExecutable.prefix(3))")
     }
 }
+
+@Suite(.enabled(if: geteuid() == 0 && Tool.path("setpriv") != nil, "needs root and setpriv (util-linux) to run serve as another user"))
+struct ServeOnACatalogItCannotWrite {
+    /// A catalog and folder that are root's: serve, as nobody, cannot create the -shm file
+    /// SQLite reads a WAL-mode database through, and says what to change.
+    @Test func aFolderTheReaderMayNotWriteIsNamed() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try await cli.run(["domains", "add", "example.org", "--provider", "fastmail"]).status == 0)
+        let folder = cli.dir.path, db = cli.db
+        let r = try await offThePool {
+            try Tool.run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path, "serve", "--port", "0", "--db", db])
+        }
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("make \(folder) writable by this user"), "\(r.stderr)")
+    }
+}
