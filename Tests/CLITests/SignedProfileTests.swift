@@ -7,7 +7,9 @@ import TestSupport
 @Suite(.serialized, .enabled(if: TestPKI.isAvailable && Tool.path("curl") != nil, Comment(rawValue: Tool.missing("openssl", "curl"))))
 struct SignedProfiles {
     let pki: TestPKI
-    init() throws { pki = try TestPKI() }
+    // The CA's keys are made off the cooperative pool: openssl takes a while, and async
+    // tests beside these need the pool's two threads for their deadlines.
+    init() async throws { pki = try await TestPKI.shared() }
 
     func file(_ name: String) -> String { pki.dir.appendingPathComponent(name).path }
 

@@ -10,7 +10,8 @@ import TestSupport
 @Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
 struct ProfileSigning {
     let pki: TestPKI
-    init() throws { pki = try TestPKI() }
+    // openssl runs off the cooperative pool: the async tests beside these need its threads.
+    init() async throws { pki = try await TestPKI.shared() }
 
     func file(_ name: String) -> String { pki.dir.appendingPathComponent(name).path }
 
@@ -20,32 +21,32 @@ struct ProfileSigning {
     }
 
     /// `openssl cms -verify`; the content it extracts, or nil when it refused.
-    func verified(_ signed: [UInt8], caFile: String) throws -> (content: Data?, stderr: String) {
+    func verified(_ signed: [UInt8], caFile: String) async throws -> (content: Data?, stderr: String) {
         let folder = TemporaryFolder()
         let input = folder.url.appendingPathComponent("signed.mobileconfig"), output = folder.url.appendingPathComponent("content")
         try Data(signed).write(to: input)
         // -purpose any: Apple checks the chain, not S/MIME's key purposes (an https
         // certificate signs profiles too).
-        let result = try Tool.run("openssl", ["cms", "-verify", "-inform", "DER", "-in", input.path, "-CAfile", caFile,
-                                              "-purpose", "any", "-out", output.path])
+        let args = ["cms", "-verify", "-inform", "DER", "-in", input.path, "-CAfile", caFile, "-purpose", "any", "-out", output.path]
+        let result = try await offThePool { try Tool.run("openssl", args) }
         return (result.status == 0 ? try Data(contentsOf: output) : nil, result.stderr)
     }
 
-    @Test func aSignedProfileVerifiesAndHoldsTheUnsignedBytes() throws {
+    @Test func aSignedProfileVerifiesAndHoldsTheUnsignedBytes() async throws {
         let signer = try ProfileSigner(chainFile: file("localhost.pem"), keyFile: file("localhost.key"))
         let unsigned = try profile()
         let signed = try signer.sign(Array(unsigned.utf8))
         #expect(signed.first == 0x30)  // DER: a SEQUENCE, not the XML
-        let (content, stderr) = try verified(signed, caFile: pki.caFile)
+        let (content, stderr) = try await verified(signed, caFile: pki.caFile)
         #expect(content == Data(unsigned.utf8), "openssl: \(stderr)")
         #expect(signer.certificate.subject.description == "CN=localhost")
     }
 
-    @Test func anotherCAsProfileDoesNotVerify() throws {
-        let other = try TestPKI()
+    @Test func anotherCAsProfileDoesNotVerify() async throws {
+        let other = try await offThePool { try TestPKI() }
         let signer = try ProfileSigner(chainFile: other.dir.appendingPathComponent("localhost.pem").path,
                                        keyFile: other.dir.appendingPathComponent("localhost.key").path)
-        let (content, _) = try verified(try signer.sign(Array(try profile().utf8)), caFile: pki.caFile)
+        let (content, _) = try await verified(try signer.sign(Array(try profile().utf8)), caFile: pki.caFile)
         #expect(content == nil)
     }
 

@@ -20,6 +20,15 @@ public final class TestPKI: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: dir) }
 
+    /// One CA for every suite of the test process that needs no CA of its own, made once,
+    /// off the cooperative pool: each CA is three RSA keys, and the async tests beside
+    /// need the pool's threads and the machine's two cores.
+    public static func shared() async throws -> TestPKI {
+        try await offThePool { try sharedOnce.get() }
+    }
+
+    private static let sharedOnce = Result { try TestPKI() }
+
     /// Another certificate from this CA: `NAME.pem` and `NAME.key` in `dir`, for the SANs given
     /// (`DNS:a.test,DNS:b.test`).
     public func issue(_ name: String, san: String) throws {
