@@ -71,7 +71,9 @@ import WebFetch
         } catch let f as HTTPFetch.Failure {
             #expect(f.message.contains("no answer within 1.0 s"), "\(f.message)")
         }
-        #expect(ContinuousClock.now - started < .seconds(20), "the fetch outlived its deadline")
+        // The silent server never answers, so only the deadline ends the fetch. The bound is
+        // loose: at the start of a whole run on two cores, a 1 s wait can take 25 s.
+        #expect(ContinuousClock.now - started < .seconds(60), "the fetch outlived its deadline")
         try await silent.close()
     }
 }
