@@ -88,7 +88,7 @@ func tag(_ line: String) -> String { String(line.split(separator: " ").first ?? 
         let start = Date()
         let (e, _, _) = try await imapFailure(replyTimeout: 1) { _ in [] }
         #expect(e?.kind == "timeout", "\(String(describing: e))")
-        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
+        #expect(Date().timeIntervalSince(start) < 90, "cut off by the deadline, not left waiting (the start of a whole run on two cores delays a short wait by up to about 35 s)")
     }
 
     @Test func silenceAfterLogoutIsCutShort() async throws {
@@ -101,7 +101,7 @@ func tag(_ line: String) -> String { String(line.split(separator: " ").first ?? 
         #expect(try await session.authenticate(username: "alice", password: Secret("pw")) == .authenticate("PLAIN"))
         let start = Date()
         await session.logout()
-        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
+        #expect(Date().timeIntervalSince(start) < 90, "cut off by the deadline, not left waiting (the start of a whole run on two cores delays a short wait by up to about 35 s)")
         await server.stop()
     }
 

@@ -146,7 +146,7 @@ struct DovecotPOP3 {
                                                         connectTimeout: 5, replyTimeout: 1))
         let start = Date()
         #expect(await kind { try await s.open() } == "greeting-timeout")
-        #expect(Date().timeIntervalSince(start) < 30, "cut off by the deadline, not left waiting (a loaded 2-core run can delay it)")
+        #expect(Date().timeIntervalSince(start) < 90, "cut off by the deadline, not left waiting (the start of a whole run on two cores delays a short wait by up to about 35 s)")
         await s.close()
     }
 }
