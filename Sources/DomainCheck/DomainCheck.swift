@@ -21,7 +21,7 @@ public struct DomainCheck: Sendable {
     public init(domain: String, provider: Provider, server: String?, dns: DNSResolver, fetch: HTTPFetch) {
         self.domain = domain.lowercased()
         self.provider = provider
-        self.server = server.map { $0.lowercased().hasSuffix(".") ? String($0.lowercased().dropLast()) : $0.lowercased() }
+        self.server = server.map(Self.bare)
         self.dns = dns
         self.fetch = fetch
     }
@@ -236,10 +236,13 @@ public struct DomainCheck: Sendable {
                              + (disagreeing.count == 1 ? "differs" : "differ") + " from the catalog (\(servers.joined(separator: ", ")))")
     }
 
-    private func bare(_ name: String) -> String {
+    /// A DNS name as compared: lower-case, without the root's dot.
+    private static func bare(_ name: String) -> String {
         let lower = name.lowercased()
         return lower.hasSuffix(".") ? String(lower.dropLast()) : lower
     }
+
+    private func bare(_ name: String) -> String { Self.bare(name) }
 
     private func describe(_ r: SRVRecord) -> String { "\(bare(r.target)):\(r.port)" }
 }

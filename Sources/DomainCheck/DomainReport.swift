@@ -1,3 +1,5 @@
+import DNSClient
+
 /// What `domains check` found for one domain: one finding per record or URL a mail client
 /// looks at, each with the zone-file line that fixes it when something is missing or
 /// wrong.
@@ -42,11 +44,8 @@ enum ZoneLine {
 
     /// A CNAME to a host name, or an A/AAAA record for an address.
     static func pointer(_ name: String, to server: String) -> String {
-        if server.contains(":") { return "\(absolute(name)) 3600 IN AAAA \(server)" }
-        if server.split(separator: ".").count == 4, server.split(separator: ".").allSatisfy({ UInt8($0) != nil }) {
-            return "\(absolute(name)) 3600 IN A \(server)"
-        }
-        return "\(absolute(name)) 3600 IN CNAME \(absolute(server))"
+        guard DNSResolver.isIPAddress(server) else { return "\(absolute(name)) 3600 IN CNAME \(absolute(server))" }
+        return "\(absolute(name)) 3600 IN \(server.contains(":") ? "AAAA" : "A") \(server)"
     }
 
     static func srv(_ name: String, port: Int, target: String, priority: Int = 0, weight: Int = 1) -> String {

@@ -16,7 +16,9 @@ final class QuickAck: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    static let option = ChannelOptions.Types.SocketOption(level: .init(rawValue: Int32(IPPROTO_TCP)), name: .init(rawValue: 12)) // TCP_QUICKACK
+    #if os(Linux)
+    static let option = ChannelOptions.Types.SocketOption(level: .init(rawValue: Int32(IPPROTO_TCP)), name: .init(rawValue: TCP_QUICKACK))
+    #endif
 
     func channelActive(context: ChannelHandlerContext) {
         set(context)

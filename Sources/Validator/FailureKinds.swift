@@ -29,7 +29,7 @@ extension FailureKind {
         // every start of mailconf (verify's help text), and the Set's first use costs
         // more in run-time type look-ups than the whole scan.
         var kept: [FailureKind] = []
-        for kind in mailNet + smtpClient + imapClient + pop3Client + validator where !kept.contains(where: { $0.name == kind.name }) {
+        for kind in mailNet + smtpClient + imapClient + pop3Client + validator where !kept.contains(kind) {
             kept.append(kind)
         }
         return kept
