@@ -18,7 +18,7 @@ struct DomainsCheckAgainstTheLab {
     /// once for the suite, off the cooperative pool (openssl and eight processes; the
     /// async tests beside these need the pool's threads), and copied for each test.
     static let prepared: Result<(catalog: URL, pki: TestPKI), any Error> = Result {
-        let pki = try TestPKI()
+        let pki = try TestPKI.sharedNow()
         try pki.issue("served", san: domains.flatMap { ["DNS:autoconfig.\($0)", "DNS:autodiscover.\($0)"] }.joined(separator: ","))
         let cli = CLI()
         for d in domains {

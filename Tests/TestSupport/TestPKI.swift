@@ -24,8 +24,11 @@ public final class TestPKI: @unchecked Sendable {
     /// off the cooperative pool: each CA is three RSA keys, and the async tests beside
     /// need the pool's threads and the machine's two cores.
     public static func shared() async throws -> TestPKI {
-        try await offThePool { try sharedOnce.get() }
+        try await offThePool { try sharedNow() }
     }
+
+    /// ``shared()`` for work already off the pool.
+    public static func sharedNow() throws -> TestPKI { try sharedOnce.get() }
 
     private static let sharedOnce = Result { try TestPKI() }
 
