@@ -68,9 +68,18 @@ let package = Package(
         // What mail clients find for an organisation's domain, from outside: DNS and the
         // https answers against the catalog's.
         .target(name: "DomainCheck", dependencies: ["ClientExport", "DNSClient", "MailSettings", "WebFetch"]),
+        // An ACME client (RFC 8555): account, orders, HTTP-01 and TLS-ALPN-01 challenges
+        // answered by a responder it is given, CSRs, storage, and the renewal keeper.
+        .target(name: "ACME", dependencies: [
+            "Failures", "WebFetch",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "Catalog", "ClientExport", "MailSettings",
+            "ACME", "Catalog", "ClientExport", "MailSettings", "WebFetch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -159,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -209,6 +218,7 @@ let package = Package(
         ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "Failures", "MailNet", "TestSupport"]),
         .testTarget(name: "DomainCheckTests", dependencies: ["DomainCheck", "DNSClient", "MailSettings", "Catalog", "TestSupport"]),
+        .testTarget(name: "ACMETests", dependencies: ["ACME", "TestSupport", "WebFetch"]),
         .testTarget(name: "WebFetchTests", dependencies: [
             "WebFetch", "MailNet",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -38,6 +38,12 @@
 #                    server's keytab), smtp/mail.mailconf.test (in the KDC only). Realm
 #                    NOWHERE.TEST points at a port where nothing listens, SILENT.TEST at
 #                    SILENT_KDC_PORT, where a test listens and never answers.
+#   PEBBLE_PORT      pebble, Let's Encrypt's test ACME server (directory at
+#                    https://127.0.0.1:PEBBLE_PORT/dir, its API certificate from the lab CA;
+#                    its own issuing root at PEBBLE_MANAGEMENT_PORT /roots/0). It really
+#                    checks challenges, resolving names through the lab's dnsmasq
+#                    (*.acme.test is 127.0.0.1), by HTTP-01 on PEBBLE_HTTP_PORT and by
+#                    TLS-ALPN-01 on PEBBLE_TLS_PORT: a serve under test listens there.
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
@@ -48,6 +54,7 @@ stop() {
     if [ -f "$ROOT/postfix/etc/main.cf" ]; then postfix -c "$ROOT/postfix/etc" stop >/dev/null 2>&1 || true; fi
     if [ -f "$ROOT/dns/dnsmasq.pid" ]; then kill "$(cat "$ROOT/dns/dnsmasq.pid")" 2>/dev/null || true; fi
     if [ -f "$ROOT/krb5/kdc.pid" ]; then kill "$(cat "$ROOT/krb5/kdc.pid")" 2>/dev/null || true; fi
+    if [ -f "$ROOT/pebble/pid" ]; then kill "$(cat "$ROOT/pebble/pid")" 2>/dev/null || true; fi
     for d in dovecot-plain dovecot-cram dovecot-krb; do
         if [ -f "$ROOT/$d/run/master.pid" ]; then kill "$(cat "$ROOT/$d/run/master.pid")" 2>/dev/null || true; fi
     done
@@ -56,8 +63,8 @@ stop() {
 
 if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
 [ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
-for tool in postfix dovecot openssl dnsmasq krb5kdc kdb5_util kadmin.local kinit ktutil; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-gssapi openssl dnsmasq-base krb5-kdc krb5-admin-server krb5-user" >&2; exit 1; }
+for tool in postfix dovecot openssl dnsmasq krb5kdc kdb5_util kadmin.local kinit ktutil pebble; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-gssapi openssl dnsmasq-base krb5-kdc krb5-admin-server krb5-user pebble" >&2; exit 1; }
 done
 [ -f /usr/lib/dovecot/modules/auth/libmech_gssapi.so ] \
     || { echo "Dovecot's GSSAPI mechanism is missing: apt-get install -y dovecot-gssapi" >&2; exit 1; }
@@ -66,7 +73,7 @@ done
 
 stop
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dovecot-krb/run,dns,krb5}
+mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dovecot-krb/run,dns,krb5,pebble}
 PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
 CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
 IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
@@ -79,6 +86,8 @@ GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
 IMAP_GSSAPI_PORT=$((BASE_PORT+14)) POP3_GSSAPI_PORT=$((BASE_PORT+15))
 IMAP_CRAM_PORT=$((BASE_PORT+16)) POP3_CRAM_PORT=$((BASE_PORT+17))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
+PEBBLE_PORT=$((BASE_PORT+32)) PEBBLE_MANAGEMENT_PORT=$((BASE_PORT+33))
+PEBBLE_HTTP_PORT=$((BASE_PORT+34)) PEBBLE_TLS_PORT=$((BASE_PORT+35))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -455,9 +464,26 @@ mx-host=mxonly.test,aspmx.l.google.com,10
 conf-file=$SCRIPTS/dns-zones/deliverability.conf
 # The domains check test zones (complete.test, nomx.test, …).
 conf-file=$SCRIPTS/dns-zones/domains-check.conf
+# The ACME tests' names: every name under acme.test is this machine.
+address=/acme.test/127.0.0.1
 CONF
 dnsmasq --conf-file="$ROOT/dns/dnsmasq.conf" --user="$(id -un)" --group="$(id -gn)" \
     || { echo "dnsmasq did not start; see $ROOT/dns/log" >&2; exit 1; }
+
+# --- ACME: pebble, checking challenges for real against serve, names from dnsmasq ------
+cat > "$ROOT/pebble/config.json" <<CONF
+{"pebble": {"listenAddress": "127.0.0.1:$PEBBLE_PORT", "managementListenAddress": "127.0.0.1:$PEBBLE_MANAGEMENT_PORT",
+  "certificate": "$ROOT/pki/valid.pem", "privateKey": "$ROOT/pki/valid.key",
+  "httpPort": $PEBBLE_HTTP_PORT, "tlsPort": $PEBBLE_TLS_PORT, "ocspResponderURL": "",
+  "externalAccountBindingRequired": false}}
+CONF
+# Challenges are really checked (VA_ALWAYS_VALID=0), at once (NOSLEEP), and every order
+# checks them again (no reuse of an earlier valid authorization). Pebble still refuses
+# 5 % of nonces, as it does by default, so the client's badNonce retry is exercised.
+PEBBLE_VA_ALWAYS_VALID=0 PEBBLE_VA_NOSLEEP=1 PEBBLE_AUTHZREUSE=0 \
+    setsid pebble -config "$ROOT/pebble/config.json" -dnsserver "127.0.0.1:$DNS_PORT" \
+    >"$ROOT/pebble/log" 2>&1 </dev/null &
+echo $! > "$ROOT/pebble/pid"
 
 # Wait until every listener answers (TCP; the KDC and dnsmasq take TCP too), at most
 # 10 s each; one that never does stops the start, naming the port and the log to read.
@@ -489,6 +515,14 @@ for port in $IMAP_CRAM_PORT $POP3_CRAM_PORT; do
 done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
+wait_for "$PEBBLE_PORT" "pebble" "$ROOT/pebble/log"
+wait_for "$PEBBLE_MANAGEMENT_PORT" "pebble (management)" "$ROOT/pebble/log"
+# Pebble makes a new issuing root at each start: the tests trust the one it has now.
+for _ in $(seq 50); do
+    curl -sf --cacert "$ROOT/pki/ca.pem" "https://127.0.0.1:$PEBBLE_MANAGEMENT_PORT/roots/0" -o "$ROOT/pebble/root.pem" && break
+    sleep 0.1
+done
+[ -s "$ROOT/pebble/root.pem" ] || { echo "pebble gave no root at its management port; see $ROOT/pebble/log" >&2; exit 1; }
 
 cat > "$ENV_FILE" <<ENV
 PLAIN_PORT=$PLAIN_PORT
@@ -518,6 +552,10 @@ KRB5_CONFIG=$K/krb5.conf
 KRB5_REALM=MAILCONF.TEST
 KRB5_DIR=$K
 CA_FILE=$ROOT/pki/ca.pem
+PEBBLE_DIRECTORY=https://127.0.0.1:$PEBBLE_PORT/dir
+PEBBLE_ROOT=$ROOT/pebble/root.pem
+PEBBLE_HTTP_PORT=$PEBBLE_HTTP_PORT
+PEBBLE_TLS_PORT=$PEBBLE_TLS_PORT
 USER=$USER
 PASSWORD_FILE=$ROOT/password
 UTF8_USER=$UTF8_USER

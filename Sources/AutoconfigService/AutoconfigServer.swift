@@ -25,25 +25,48 @@ public enum AutoconfigServer {
         }
     }
 
+    /// Where else the service listens, and what runs beside it, when it gets its own
+    /// certificates by ACME.
+    public struct Extras: Sendable {
+        /// The https certificates, chosen per handshake and replaced while serving (with
+        /// --tls-cert's as the fallback); nil with ACME off.
+        public var certificates: ServedCertificates?
+        /// A plain-HTTP listener with the same routes, where HTTP-01 challenges are answered.
+        public var httpPort: Int?
+        /// Run beside the server (the certificate keeper).
+        public var services: [any Service]
+        /// Told as each listener is bound.
+        public var ready: ListenersReady?
+
+        public init(certificates: ServedCertificates? = nil, httpPort: Int? = nil, services: [any Service] = [],
+                    ready: ListenersReady? = nil) {
+            self.certificates = certificates
+            self.httpPort = httpPort
+            self.services = services
+            self.ready = ready
+        }
+    }
+
     /// Builds the application: the router, and HTTP or HTTPS.
     /// - accessLog: where the access log goes; by default standard error, when the
     ///   configuration asks for one.
     public static func application(
         store: SettingsStore, metrics: Metrics = Metrics(), configuration: ServiceConfiguration,
         limits: ConnectionLimits = ConnectionLimits(), accessLog: AccessLog? = nil,
-        host: String, port: Int, tls: TLSFiles?, logger: Logger,
+        host: String, port: Int, tls: TLSFiles?, extras: Extras = Extras(), logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let accessLog = configuration.accessLog ? accessLog ?? AccessLog(logAddresses: configuration.logAddresses) : nil
         let router = ServiceRouter.router(store: store, metrics: metrics, configuration: configuration, accessLog: accessLog,
                                           logger: logger)
-        var tlsConfiguration: TLSConfiguration?
+        var certificates = extras.certificates
         if let tls {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
                 let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
-                tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-                _ = try NIOSSLContext(configuration: tlsConfiguration!)
+                let served = certificates ?? ServedCertificates()
+                try served.setFallback(TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+                certificates = served
             } catch {
                 throw StartError.tls("cannot use --tls-cert \(tls.certificateChain) with --tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
             }
@@ -56,32 +79,52 @@ public enum AutoconfigServer {
         // The answers that are the same for everyone go out on the event loop (the fast
         // path); the router answers the rest.
         let cached = CachedAnswers(store: store, metrics: metrics, accessLog: accessLog, maxAge: configuration.maxAge)
-        let server = HTTPServerBuilder { [tlsConfiguration] responder in
+        let challenges = configuration.challenges
+        let server = HTTPServerBuilder { [certificates] responder in
             let http = HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder))
-            if let tlsConfiguration {
-                return GuardedChannel(base: try TLSChannel(http, tlsConfiguration: tlsConfiguration), limits: limits, stats: stats,
-                                      cachedAnswers: cached)
+            if let certificates {
+                return GuardedChannel(base: SelectingTLSChannel(base: http, certificates: certificates, challenges: challenges),
+                                      limits: limits, stats: stats, cachedAnswers: cached)
             }
             return GuardedChannel(base: http, limits: limits, stats: stats, cachedAnswers: cached)
+        }
+        var services: [any Service] = [CatalogWatcher(store: store)] + extras.services
+        let ready = extras.ready
+        if let httpPort = extras.httpPort {
+            let plain = HTTPServerBuilder { responder in
+                GuardedChannel(base: HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder)),
+                               limits: limits, stats: stats, cachedAnswers: cached)
+            }
+            services.append(Application(
+                router: router, server: plain,
+                configuration: ApplicationConfiguration(address: .hostname(host, port: httpPort), serverName: "mailconf"),
+                onServerRunning: { channel in
+                    ready?.listenerUp()
+                    logger.info("plain-HTTP listener (ACME HTTP-01 challenges, and the same answers) on port \(channel.localAddress?.port ?? httpPort)")
+                },
+                logger: logger))
         }
         return Application(
             router: router, server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf"),
-            services: [CatalogWatcher(store: store)],
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            services: services,
+            onServerRunning: { channel in
+                ready?.listenerUp()
+                await onRunning(channel.localAddress?.port ?? port)
+            },
             logger: logger)
     }
 
     /// Builds the application and runs it until SIGTERM or SIGINT.
     public static func serve(
         store: SettingsStore, configuration: ServiceConfiguration, limits: ConnectionLimits = ConnectionLimits(),
-        host: String, port: Int, tls: TLSFiles?,
+        host: String, port: Int, tls: TLSFiles?, extras: Extras = Extras(),
         logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let accessLog = configuration.accessLog ? AccessLog(logAddresses: configuration.logAddresses) : nil
         defer { accessLog?.stop() }
         let app = try application(store: store, configuration: configuration, limits: limits, accessLog: accessLog,
-                                  host: host, port: port, tls: tls, logger: logger, onRunning: onRunning)
+                                  host: host, port: port, tls: tls, extras: extras, logger: logger, onRunning: onRunning)
         try await run(app, store: store)
     }
 

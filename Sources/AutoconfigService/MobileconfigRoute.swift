@@ -6,7 +6,7 @@ import Hummingbird
 /// service was given a signer (`serve --sign-profiles`).
 struct MobileconfigRoute: Sendable {
     let store: SettingsStore
-    let signer: ProfileSigner?
+    let signers: ProfileSigners?
 
     func profile(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
         let (address, domain) = try RequestChecks.addressAndDomain(request)
@@ -16,7 +16,7 @@ struct MobileconfigRoute: Sendable {
             throw Refusal(.notFound, "no mail profile for \(domain): \(error.message)")
         }
         let body: CachedBody
-        if let signer {
+        if let signer = signers?.signer(for: domain) {
             do { body = CachedBody(bytes: try signer.sign(Array(text.utf8))) } catch {
                 throw Refusal(.internalServerError, "cannot sign the profile for \(domain): \(error.message)")
             }

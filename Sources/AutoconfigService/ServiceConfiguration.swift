@@ -17,8 +17,10 @@ public struct ServiceConfiguration: Sendable {
     public var publicBaseURL: String?
     /// `Cache-Control: max-age` for answers.
     public var maxAge: Int
-    /// Signs the Apple profiles served (nil: they are served unsigned).
-    public var profileSigner: ProfileSigner?
+    /// Sign the Apple profiles served (nil: they are served unsigned).
+    public var profileSigners: ProfileSigners?
+    /// The ACME challenges being answered (nil: no ACME).
+    public var challenges: ChallengeBoard?
 
     public init(answerForAllKnownDomains: Bool = false, logAddresses: Bool = false,
                 pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = AutodiscoverRequest.largestBody,

@@ -9,8 +9,9 @@ enum ServiceRouter {
         let thunderbird = ThunderbirdRoutes(store: store)
         let autodiscover = AutodiscoverRoute(store: store, configuration: configuration)
         let json = AutodiscoverJSONRoute(store: store, configuration: configuration)
-        let apple = MobileconfigRoute(store: store, signer: configuration.profileSigner)
+        let apple = MobileconfigRoute(store: store, signers: configuration.profileSigners)
         let status = StatusRoutes(store: store, metrics: metrics)
+        let challenges = ACMEChallengeRoute(board: configuration.challenges)
         return [
             Route(.get, "/mail/config-v1.1.xml", .autoconfig, thunderbird.byAddressOrHost),
             Route(.get, "/.well-known/autoconfig/mail/config-v1.1.xml", .wellKnown, thunderbird.byAddressOrHost),
@@ -21,6 +22,7 @@ enum ServiceRouter {
             Route(.get, "/email.mobileconfig", .mobileconfig, apple.profile),
             Route(.get, "/healthz", .healthz, status.health),
             Route(.get, "/metrics", .metrics, status.exposition),
+            Route(.get, "/.well-known/acme-challenge/:token", .acmeChallenge, challenges.answer),
         ]
     }
 

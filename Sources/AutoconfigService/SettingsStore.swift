@@ -12,6 +12,8 @@ public final class SettingsStore: Sendable {
         var generation: Int
         /// Organisation domains (and, as a mirror, every known mail domain) → provider.
         var providers: [String: Provider]
+        /// The organisation's own domains (those certificates are got for).
+        var organisation: [String] = []
         /// Built on first request, per domain.
         var thunderbird: [String: CachedBody] = [:]
     }
@@ -39,10 +41,11 @@ public final class SettingsStore: Sendable {
                 for d in entry.provider.domains { providers[d] = entry.provider }
             }
         }
-        for org in try catalog.organisationDomains() {
+        let organisation = try catalog.organisationDomains()
+        for org in organisation {
             if let entry = byID[org.providerID] { providers[org.domain] = entry.provider }
         }
-        return Snapshot(generation: generation, providers: providers)
+        return Snapshot(generation: generation, providers: providers, organisation: organisation.map(\.domain).sorted())
     }
 
     /// The provider answering for a domain (already lower-cased), if any.
@@ -51,6 +54,9 @@ public final class SettingsStore: Sendable {
     }
 
     public var domainCount: Int { state.withLock { $0.providers.count } }
+
+    /// The organisation domains, as the catalog was last read.
+    public var organisationDomains: [String] { state.withLock { $0.organisation } }
 
     /// The domain's Thunderbird file: built on first use, then served from memory.
     func thunderbird(for domain: String) throws(ExportError) -> CachedBody? {

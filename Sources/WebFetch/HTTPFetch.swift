@@ -27,6 +27,13 @@ public struct HTTPFetch: Sendable {
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
+        /// The response's header fields, in order.
+        public var headers: [(name: String, value: String)] = []
+
+        /// The first field of that name (any letter case).
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
     }
 
     /// `HOST:PORT` → where to connect instead (`--resolve`, `--connect-to`).
@@ -38,6 +45,7 @@ public struct HTTPFetch: Sendable {
     public var caFile: String?
     public var timeout: Double
     public var maxBody: Int
+    public var userAgent = "mailconf-discover"
 
     public init(overrides: [String: (host: String, port: Int)] = [:], resolver: any AddressResolver = SystemResolver(),
                 caFile: String? = nil, timeout: Double = 5, maxBody: Int = 1 << 20) {
@@ -48,16 +56,18 @@ public struct HTTPFetch: Sendable {
         self.maxBody = maxBody
     }
 
-    public func get(_ urlText: String) async throws -> Response {
-        try await send(urlText, method: .GET, body: nil)
+    public func get(_ urlText: String, accept: String = "application/xml, text/xml") async throws -> Response {
+        try await send(urlText, method: .GET, body: nil, accept: accept)
     }
 
     /// A POST of `body` (with its content type).
-    public func post(_ urlText: String, body: [UInt8], contentType: String) async throws -> Response {
-        try await send(urlText, method: .POST, body: (body, contentType))
+    public func post(_ urlText: String, body: [UInt8], contentType: String,
+                     accept: String = "application/xml, text/xml") async throws -> Response {
+        try await send(urlText, method: .POST, body: (body, contentType), accept: accept)
     }
 
-    private func send(_ urlText: String, method: HTTPMethod, body: (bytes: [UInt8], type: String)?) async throws -> Response {
+    private func send(_ urlText: String, method: HTTPMethod, body: (bytes: [UInt8], type: String)?,
+                      accept: String) async throws -> Response {
         guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty else {
             throw Failure(message: "\(urlText) is not an http(s) URL")
@@ -76,7 +86,7 @@ public struct HTTPFetch: Sendable {
         let limit = maxBody
         let hostHeader = port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)"
         do {
-            return try await exchange(urlText, tls, route, host, port, hostHeader, requestPath, method, body, limit, timeout)
+            return try await exchange(urlText, tls, route, host, port, hostHeader, requestPath, method, body, accept, limit, timeout)
         } catch let f as Failure {
             throw f
         } catch let f as ResolveFailure {
@@ -93,7 +103,8 @@ public struct HTTPFetch: Sendable {
 
     private func exchange(_ urlText: String, _ tls: TLSClient?, _ route: OverridingResolver, _ host: String, _ port: Int,
                           _ hostHeader: String, _ requestPath: String, _ method: HTTPMethod,
-                          _ body: (bytes: [UInt8], type: String)?, _ limit: Int, _ timeout: Double) async throws -> Response {
+                          _ body: (bytes: [UInt8], type: String)?, _ accept: String, _ limit: Int,
+                          _ timeout: Double) async throws -> Response {
         try await withDeadline(timeout, timedOut: { Failure(message: "\(urlText): no answer within \(timeout) s") }) {
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> = try await connectChannel(
                 host: host, port: port, resolver: route, tls: tls, timeout: timeout) { pipeline in
@@ -102,8 +113,8 @@ public struct HTTPFetch: Sendable {
             return try await channel.executeThenClose { inbound, outbound in
                 var headers = HTTPHeaders()
                 headers.add(name: "Host", value: hostHeader)
-                headers.add(name: "User-Agent", value: "mailconf-discover")
-                headers.add(name: "Accept", value: "application/xml, text/xml")
+                headers.add(name: "User-Agent", value: userAgent)
+                headers.add(name: "Accept", value: accept)
                 headers.add(name: "Connection", value: "close")
                 if let body {
                     headers.add(name: "Content-Type", value: body.type)
@@ -114,9 +125,12 @@ public struct HTTPFetch: Sendable {
                 try await outbound.write(.end(nil))
                 var status = 0
                 var answer: [UInt8] = []
+                var fields: [(name: String, value: String)] = []
                 loop: for try await part in inbound {
                     switch part {
-                    case .head(let head): status = Int(head.status.code)
+                    case .head(let head):
+                        status = Int(head.status.code)
+                        fields = head.headers.map { ($0.name, $0.value) }
                     case .body(let buffer):
                         guard answer.count + buffer.readableBytes <= limit else {
                             throw Failure(message: "\(urlText): the answer is larger than \(limit / 1024) KiB")
@@ -125,7 +139,7 @@ public struct HTTPFetch: Sendable {
                     case .end: break loop
                     }
                 }
-                return Response(status: status, body: answer)
+                return Response(status: status, body: answer, headers: fields)
             }
         }
     }

@@ -5,6 +5,7 @@ import Catalog
 import Failures
 import Foundation
 import Logging
+import ACME
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,22 @@ struct ServeCommand: AsyncParsableCommand {
 
         Apple devices show an unsigned profile as "Not Verified". --sign-profiles signs \
         each profile (CMS, the chain included) with --sign-cert and --sign-key, or, \
-        without them, with the https certificate and key.
+        without them, with the domain's ACME certificate, else the https certificate.
+
+        Certificates by ACME (RFC 8555, Let's Encrypt and others): --acme-directory URL \
+        --acme-email ADDR makes the listener https and gets one certificate per \
+        organisation domain D, for autoconfig.D and autodiscover.D (so a failure or a \
+        new domain touches no other, and no certificate lists other customers). The CA \
+        checks that the names reach this server: by HTTP-01 on the plain-HTTP listener \
+        (--http-port, port 80 from the internet), or by TLS-ALPN-01 on the https \
+        listener (port 443 from the internet). Certificates are renewed at two-thirds of \
+        their lifetime, retried with backoff after a failure (the CA's Retry-After for \
+        a rate limit), and swapped in without a restart; a domain added with 'domains \
+        add' while serving gets its certificate within a minute. Until then, and while a \
+        renewal fails, the certificate in use stays in use (--tls-cert's for a name with \
+        none yet). The account key and the certificates are stored mode 0600 in \
+        --acme-storage (by default the folder 'acme' beside the catalog), one folder per \
+        CA. The CA's problems are logged with their type and detail.
 
         Limits, so that idle or slow clients cannot use it up: a connection that has not \
         sent a whole request head (request line and headers) within --header-timeout \
@@ -58,6 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
           curl 'http://127.0.0.1:8080/mail/config-v1.1.xml?emailaddress=alice@example.org'
           mailconf serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key key.pem
           mailconf serve --port 443 --tls-cert fullchain.pem --tls-key key.pem --sign-profiles
+          mailconf serve --host :: --port 443 --http-port 80 --sign-profiles \\
+              --acme-directory https://acme-v02.api.letsencrypt.org/directory --acme-email admin@example.org
         """
     )
 
@@ -103,6 +121,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections open at once (default: from the open-file limit).", valueName: "n"))
     var maxConnections: Int?
 
+    @Option(name: .customLong("http-port"), help: ArgumentHelp("Also listen with plain HTTP on this port (80 in production), where ACME HTTP-01 challenges are answered.", valueName: "port"))
+    var httpPort: Int?
+
+    @Option(name: .customLong("acme-directory"), help: ArgumentHelp("Get the https certificates from this ACME directory.", valueName: "url"))
+    var acmeDirectory: String?
+
+    @Option(name: .customLong("acme-email"), help: ArgumentHelp("Contact address for the ACME account (the CA's expiry notices).", valueName: "address"))
+    var acmeEmail: String?
+
+    @Option(name: .customLong("acme-ca-file"), help: ArgumentHelp("PEM CAs to trust for the ACME server itself (a test CA).", valueName: "file"))
+    var acmeCAFile: String?
+
+    @Option(name: .customLong("acme-storage"), help: ArgumentHelp("Folder for the ACME account key and certificates (default: 'acme' beside the catalog).", valueName: "folder"))
+    var acmeStorage: String?
+
+    @Option(name: .customLong("acme-challenge"), help: ArgumentHelp("Challenges to answer, in order of preference (default: http-01 with --http-port, then tls-alpn-01).", valueName: "http-01|tls-alpn-01"))
+    var acmeChallenge: [String] = []
+
+    @Option(name: .customLong("acme-renew-after"), help: ArgumentHelp("Renew this many seconds after obtaining, when sooner than at two-thirds of the lifetime (for tests and short-lived CAs).", valueName: "seconds"))
+    var acmeRenewAfter: Double?
+
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
@@ -113,8 +152,31 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         if (signCert == nil) != (signKey == nil) { throw ValidationError("give --sign-cert and --sign-key together") }
         if signCert != nil && !signProfiles { throw ValidationError("--sign-cert and --sign-key are for --sign-profiles: add it") }
-        if signProfiles && signCert == nil && tlsCert == nil {
-            throw ValidationError("--sign-profiles needs a certificate: give --sign-cert and --sign-key, or --tls-cert and --tls-key")
+        if signProfiles && signCert == nil && tlsCert == nil && acmeDirectory == nil {
+            throw ValidationError("--sign-profiles needs a certificate: give --sign-cert and --sign-key, --tls-cert and --tls-key, or --acme-directory")
+        }
+        if let httpPort, !(1...65535).contains(httpPort) { throw ValidationError("--http-port \(httpPort): expected 1 to 65535") }
+        if let httpPort, httpPort == port { throw ValidationError("--http-port \(httpPort) is --port too: give the plain-HTTP listener a port of its own") }
+        if let acmeDirectory {
+            guard acmeDirectory.hasPrefix("https://"), URL(string: acmeDirectory)?.host != nil else {
+                throw ValidationError("--acme-directory \(acmeDirectory): expected the https:// URL of an ACME directory, such as https://acme-v02.api.letsencrypt.org/directory")
+            }
+            guard let acmeEmail, acmeEmail.split(separator: "@", omittingEmptySubsequences: false).count == 2,
+                  !acmeEmail.hasPrefix("@"), !acmeEmail.hasSuffix("@"), !acmeEmail.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+                throw ValidationError("--acme-directory needs --acme-email ADDRESS, a valid contact address for the account")
+            }
+            for kind in acmeChallenge where ChallengeKind(rawValue: kind) == nil {
+                throw ValidationError("--acme-challenge \(kind): expected http-01 or tls-alpn-01")
+            }
+            if acmeChallenge.contains(ChallengeKind.http01.rawValue) && httpPort == nil {
+                throw ValidationError("--acme-challenge http-01 is answered on the plain-HTTP listener: add --http-port 80")
+            }
+            if let acmeRenewAfter, !(acmeRenewAfter > 0) { throw ValidationError("--acme-renew-after \(acmeRenewAfter): expected seconds, more than 0") }
+        } else {
+            for (name, given) in [("--acme-email", acmeEmail != nil), ("--acme-ca-file", acmeCAFile != nil), ("--acme-storage", acmeStorage != nil),
+                                  ("--acme-challenge", !acmeChallenge.isEmpty), ("--acme-renew-after", acmeRenewAfter != nil)] where given {
+                throw ValidationError("\(name) is for ACME: add --acme-directory URL")
+            }
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
@@ -139,24 +201,48 @@ struct ServeCommand: AsyncParsableCommand {
         var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
         config.accessLog = !noAccessLog
-        if signProfiles, let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
-            let signer = try attempt { try ProfileSigner(chainFile: chain, keyFile: key) }
-            config.profileSigner = signer
-            logger.info("signing Apple profiles as \(signer.certificate.subject)")
+        if signProfiles {
+            var fallback: ProfileSigner?
+            if let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
+                fallback = try attempt { try ProfileSigner(chainFile: chain, keyFile: key) }
+            }
+            // With ACME and no --sign-cert, each domain's own certificate signs.
+            config.profileSigners = ProfileSigners(fallback: acmeDirectory != nil && signCert == nil ? nil : fallback)
+            if let fallback { logger.info("signing Apple profiles as \(fallback.certificate.subject)") }
+        }
+        let ready = ListenersReady(listeners: httpPort == nil ? 1 : 2)
+        var acme: ACMESettings?
+        if let acmeDirectory, let acmeEmail {
+            let kinds = acmeChallenge.isEmpty
+                ? (httpPort == nil ? [.tlsALPN01] : [.http01, .tlsALPN01]) : acmeChallenge.compactMap(ChallengeKind.init(rawValue:))
+            let storage = acmeStorage ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("acme")
+            acme = ACMESettings(directoryURL: acmeDirectory, email: acmeEmail, caFile: acmeCAFile, storage: storage,
+                                challenges: kinds, renewAfter: acmeRenewAfter)
+            config.challenges = ChallengeBoard(kinds: kinds)
         }
         let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
+        var extras = AutoconfigServer.Extras(httpPort: httpPort, ready: ready)
+        if let acme, let board = config.challenges {
+            let service = try attempt {
+                try CertificateService(settings: acme, store: store, challenges: board, signers: config.profileSigners,
+                                       ready: ready, logger: logger)
+            }
+            extras.certificates = service.certificates
+            extras.services = [service]
+            logger.info("ACME: certificates from \(acme.directoryURL) for \(store.organisationDomains.count) domains, stored in \(service.keeper.storeFolder), challenges \(acme.challenges.map(\.rawValue).joined(separator: ", "))")
+        }
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
         }
         let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
-        let scheme = tls == nil ? "http" : "https"
+        let scheme = tls == nil && acme == nil ? "http" : "https"
         let domains = store.domainCount
         // A certificate or key that cannot be used is a StartError (kind tls-error), which
         // Mailconf.main reports like every other failure.
         let limits = ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
         if maxConnections == nil { logger.info("at most \(limits.maxConnections) connections at once (from the open-file limit)") }
         try await AutoconfigServer.serve(
-            store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, logger: logger,
+            store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, extras: extras, logger: logger,
             onRunning: { [host] bound in
                 print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
                 fflush(nil)
