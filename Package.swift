@@ -218,7 +218,13 @@ let package = Package(
         ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "Failures", "MailNet", "TestSupport"]),
         .testTarget(name: "DomainCheckTests", dependencies: ["DomainCheck", "DNSClient", "MailSettings", "Catalog", "TestSupport"]),
-        .testTarget(name: "ACMETests", dependencies: ["ACME", "TestSupport", "WebFetch"]),
+        .testTarget(name: "ACMETests", dependencies: [
+            "ACME", "TestSupport", "WebFetch",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .testTarget(name: "WebFetchTests", dependencies: [
             "WebFetch", "MailNet",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -9,10 +9,11 @@ final class ServeProcess: @unchecked Sendable {
     let port: Int
 
     /// - wrapper: a program to run it under (`strace -f -o FILE`), its arguments first.
-    init(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:], wrapper: [String] = []) throws {
+    /// - port: where to listen (0: a free port).
+    init(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:], wrapper: [String] = [], port: Int = 0) throws {
         output = cli.dir.appendingPathComponent("serve-\(UUID()).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let serve = ["serve", "--port", "0", "--db", cli.db] + arguments
+        let serve = ["serve", "--port", String(port), "--db", cli.db] + arguments
         if let program = wrapper.first {
             process.executableURL = URL(fileURLWithPath: program)
             process.arguments = Array(wrapper.dropFirst()) + [CLI.binary.path] + serve
@@ -38,13 +39,25 @@ final class ServeProcess: @unchecked Sendable {
             process.terminate()
             throw RawHTTPError(message: "mailconf serve did not start: \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
         }
-        port = found
+        self.port = found
     }
 
     /// Starts it off the cooperative pool (waiting for its port takes up to 15 s).
     static func start(_ cli: CLI, arguments: [String] = [], environment: [String: String] = [:],
-                      wrapper: [String] = []) async throws -> ServeProcess {
-        try await offThePool { try ServeProcess(cli, arguments: arguments, environment: environment, wrapper: wrapper) }
+                      wrapper: [String] = [], port: Int = 0) async throws -> ServeProcess {
+        try await offThePool { try ServeProcess(cli, arguments: arguments, environment: environment, wrapper: wrapper, port: port) }
+    }
+
+    /// Waits, off the cooperative pool, until the log holds `text` (at most `seconds`).
+    func waitForLog(_ text: String, seconds: Double) async -> Bool {
+        (try? await offThePool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if self.log.contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return self.log.contains(text)
+        }) ?? false
     }
 
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
