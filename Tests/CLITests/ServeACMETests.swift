@@ -59,10 +59,23 @@ struct ServeGetsCertificatesByACME {
     @Test func aFirstCertificateByHTTP01IsServedAndStoredPrivately() async throws {
         defer { cli.cleanUp() }
         try await add("first.acme.test")
-        let server = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort)]), port: tlsPort)
+        let server = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort), "--sign-profiles"]), port: tlsPort)
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
         #expect(await server.waitForLog("autodiscover.first.acme.test obtained", seconds: 60), "\(server.log)")
         #expect(server.log.contains("https://"))
+
+        // The Apple profile is signed with the domain's ACME certificate, and verifies.
+        let profile = cli.dir.appendingPathComponent("first.mobileconfig").path
+        let signed = try await offThePool {
+            try Tool.run("/bin/sh", ["-c", """
+            curl -sS --max-time 10 --cacert "$1" --resolve autoconfig.first.acme.test:$2:127.0.0.1 \
+                "https://autoconfig.first.acme.test:$2/email.mobileconfig?emailaddress=alice@first.acme.test" -o "$3" &&
+            openssl cms -verify -inform DER -in "$3" -CAfile "$1" -purpose any -out /dev/null 2>&1 &&
+            openssl cms -cmsout -print -inform DER -in "$3" | grep -m1 -o 'CN=autoconfig.first.acme.test'
+            """, "sh", pebbleRoot, String(tlsPort), profile])
+        }
+        #expect(signed.status == 0 && signed.stdout.contains("Verification successful") && signed.stdout.contains("CN=autoconfig.first.acme.test"),
+                "\(signed.stdout)\(signed.stderr)")
 
         let answer = try await autoconfig("first.acme.test")
         #expect(answer.status == 0, "\(answer.stderr)")
