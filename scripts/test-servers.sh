@@ -460,6 +460,8 @@ srv-host=_pop3._tcp.imap.disco.test,mail.mailconf.test,$POP3_PORT,0,1
 srv-host=_submission._tcp.imap.disco.test,mail.mailconf.test,$SUBMISSION_PORT,0,1
 txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
 mx-host=mxonly.test,aspmx.l.google.com,10
+# An MX host under a public suffix of two labels (co.uk), for MXBASEDOMAIN.
+mx-host=psl.test,mx.hosted.example.co.uk,10
 # The deliverability test zones (good.test, twospf.test, …) and their relay stand-ins.
 conf-file=$SCRIPTS/dns-zones/deliverability.conf
 # The domains check test zones (complete.test, nomx.test, …).

@@ -18,6 +18,8 @@ public struct DiscoveryOptions: Sendable {
     public var guess: Bool
     /// Check the candidates live.
     public var verify: Bool
+    /// Where registrable domains end (MXBASEDOMAIN); nil: parent domains are walked.
+    public var publicSuffixes: PublicSuffixList? = PublicSuffixList.system
     /// Ask the sources one after another instead of at once (for measuring what
     /// asking them at once saves).
     public var sequential = false

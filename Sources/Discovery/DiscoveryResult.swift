@@ -11,6 +11,9 @@ public struct SourceOutcome: Sendable, Codable {
     public var found: Int
     /// An answer over plain http, which anyone on the path could have changed.
     public var insecure: Bool = false
+    /// How the source went about it, for --verbose (the MX source: the public suffix
+    /// list used, or its absence).
+    public var note: String?
 }
 
 /// One setting found, with where it came from and what the live check said.

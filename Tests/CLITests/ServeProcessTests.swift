@@ -159,6 +159,24 @@ final class ServeProcess: @unchecked Sendable {
 
 @Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
 struct DiscoverAsAProcess {
+    /// psl.test's MX is mx.hosted.example.co.uk: the walk stops at example.co.uk with the
+    /// public suffix list, and says in --verbose that it asked co.uk too without one.
+    @Test func theMXWalkStopsAtTheRegistrableDomain() async throws {
+        let lab = try #require(LabServers.current)
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let args = ["discover", "alice@psl.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))", "--no-ispdb",
+                    "--no-guess", "--no-verify", "--timeout", "3"]
+        let missing = try await cli.run(args, env: ["MAILCONF_PUBLIC_SUFFIX_LIST": "/nonexistent/public_suffix_list.dat"])
+        #expect(missing.out.contains("none of hosted.example.co.uk, example.co.uk, co.uk is in the catalog"), "\(missing.out)")
+        #expect(missing.out.contains("no public suffix list at /nonexistent/public_suffix_list.dat (apt-get install publicsuffix)"))
+        let list = cli.dir.appendingPathComponent("psl.dat")
+        try "// ===BEGIN ICANN DOMAINS===\nuk\nco.uk\n// ===END ICANN DOMAINS===\n".write(to: list, atomically: true, encoding: .utf8)
+        let listed = try await cli.run(args, env: ["MAILCONF_PUBLIC_SUFFIX_LIST": list.path])
+        #expect(listed.out.contains("none of hosted.example.co.uk, example.co.uk is in the catalog"), "\(listed.out)")
+        #expect(listed.out.contains("from the public suffix list \(list.path)"))
+    }
+
     @Test func discoverFindsTheLabThroughDNSAndExportsIt() throws {
         let lab = try #require(LabServers.current)
         let cli = CLI()

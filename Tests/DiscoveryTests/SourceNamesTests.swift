@@ -27,10 +27,10 @@ struct SourceNames {
     }
 
     @Test func theMXHostsParentDomains() {
-        #expect(MXSource.parents(of: "aspmx.l.google.com", excluding: "mxonly.test") == ["l.google.com", "google.com"])
-        #expect(MXSource.parents(of: "mx.example.org", excluding: "example.org") == [])
-        #expect(MXSource.parents(of: "example.org", excluding: "a.test") == [])
-        #expect(MXSource.parents(of: "localhost", excluding: "a.test") == [])
+        #expect(MXSource.parents(of: "aspmx.l.google.com", excluding: "mxonly.test", suffixes: nil) == ["l.google.com", "google.com"])
+        #expect(MXSource.parents(of: "mx.example.org", excluding: "example.org", suffixes: nil) == [])
+        #expect(MXSource.parents(of: "example.org", excluding: "a.test", suffixes: nil) == [])
+        #expect(MXSource.parents(of: "localhost", excluding: "a.test", suffixes: nil) == [])
     }
 
     @Test func theSourcesTheOptionsAskFor() {

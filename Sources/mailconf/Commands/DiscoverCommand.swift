@@ -56,6 +56,9 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Do not check the candidates live.")
     var noVerify = false
 
+    @Flag(name: [.short, .long], help: "Also say how each source went about it (what it asked; the public suffix list the MX source used, or that there was none).")
+    var verbose = false
+
     @Flag(help: "Ask the sources one after another (to measure what asking at once saves).")
     var sequential = false
 
@@ -104,6 +107,10 @@ struct DiscoverCommand: AsyncParsableCommand {
             print("sources for \(email.domain) (\(String(format: "%.2f", result.totalSeconds)) s in all):")
             for s in result.sources {
                 print("  \(s.ok ? "found" : "-    ")  \(s.source.rawValue.padding(12)) \(String(format: "%5.2f", s.seconds)) s  \(s.message)\(s.insecure ? "  (plain http: insecure)" : "")")
+                if verbose {
+                    print("         asked: \(s.asked)")
+                    if let note = s.note { print("         \(note)") }
+                }
             }
             print("candidates, best first:")
             for c in result.candidates {
