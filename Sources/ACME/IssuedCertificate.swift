@@ -25,6 +25,10 @@ public struct IssuedCertificate: Sendable {
         } catch let error as ACMEError { throw error } catch {
             throw ACMEError(.acmeBadReply, "\(source) holds no readable certificate: \(error)")
         }
+        // A chain for another key would be stored and then fail every handshake.
+        guard let key = try? Certificate.PrivateKey(pemEncoded: keyPEM), key.publicKey == leaf.publicKey else {
+            throw ACMEError(.acmeBadReply, "\(source) gave a certificate (\(leaf.subject)) that is not for the key mailconf made or stored for it")
+        }
         self.chainPEM = chainPEM
         self.keyPEM = keyPEM
         self.obtained = obtained

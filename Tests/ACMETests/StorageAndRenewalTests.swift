@@ -73,3 +73,16 @@ import TestSupport
         #expect(ACMEClient.retryAfter("soon") == nil)
     }
 }
+
+extension KeepingCertificates {
+    @Test func aChainForAnotherKeyIsRefusedBeforeItIsStored() throws {
+        let one = try certificate("autoconfig.example.org")
+        let other = try certificate("autoconfig.example.org")
+        #expect {
+            _ = try IssuedCertificate(chainPEM: one.chainPEM, keyPEM: other.keyPEM, source: "https://ca.test/cert/1")
+        } throws: { error in
+            let e = error as? ACMEError
+            return e?.kind == .acmeBadReply && (e?.description.contains("https://ca.test/cert/1") ?? false)
+        }
+    }
+}
