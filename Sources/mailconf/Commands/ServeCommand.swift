@@ -206,8 +206,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
                 fallback = try attempt { try ProfileSigner(chainFile: chain, keyFile: key) }
             }
-            // With ACME and no --sign-cert, each domain's own certificate signs.
-            config.profileSigners = ProfileSigners(fallback: acmeDirectory != nil && signCert == nil ? nil : fallback)
+            config.profileSigners = ProfileSigners(fallback: fallback)
             if let fallback { logger.info("signing Apple profiles as \(fallback.certificate.subject)") }
         }
         let ready = ListenersReady(listeners: httpPort == nil ? 1 : 2)
@@ -224,7 +223,10 @@ struct ServeCommand: AsyncParsableCommand {
         var extras = AutoconfigServer.Extras(httpPort: httpPort, ready: ready)
         if let acme, let board = config.challenges {
             let service = try attempt {
-                try CertificateService(settings: acme, store: store, challenges: board, signers: config.profileSigners,
+                // With no --sign-cert, each domain's profiles are signed with its own ACME
+                // certificate (the https one until it has one); --sign-cert always wins.
+                try CertificateService(settings: acme, store: store, challenges: board,
+                                       signers: signCert == nil ? config.profileSigners : nil,
                                        ready: ready, logger: logger)
             }
             extras.certificates = service.certificates
