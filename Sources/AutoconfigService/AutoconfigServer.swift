@@ -1,8 +1,10 @@
 import Failures
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
@@ -19,9 +21,15 @@ public enum AutoconfigServer {
 
     public enum StartError: MailconfError {
         case tls(String)
-        public var kind: FailureKind { .serviceTLSError }
+        case listen(String)
+        public var kind: FailureKind {
+            switch self {
+            case .tls: return .serviceTLSError
+            case .listen: return .serviceCannotListen
+            }
+        }
         public var description: String {
-            switch self { case .tls(let why): return why }
+            switch self { case .tls(let why), .listen(let why): return why }
         }
     }
 
@@ -125,7 +133,17 @@ public enum AutoconfigServer {
         defer { accessLog?.stop() }
         let app = try application(store: store, configuration: configuration, limits: limits, accessLog: accessLog,
                                   host: host, port: port, tls: tls, extras: extras, logger: logger, onRunning: onRunning)
-        try await run(app, store: store)
+        do {
+            try await run(app, store: store)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES || error.errnoCode == EADDRNOTAVAIL {
+            // NIO says only "bind(...)": name the address and the ports, and what to do.
+            let ports = extras.httpPort.map { "port \(port) or --http-port \($0)" } ?? "port \(port)"
+            let why = String(cString: strerror(error.errnoCode))
+            let fix = error.errnoCode == EACCES ? "ports below 1024 need root or CAP_NET_BIND_SERVICE (the systemd unit grants it)"
+                : error.errnoCode == EADDRINUSE ? "stop what listens there (ss -ltnp) or choose another port"
+                : "give --host an address of this machine"
+            throw StartError.listen("cannot listen on \(host) \(ports): \(why); \(fix)")
+        }
     }
 
     /// Runs until SIGTERM or SIGINT (requests in flight finish, new ones are refused).
@@ -137,4 +155,6 @@ public enum AutoconfigServer {
 extension FailureKind {
     /// The service's certificate or key could not be used.
     public static let serviceTLSError = FailureKind("tls-error")
+    /// A port could not be listened on (in use, privileged, or an address not of this machine).
+    public static let serviceCannotListen = FailureKind("cannot-listen")
 }

@@ -133,6 +133,17 @@ final class ServeProcess: @unchecked Sendable {
         #expect(server.exitStatus(within: 15) == 0)
     }
 
+    @Test func aPortInUseIsNamedWithWhatToDo() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let first = try await ServeProcess.start(cli, arguments: ["--no-access-log"])
+        defer { first.signal(SIGTERM); _ = first.exitStatus(within: 10) }
+        let second = try await cli.run(["serve", "--port", String(first.port)])
+        #expect(second.status == 1)
+        #expect(second.err.contains("cannot listen on 127.0.0.1 port \(first.port): Address already in use; stop what listens there"),
+                "\(second.err)")
+    }
+
     @Test(.enabled(if: Tool.path("openssl") != nil && Tool.path("curl") != nil, Comment(rawValue: Tool.missing("openssl", "curl"))))
     func httpsWithACertificateAndKey() throws {
         let cli = CLI()
