@@ -21,10 +21,7 @@ public struct PublicSuffixList: Sendable {
     public static let systemPath = "/usr/share/publicsuffix/public_suffix_list.dat"
 
     /// The list at the usual place, read once per process; nil when there is none.
-    public static let system: PublicSuffixList? = {
-        let path = ProcessInfo.processInfo.environment["MAILCONF_PUBLIC_SUFFIX_LIST"].flatMap { $0.isEmpty ? nil : $0 } ?? systemPath
-        return try? PublicSuffixList(contentsOf: path)
-    }()
+    public static let system: PublicSuffixList? = try? PublicSuffixList(contentsOf: expectedPath)
 
     /// The list file that was looked for, to name when it is absent.
     public static var expectedPath: String {
