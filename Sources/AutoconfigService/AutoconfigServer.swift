@@ -88,21 +88,21 @@ public enum AutoconfigServer {
         // path); the router answers the rest.
         let cached = CachedAnswers(store: store, metrics: metrics, accessLog: accessLog, maxAge: configuration.maxAge)
         let challenges = configuration.challenges
-        let server = HTTPServerBuilder { [certificates] responder in
-            let http = HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder))
-            if let certificates {
-                return GuardedChannel(base: SelectingTLSChannel(base: http, certificates: certificates, challenges: challenges),
-                                      limits: limits, stats: stats, cachedAnswers: cached)
-            }
-            return GuardedChannel(base: http, limits: limits, stats: stats, cachedAnswers: cached)
+        let http: @Sendable (@escaping HTTPChannelHandler.Responder) -> HTTP1Channel = { responder in
+            HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder))
         }
+        let plain = HTTPServerBuilder { responder in
+            GuardedChannel(base: http(responder), limits: limits, stats: stats, cachedAnswers: cached)
+        }
+        let server = certificates.map { certificates in
+            HTTPServerBuilder { responder in
+                GuardedChannel(base: SelectingTLSChannel(base: http(responder), certificates: certificates, challenges: challenges),
+                               limits: limits, stats: stats, cachedAnswers: cached)
+            }
+        } ?? plain
         var services: [any Service] = [CatalogWatcher(store: store)] + extras.services
         let ready = extras.ready
         if let httpPort = extras.httpPort {
-            let plain = HTTPServerBuilder { responder in
-                GuardedChannel(base: HTTP1Channel(responder: responder, configuration: .init(httpDecoderConfiguration: decoder)),
-                               limits: limits, stats: stats, cachedAnswers: cached)
-            }
             services.append(Application(
                 router: router, server: plain,
                 configuration: ApplicationConfiguration(address: .hostname(host, port: httpPort), serverName: "mailconf"),

@@ -14,18 +14,14 @@ public struct ACMESettings: Sendable {
     public var caFile: String?
     /// Where the account and certificates live (a folder per directory URL inside it).
     public var storage: String
-    /// The challenges to answer, the preferred first.
-    public var challenges: [ChallengeKind]
     public var renewAfter: TimeInterval?
     public var tick: Duration = .seconds(10)
 
-    public init(directoryURL: String, email: String, caFile: String?, storage: String, challenges: [ChallengeKind],
-                renewAfter: TimeInterval? = nil) {
+    public init(directoryURL: String, email: String, caFile: String?, storage: String, renewAfter: TimeInterval? = nil) {
         self.directoryURL = directoryURL
         self.email = email
         self.caFile = caFile
         self.storage = storage
-        self.challenges = challenges
         self.renewAfter = renewAfter
     }
 
@@ -33,11 +29,10 @@ public struct ACMESettings: Sendable {
     public static func names(for domain: String) -> [String] { ["autoconfig." + domain, "autodiscover." + domain] }
 }
 
-/// What serve runs for ACME: the certificates it serves, the challenges it answers, and
-/// the keeper beside the server.
+/// What serve runs for ACME: the certificates it serves, and the keeper beside the
+/// server, which answers challenges through the board it is given.
 public struct CertificateService: Service {
     public let certificates: ServedCertificates
-    public let challenges: ChallengeBoard
     public let keeper: CertificateKeeper
     let ready: ListenersReady
 
@@ -73,7 +68,6 @@ public struct CertificateService: Service {
             },
             logger: logger)
         self.certificates = certificates
-        self.challenges = challenges
         self.ready = ready
         keeper.loadStored()
     }

@@ -9,7 +9,6 @@ public final class ServedCertificates: Sendable {
         var byName: [String: NIOSSLContext] = [:]
         /// For a client that names no known name: --tls-cert's, else the first installed.
         var fallback: NIOSSLContext?
-        var fallbackIsGiven = false
     }
     private let state = Mutex(State())
 
@@ -18,10 +17,7 @@ public final class ServedCertificates: Sendable {
     /// The certificate given with --tls-cert and --tls-key.
     public func setFallback(_ configuration: TLSConfiguration) throws {
         let context = try NIOSSLContext(configuration: configuration)
-        state.withLock {
-            $0.fallback = context
-            $0.fallbackIsGiven = true
-        }
+        state.withLock { $0.fallback = context }
     }
 
     /// Serves a chain (PEM) and its key for these names from the next handshake on.
@@ -31,7 +27,7 @@ public final class ServedCertificates: Sendable {
         let context = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         state.withLock { s in
             for name in names { s.byName[name.lowercased()] = context }
-            if !s.fallbackIsGiven && s.fallback == nil { s.fallback = context }
+            if s.fallback == nil { s.fallback = context }
         }
     }
 

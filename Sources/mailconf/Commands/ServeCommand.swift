@@ -5,7 +5,6 @@ import Catalog
 import Failures
 import Foundation
 import Logging
-import ACME
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -124,23 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: ArgumentHelp("Also listen with plain HTTP on this port (80 in production), where ACME HTTP-01 challenges are answered.", valueName: "port"))
     var httpPort: Int?
 
-    @Option(name: .customLong("acme-directory"), help: ArgumentHelp("Get the https certificates from this ACME directory.", valueName: "url"))
-    var acmeDirectory: String?
-
-    @Option(name: .customLong("acme-email"), help: ArgumentHelp("Contact address for the ACME account (the CA's expiry notices).", valueName: "address"))
-    var acmeEmail: String?
-
-    @Option(name: .customLong("acme-ca-file"), help: ArgumentHelp("PEM CAs to trust for the ACME server itself (a test CA).", valueName: "file"))
-    var acmeCAFile: String?
-
-    @Option(name: .customLong("acme-storage"), help: ArgumentHelp("Folder for the ACME account key and certificates (default: 'acme' beside the catalog).", valueName: "folder"))
-    var acmeStorage: String?
-
-    @Option(name: .customLong("acme-challenge"), help: ArgumentHelp("Challenges to answer, in order of preference (default: http-01 with --http-port, then tls-alpn-01).", valueName: "http-01|tls-alpn-01"))
-    var acmeChallenge: [String] = []
-
-    @Option(name: .customLong("acme-renew-after"), help: ArgumentHelp("Renew this many seconds after obtaining, when sooner than at two-thirds of the lifetime (for tests and short-lived CAs).", valueName: "seconds"))
-    var acmeRenewAfter: Double?
+    @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
 
@@ -152,32 +135,12 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         if (signCert == nil) != (signKey == nil) { throw ValidationError("give --sign-cert and --sign-key together") }
         if signCert != nil && !signProfiles { throw ValidationError("--sign-cert and --sign-key are for --sign-profiles: add it") }
-        if signProfiles && signCert == nil && tlsCert == nil && acmeDirectory == nil {
+        if signProfiles && signCert == nil && tlsCert == nil && !acme.enabled {
             throw ValidationError("--sign-profiles needs a certificate: give --sign-cert and --sign-key, --tls-cert and --tls-key, or --acme-directory")
         }
         if let httpPort, !(1...65535).contains(httpPort) { throw ValidationError("--http-port \(httpPort): expected 1 to 65535") }
         if let httpPort, httpPort == port { throw ValidationError("--http-port \(httpPort) is --port too: give the plain-HTTP listener a port of its own") }
-        if let acmeDirectory {
-            guard acmeDirectory.hasPrefix("https://"), URL(string: acmeDirectory)?.host != nil else {
-                throw ValidationError("--acme-directory \(acmeDirectory): expected the https:// URL of an ACME directory, such as https://acme-v02.api.letsencrypt.org/directory")
-            }
-            guard let acmeEmail, acmeEmail.split(separator: "@", omittingEmptySubsequences: false).count == 2,
-                  !acmeEmail.hasPrefix("@"), !acmeEmail.hasSuffix("@"), !acmeEmail.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-                throw ValidationError("--acme-directory needs --acme-email ADDRESS, a valid contact address for the account")
-            }
-            for kind in acmeChallenge where ChallengeKind(rawValue: kind) == nil {
-                throw ValidationError("--acme-challenge \(kind): expected http-01 or tls-alpn-01")
-            }
-            if acmeChallenge.contains(ChallengeKind.http01.rawValue) && httpPort == nil {
-                throw ValidationError("--acme-challenge http-01 is answered on the plain-HTTP listener: add --http-port 80")
-            }
-            if let acmeRenewAfter, !(acmeRenewAfter > 0) { throw ValidationError("--acme-renew-after \(acmeRenewAfter): expected seconds, more than 0") }
-        } else {
-            for (name, given) in [("--acme-email", acmeEmail != nil), ("--acme-ca-file", acmeCAFile != nil), ("--acme-storage", acmeStorage != nil),
-                                  ("--acme-challenge", !acmeChallenge.isEmpty), ("--acme-renew-after", acmeRenewAfter != nil)] where given {
-                throw ValidationError("\(name) is for ACME: add --acme-directory URL")
-            }
-        }
+        try acme.validate(httpPort: httpPort)
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url \(publicURL): expected an http:// or https:// URL")
@@ -210,34 +173,27 @@ struct ServeCommand: AsyncParsableCommand {
             if let fallback { logger.info("signing Apple profiles as \(fallback.certificate.subject)") }
         }
         let ready = ListenersReady(listeners: httpPort == nil ? 1 : 2)
-        var acme: ACMESettings?
-        if let acmeDirectory, let acmeEmail {
-            let kinds = acmeChallenge.isEmpty
-                ? (httpPort == nil ? [.tlsALPN01] : [.http01, .tlsALPN01]) : acmeChallenge.compactMap(ChallengeKind.init(rawValue:))
-            let storage = acmeStorage ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("acme")
-            acme = ACMESettings(directoryURL: acmeDirectory, email: acmeEmail, caFile: acmeCAFile, storage: storage,
-                                challenges: kinds, renewAfter: acmeRenewAfter)
-            config.challenges = ChallengeBoard(kinds: kinds)
-        }
+        let acmeSettings = acme.settings(catalogPath: path)
+        if acmeSettings != nil { config.challenges = ChallengeBoard(kinds: acme.kinds(httpPort: httpPort)) }
         let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
         var extras = AutoconfigServer.Extras(httpPort: httpPort, ready: ready)
-        if let acme, let board = config.challenges {
+        if let acmeSettings, let board = config.challenges {
             let service = try attempt {
                 // With no --sign-cert, each domain's profiles are signed with its own ACME
                 // certificate (the https one until it has one); --sign-cert always wins.
-                try CertificateService(settings: acme, store: store, challenges: board,
+                try CertificateService(settings: acmeSettings, store: store, challenges: board,
                                        signers: signCert == nil ? config.profileSigners : nil,
                                        ready: ready, logger: logger)
             }
             extras.certificates = service.certificates
             extras.services = [service]
-            logger.info("ACME: certificates from \(acme.directoryURL) for \(store.organisationDomains.count) domains, stored in \(service.keeper.storeFolder), challenges \(acme.challenges.map(\.rawValue).joined(separator: ", "))")
+            logger.info("ACME: certificates from \(acmeSettings.directoryURL) for \(store.organisationDomains.count) domains, stored in \(service.keeper.storeFolder), challenges \(board.kinds.map(\.rawValue).joined(separator: ", "))")
         }
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
         }
         let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
-        let scheme = tls == nil && acme == nil ? "http" : "https"
+        let scheme = tls == nil && acmeSettings == nil ? "http" : "https"
         let domains = store.domainCount
         // A certificate or key that cannot be used is a StartError (kind tls-error), which
         // Mailconf.main reports like every other failure.
