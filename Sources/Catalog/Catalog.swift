@@ -181,6 +181,9 @@ public final class Catalog: Sendable {
                 region: try row.regionCode.map { try Region(code: $0, name: row.regionName) },
                 dnsRecords: try JSONColumn.decode([DNSRequirement].self, row.dnsRecords),
                 servers: try s.map { try $0.model() },
+                mxDomains: try JSONColumn.decode([String].self, row.mxDomains),
+                services: try JSONColumn.decode([ServiceSetting].self, row.services),
+                oauth2: try row.oauth2.map { try JSONColumn.decode(OAuth2Settings.self, $0) },
                 clientConfigID: row.clientConfigID,
                 clientConfigExtras: try JSONColumn.decode(ClientConfigExtras.self, row.extras))
             return CatalogEntry(provider: provider, origin: row.origin, source: row.source, serverIDs: s.compactMap(\.id))
@@ -207,18 +210,22 @@ public final class Catalog: Sendable {
         try db.cachedStatement(sql: "DELETE FROM provider_domain WHERE provider_id = ?").execute(arguments: [p.id])
         try db.cachedStatement(sql: """
             INSERT INTO provider(id, origin, display_name, short_name, kind, notes, region_code, region_name,
-                                 client_config_id, documentation, dns_records, extras, source, content_hash, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 client_config_id, documentation, dns_records, extras, mx_domains, services, oauth2,
+                                 source, content_hash, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET origin = excluded.origin, display_name = excluded.display_name,
                 short_name = excluded.short_name, kind = excluded.kind, notes = excluded.notes,
                 region_code = excluded.region_code, region_name = excluded.region_name,
                 client_config_id = excluded.client_config_id, documentation = excluded.documentation,
-                dns_records = excluded.dns_records, extras = excluded.extras, source = excluded.source,
+                dns_records = excluded.dns_records, extras = excluded.extras, mx_domains = excluded.mx_domains,
+                services = excluded.services, oauth2 = excluded.oauth2, source = excluded.source,
                 content_hash = excluded.content_hash, updated_at = excluded.updated_at
             """).execute(arguments: [
                 p.id, origin.rawValue, p.displayName, p.shortName, p.kind.rawValue, p.notes, p.region?.code, p.region?.name,
                 p.clientConfigID, JSONColumn.encodeArray(p.documentation), JSONColumn.encodeArray(p.dnsRecords),
-                p.clientConfigExtras.isEmpty ? "{}" : JSONColumn.encode(p.clientConfigExtras), source, hash, time,
+                p.clientConfigExtras.isEmpty ? "{}" : JSONColumn.encode(p.clientConfigExtras),
+                JSONColumn.encodeArray(p.mxDomains), JSONColumn.encodeArray(p.services), p.oauth2.map { JSONColumn.encode($0) },
+                source, hash, time,
             ])
         let insertDomain = try db.cachedStatement(sql: "INSERT INTO provider_domain(provider_id, domain, position) VALUES (?, ?, ?)")
         for (i, d) in p.domains.enumerated() {

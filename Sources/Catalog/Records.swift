@@ -22,13 +22,16 @@ struct ProviderRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var documentation: String
     var dnsRecords: String
     var extras: String
+    var mxDomains: String
+    var services: String
+    var oauth2: String?
     var source: String?
     var contentHash: String
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, origin, kind, notes, source, documentation, extras
-        case displayName = "display_name", shortName = "short_name"
+        case id, origin, kind, notes, source, documentation, extras, services, oauth2
+        case displayName = "display_name", shortName = "short_name", mxDomains = "mx_domains"
         case regionCode = "region_code", regionName = "region_name"
         case clientConfigID = "client_config_id", dnsRecords = "dns_records"
         case contentHash = "content_hash", updatedAt = "updated_at"
@@ -116,7 +119,8 @@ extension ServerRecord {
         self.hostname = s.hostname?.name
         self.port = s.port.map { Int($0.value) }
         self.security = s.security?.rawValue
-        self.authentication = s.authentication.map(\.rawValue).joined(separator: ",")
+        // Generic methods by name; `sasl:NAME` and `http:SCHEME` for clientConfig 1.2's.
+        self.authentication = s.authenticationChoices.map(\.description).joined(separator: ",")
         self.username = s.username?.text
         self.url = s.url
         self.extras = JSONColumn.encodeArray(s.clientConfigExtras)
@@ -126,19 +130,18 @@ extension ServerRecord {
         guard let proto = ServerProtocol(rawValue: self.protocol) else {
             throw ValidationError(field: "protocol", value: self.protocol, reason: "unknown in the catalog", expected: "smtp, imap or pop3")
         }
-        var auth: [AuthenticationMethod] = []
+        var auth: [AuthenticationChoice] = []
         for name in authentication.split(separator: ",") {
-            guard let a = AuthenticationMethod(rawValue: String(name)) else {
+            do { auth.append(try AuthenticationChoice(parsing: String(name))) } catch {
                 throw ValidationError(field: "authentication", value: String(name), reason: "unknown in the catalog", expected: "a known method")
             }
-            auth.append(a)
         }
         return try ServerSetting(
             protocol: proto, description: description,
             hostname: try hostname.map { try Hostname($0) },
             port: try port.map { try Port($0) },
             security: try security.map { try ConnectionSecurity(parsing: $0) },
-            authentication: auth,
+            choices: auth,
             username: try username.map { try UsernameTemplate.lenient($0).0 },
             url: url, clientConfigExtras: try JSONColumn.decode([String].self, extras))
     }
@@ -170,6 +173,9 @@ extension ProviderRecord {
         documentation = row["documentation"]
         dnsRecords = row["dns_records"]
         extras = row["extras"]
+        mxDomains = row["mx_domains"]
+        services = row["services"]
+        oauth2 = row["oauth2"]
         source = row["source"]
         contentHash = row["content_hash"]
         updatedAt = row["updated_at"]

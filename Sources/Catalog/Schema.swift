@@ -67,6 +67,16 @@ enum Schema {
             }
             try db.create(index: "verification_by_provider", on: "verification", columns: ["provider_id", "setting", "checked_at"])
         }
+        migrator.registerMigration("v3: clientConfig 1.2 (MX domains, services beside mail, OAuth2 endpoints)") { db in
+            try db.alter(table: "provider") { t in
+                t.add(column: "mx_domains", .text).notNull().defaults(to: "[]")
+                t.add(column: "services", .text).notNull().defaults(to: "[]")
+                t.add(column: "oauth2", .text)
+            }
+            // Presets stored before kept their <oAuth2> as raw XML: store them again.
+            try db.execute(sql: "UPDATE provider SET content_hash = '' WHERE origin = 'preset'")
+            try db.execute(sql: "DELETE FROM catalog_meta WHERE key = 'presets-fingerprint'")
+        }
         return migrator
     }
 }

@@ -9,6 +9,9 @@ public struct Provider: Hashable, Sendable, Codable, Identifiable {
     public var kind: ProviderKind
     /// Mail domains served, lowercased, in file order, without repeats.
     public var domains: [String]
+    /// Domains of the provider's MX hosts (clientConfig 1.2 `<domain purpose="mx">`): an
+    /// address whose MX lies under one of them is served by this provider.
+    public var mxDomains: [String]
     public var documentation: [DocumentationLink]
     public var notes: String?
     public var region: Region?
@@ -16,9 +19,13 @@ public struct Provider: Hashable, Sendable, Codable, Identifiable {
     public var dnsRecords: [DNSRequirement]
     /// Incoming and outgoing settings, each in order of preference.
     public var servers: [ServerSetting]
+    /// Calendars, address books and the other services of clientConfig 1.2, in file order.
+    public var services: [ServiceSetting]
+    /// The provider's OAuth 2.0 endpoints (clientConfig `<oAuth2>`).
+    public var oauth2: OAuth2Settings?
     /// `emailProvider/@id` of the clientConfig file (not unique across the ISPDB).
     public var clientConfigID: String?
-    /// clientConfig elements mailconf does not model (webMail, enable, oAuth2, …),
+    /// clientConfig elements mailconf does not model (webMail, enable, …),
     /// kept so an export gives them back.
     public var clientConfigExtras: ClientConfigExtras
 
@@ -26,6 +33,7 @@ public struct Provider: Hashable, Sendable, Codable, Identifiable {
         id: String, displayName: String, shortName: String? = nil, kind: ProviderKind,
         domains: [String], documentation: [DocumentationLink] = [], notes: String? = nil,
         region: Region? = nil, dnsRecords: [DNSRequirement] = [], servers: [ServerSetting],
+        mxDomains: [String] = [], services: [ServiceSetting] = [], oauth2: OAuth2Settings? = nil,
         clientConfigID: String? = nil, clientConfigExtras: ClientConfigExtras = .init()
     ) throws(ValidationError) {
         self.id = try Self.checkID(id)
@@ -37,17 +45,10 @@ public struct Provider: Hashable, Sendable, Codable, Identifiable {
         if let shortName { try TextField.check(shortName, field: "short name", maxLength: 100) }
         self.shortName = shortName
         self.kind = kind
-        var seen = Set<String>()
-        var checked: [String] = []
-        for domain in domains {
-            let host = try Hostname(domain)
-            guard !host.isTemplate, !host.isIPAddress else {
-                throw ValidationError(field: "domain", value: domain, reason: "it is not a DNS name",
-                                      expected: "a mail domain such as example.com")
-            }
-            if seen.insert(host.name).inserted { checked.append(host.name) }
-        }
-        self.domains = checked
+        self.domains = try Self.checkDomains(domains, field: "domain")
+        self.mxDomains = try Self.checkDomains(mxDomains, field: "MX domain")
+        self.services = services
+        self.oauth2 = oauth2
         self.documentation = documentation
         if let notes, notes.count > 4000 {
             throw ValidationError(field: "notes", value: notes, reason: "it is longer than 4000 characters",
@@ -59,6 +60,22 @@ public struct Provider: Hashable, Sendable, Codable, Identifiable {
         self.servers = servers
         self.clientConfigID = clientConfigID
         self.clientConfigExtras = clientConfigExtras
+    }
+
+    /// DNS names, lowercased, in order, without repeats.
+    static func checkDomains(_ domains: [String], field: String) throws(ValidationError) -> [String] {
+        var seen = Set<String>()
+        var checked: [String] = []
+        for domain in domains {
+            let host = try Hostname(domain)
+            guard !host.isTemplate, !host.isIPAddress else {
+                throw ValidationError(field: field, value: domain, reason: "it is not a DNS name",
+                                      expected: field == "domain" ? "a mail domain such as example.com"
+                                          : "the domain of an MX host, such as example.com for mx1.example.com")
+            }
+            if seen.insert(host.name).inserted { checked.append(host.name) }
+        }
+        return checked
     }
 
     /// Checks and normalises a provider id (lowercased).
@@ -159,7 +176,8 @@ public struct DNSRequirement: Hashable, Sendable, Codable {
 public struct ClientConfigExtras: Hashable, Sendable, Codable {
     /// Children of `emailProvider` (webMail, enable, instruction, inputField, …).
     public var emailProvider: [String]
-    /// Children of `clientConfig` beside `emailProvider` (oAuth2, clientConfigUpdate, …).
+    /// Children of `clientConfig` beside `emailProvider` (clientConfigUpdate, sections of
+    /// types mailconf does not know, …).
     public var clientConfig: [String]
     public init(emailProvider: [String] = [], clientConfig: [String] = []) {
         self.emailProvider = emailProvider

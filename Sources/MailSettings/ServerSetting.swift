@@ -1,19 +1,24 @@
 /// The protocol a server speaks. Thunderbird's clientConfig also knows Exchange-style
-/// servers reached through a URL; mailconf keeps them so an imported file loses nothing.
+/// servers reached through a URL, and clientConfig 1.2 adds JMAP and ActiveSync;
+/// mailconf keeps them so an imported file loses nothing.
 public enum ServerProtocol: String, CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible {
     case smtp, imap, pop3
     case exchange, ews, owa, graph
+    /// clientConfig 1.2 (draft-ietf-mailmaint-autoconfig-06): JMAP (RFC 8620) by its session URL.
+    case jmap
+    /// clientConfig 1.2: Exchange ActiveSync by its URL.
+    case activeSync
 
     /// Outgoing for SMTP, incoming for everything else.
     public var role: ServerRole { self == .smtp ? .outgoing : .incoming }
 
     /// Servers of these protocols are addressed by a URL rather than host and port.
-    public var isURLBased: Bool { self == .ews || self == .owa || self == .graph }
+    public var isURLBased: Bool { [.ews, .owa, .graph, .jmap, .activeSync].contains(self) }
 
     /// Reads what a person types (any case; `pop` for POP3).
     public init(parsing text: String) throws(ValidationError) {
         let key = text.lowercased()
-        if let p = ServerProtocol(rawValue: key) { self = p; return }
+        if let p = ServerProtocol.allCases.first(where: { $0.rawValue.lowercased() == key }) { self = p; return }
         if key == "pop" { self = .pop3; return }
         throw ValidationError(field: "protocol", value: text, reason: "it is not a known protocol",
                               expected: "smtp, imap or pop3")
@@ -36,8 +41,10 @@ public struct ServerSetting: Hashable, Sendable, Codable {
     public var hostname: Hostname?
     public var port: Port?
     public var security: ConnectionSecurity?
-    /// Accepted methods in the provider's order of preference.
-    public var authentication: [AuthenticationMethod]
+    /// The ways to log in, in the provider's order of preference: generic methods,
+    /// and the specific SASL mechanisms and HTTP schemes clientConfig 1.2 can name.
+    /// Always holds a generic method a 1.1 reader knows (see `withLegacyFallback`).
+    public var authenticationChoices: [AuthenticationChoice]
     /// Absent when the username is account-specific and the user supplies it.
     public var username: UsernameTemplate?
     /// For URL-based servers (EWS, OWA, Graph) and Exchange.
@@ -47,6 +54,24 @@ public struct ServerSetting: Hashable, Sendable, Codable {
     public var clientConfigExtras: [String]
 
     public var role: ServerRole { self.protocol.role }
+
+    /// The generic methods, which everything but clientConfig 1.2 speaks (lint, the
+    /// validator, every other export, a 1.1 file): what a 1.1 reader finds in the list.
+    /// Setting it replaces every choice.
+    public var authentication: [AuthenticationMethod] {
+        get { Self.generic(authenticationChoices) }
+        set { authenticationChoices = newValue.map { .method($0) } }
+    }
+
+    /// The generic view of a list of choices (see `authentication`).
+    public static func generic(_ choices: [AuthenticationChoice]) -> [AuthenticationMethod] {
+        var read: [AuthenticationMethod] = []
+        for c in choices {
+            guard let m = c.legacyReading else { continue }
+            if c.method != nil || !read.contains(m) { read.append(m) }
+        }
+        return read
+    }
 
     public init(
         protocol: ServerProtocol,
@@ -59,12 +84,29 @@ public struct ServerSetting: Hashable, Sendable, Codable {
         url: String? = nil,
         clientConfigExtras: [String] = []
     ) throws(ValidationError) {
+        try self.init(protocol: `protocol`, description: description, hostname: hostname, port: port, security: security,
+                      choices: authentication.map { .method($0) }, username: username, url: url,
+                      clientConfigExtras: clientConfigExtras)
+    }
+
+    public init(
+        protocol: ServerProtocol,
+        description: String? = nil,
+        hostname: Hostname?,
+        port: Port?,
+        security: ConnectionSecurity?,
+        choices: [AuthenticationChoice],
+        username: UsernameTemplate? = nil,
+        url: String? = nil,
+        clientConfigExtras: [String] = []
+    ) throws(ValidationError) {
         self.protocol = `protocol`
         self.description = description
         self.hostname = hostname
         self.port = port
         self.security = security
-        self.authentication = authentication
+        // A list only 1.2 readers understand gets its generic families, as the draft advises.
+        self.authenticationChoices = AuthenticationChoice.withLegacyFallback(choices)
         self.username = username
         self.url = url
         self.clientConfigExtras = clientConfigExtras
@@ -100,8 +142,22 @@ public struct ServerSetting: Hashable, Sendable, Codable {
             if let url { try URLField.check(url, field: "url") }
         }
         guard !authentication.isEmpty else {
-            throw ValidationError(field: "authentication", value: "", reason: "a \(what) needs at least one method",
+            throw ValidationError(field: "authentication", value: authenticationChoices.map(\.description).joined(separator: ","),
+                                  reason: "a \(what) needs at least one method that clientConfig 1.1 readers know",
                                   expected: "one or more of \(AuthenticationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for choice in authenticationChoices {
+            switch choice {
+            case .http where !self.protocol.isURLBased:
+                throw ValidationError(field: "authentication", value: choice.description,
+                                      reason: "HTTP authentication applies to URL-based servers only",
+                                      expected: "a generic method or a sasl: mechanism for a \(what)")
+            case .sasl where self.protocol.isURLBased:
+                throw ValidationError(field: "authentication", value: choice.description,
+                                      reason: "a SASL mechanism applies to servers reached by host and port only",
+                                      expected: "a generic method or http:Basic / http:Digest for a \(what)")
+            default: break
+            }
         }
         if role == .incoming, let outgoingOnly = authentication.first(where: \.isOutgoingOnly) {
             throw ValidationError(field: "authentication", value: outgoingOnly.rawValue,

@@ -70,7 +70,9 @@ private let sample = """
         #expect(p.documentation.first?.url == "https://example.com/help?a=1&b=2")
         #expect(p.documentation.first?.descriptions.map(\.language) == ["en", "de"])
         #expect(p.clientConfigExtras.emailProvider.count == 1)
-        #expect(p.clientConfigExtras.clientConfig.count == 1)
+        // The <oAuth2> block is modelled, no longer kept as raw XML.
+        #expect(p.clientConfigExtras.clientConfig.isEmpty)
+        #expect(p.oauth2?.issuer == "login.example.com")
     }
 
     @Test func roundTripKeepsEverything() throws {
