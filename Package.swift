@@ -79,7 +79,7 @@ let package = Package(
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "MailSettings", "WebFetch",
+            "ACME", "Catalog", "ClientExport", "MailFormats", "MailSettings", "WebFetch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

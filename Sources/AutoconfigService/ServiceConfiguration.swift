@@ -1,4 +1,5 @@
 import ClientExport
+import MailFormats
 
 /// How `mailconf serve` answers.
 public struct ServiceConfiguration: Sendable {
@@ -21,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     public var profileSigners: ProfileSigners?
     /// The ACME challenges being answered (nil: no ACME).
     public var challenges: ChallengeBoard?
+    /// The clientConfig version of Thunderbird's file: 1.1 until clients read 1.2.
+    public var clientConfigVersion: ClientConfig.Version = .v1_1
 
     public init(answerForAllKnownDomains: Bool = false, logAddresses: Bool = false,
                 pollInterval: Duration = .milliseconds(250), maxRequestBody: Int = AutodiscoverRequest.largestBody,

@@ -62,7 +62,7 @@ public final class SettingsStore: Sendable {
     func thunderbird(for domain: String) throws(ExportError) -> CachedBody? {
         if let hit = state.withLock({ $0.thunderbird[domain] }) { return hit }
         guard let provider = provider(for: domain) else { return nil }
-        let body = CachedBody(try ServedAnswers.thunderbird(provider, domain: domain))
+        let body = CachedBody(try ServedAnswers.thunderbird(provider, domain: domain, version: configuration.clientConfigVersion))
         state.withLock { $0.thunderbird[domain] = body }
         return body
     }

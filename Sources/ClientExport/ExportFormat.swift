@@ -1,4 +1,5 @@
 import Failures
+import MailFormats
 import MailSettings
 
 /// The client configuration files mailconf writes, one exporter each.
@@ -15,7 +16,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// One line for `mailconf export --list`.
     public var summary: String {
         switch self {
-        case .thunderbird: return "Thunderbird autoconfig XML (clientConfig v1.1): config-v1.1.xml"
+        case .thunderbird: return "Thunderbird autoconfig XML (clientConfig v1.1; v1.2 with --config-version 1.2): config-v1.1.xml"
         case .autodiscover: return "Microsoft Autodiscover POX response (Outlook) for one address"
         case .mobileconfig: return "Apple configuration profile (iOS, iPadOS, macOS Mail): .mobileconfig"
         case .msmtp: return "msmtp account block for ~/.msmtprc (sendmail replacement)"
@@ -105,7 +106,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         if let why = unsuitability(for: provider) { throw ExportError(.unsuitable, why) }
         let input = ExportInput(provider: provider, address: address)
         switch self {
-        case .thunderbird: return try ThunderbirdExport.render(input, includeExtension: options.includeMailconfExtension)
+        case .thunderbird: return try ThunderbirdExport.render(input, version: options.clientConfigVersion,
+                                                                 includeExtension: options.includeMailconfExtension)
         case .autodiscover: return try AutodiscoverExport.render(input)
         case .mobileconfig: return try MobileConfigExport.render(input)
         case .msmtp: return try MsmtpExport.render(input)
@@ -120,8 +122,11 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 public struct ExportOptions: Sendable {
     /// Thunderbird: keep mailconf's own `mc:` elements (Thunderbird ignores them).
     public var includeMailconfExtension: Bool
-    public init(includeMailconfExtension: Bool = true) {
+    /// Thunderbird: the clientConfig version written (1.1 unless asked).
+    public var clientConfigVersion: ClientConfig.Version
+    public init(includeMailconfExtension: Bool = true, clientConfigVersion: ClientConfig.Version = .v1_1) {
         self.includeMailconfExtension = includeMailconfExtension
+        self.clientConfigVersion = clientConfigVersion
     }
 }
 

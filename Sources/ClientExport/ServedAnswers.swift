@@ -1,3 +1,4 @@
+import MailFormats
 import MailSettings
 
 /// The answers `mailconf serve` gives for an organisation's domain, made in one place:
@@ -7,10 +8,13 @@ public enum ServedAnswers {
     /// Thunderbird's autoconfig file for `domain`, the same bytes for every address at
     /// it. The file names the domain it answers for: an organisation's own domain is not
     /// among its provider's, and Thunderbird refuses a file without its <domain>.
-    public static func thunderbird(_ provider: Provider, domain: String) throws(ExportError) -> String {
+    /// `version` is 1.1 unless the service was told otherwise: that is what clients read today.
+    public static func thunderbird(_ provider: Provider, domain: String,
+                                   version: ClientConfig.Version = .v1_1) throws(ExportError) -> String {
         var provider = provider
         if !provider.domains.contains(domain) { provider.domains.insert(domain, at: 0) }
-        return try ExportFormat.thunderbird.render(provider, options: ExportOptions(includeMailconfExtension: false))
+        return try ExportFormat.thunderbird.render(provider, options: ExportOptions(includeMailconfExtension: false,
+                                                                                     clientConfigVersion: version))
     }
 
     /// Outlook's POX Autodiscover answer for `address`.

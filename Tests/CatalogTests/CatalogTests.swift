@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import Catalog
 import MailFormats
 import MailSettings
@@ -95,13 +96,40 @@ import MailSettings
             case .mailbox: #expect(!p.incoming.isEmpty, "\(source): a mailbox provider without incoming servers")
             }
             for s in p.servers {
-                #expect(s.hostname.map { !$0.isTemplate } ?? false, "\(source): \(s.summary)")
+                if s.protocol.isURLBased {
+                    #expect(s.url?.hasPrefix("https://") == true, "\(source): \(s.summary)")
+                } else {
+                    #expect(s.hostname.map { !$0.isTemplate } ?? false, "\(source): \(s.summary)")
+                }
             }
         }
     }
 }
 
 @Suite struct UserDataAndUpdates {
+    /// Every preset that signs in with OAuth2 says where (clientConfig's <oAuth2>), with
+    /// its source in Providers/SOURCES.md; and none carries a client secret.
+    @Test func oauth2PresetsNameTheirEndpoints() throws {
+        let presets = try Presets.load().map(\.provider)
+        let sources = try String(contentsOf: repositoryRoot.appendingPathComponent("Providers/SOURCES.md"), encoding: .utf8)
+        let withOAuth2 = presets.filter { p in p.servers.contains { $0.authentication.contains(.oauth2) } }
+        #expect(Set(withOAuth2.map(\.id)).isSuperset(of: ["gmail", "google-workspace", "microsoft365", "outlook-com", "yahoo", "aol", "fastmail"]))
+        for p in withOAuth2 {
+            let o = try #require(p.oauth2, "\(p.id) offers OAuth2 but names no endpoints")
+            #expect(o.authURL?.hasPrefix("https://") == true, "\(p.id)")
+            #expect(o.tokenURL?.hasPrefix("https://") == true, "\(p.id)")
+            #expect(o.issuer != nil && o.scope != nil, "\(p.id)")
+            let heading = try #require(sources.range(of: "### \(p.id).xml"), "\(p.id) has no section in SOURCES.md")
+            let rest = sources[heading.upperBound...]
+            let section = rest[..<(rest.range(of: "\n### ")?.lowerBound ?? rest.endIndex)]
+            #expect(section.contains("OAuth2 endpoints"), "\(p.id): SOURCES.md gives no source for its OAuth2 endpoints")
+        }
+        let fastmail = try #require(presets.first { $0.id == "fastmail" })
+        #expect(fastmail.incoming.contains { $0.protocol == .jmap })
+        #expect(Set(fastmail.services.map(\.type)) == ["caldav", "carddav"])
+        #expect(try #require(presets.first { $0.id == "aol" }).mxDomains == ["mail.gm0.yahoodns.net"])
+    }
+
     @Test func userServersAndDomainsSurviveAPresetUpdate() throws {
         let dir = TempDir()
         let catalog = try Catalog(path: dir.dbPath)

@@ -88,6 +88,37 @@ import MailSettings
         #expect(back.servers.first?.authentication == [.gssapi, .passwordCleartext])
     }
 
+    /// What clientConfig 1.2 adds is stored and read back whole: SASL and HTTP
+    /// choices, JMAP, services beside mail, MX domains and the OAuth2 endpoints.
+    @Test func clientConfig12SettingsSurviveTheCatalog() throws {
+        let dir = TempDir()
+        let catalog = try Catalog(path: dir.dbPath)
+        let file = """
+        <clientConfig version="1.2"><emailProvider id="example.org"><domain>example.org</domain>
+        <domain purpose="mx">mx.example.net</domain><displayName>Example</displayName>
+        <incomingServer type="jmap"><url>https://jmap.example.org/session</url><authentication>OAuth2</authentication>
+        <authentication system="http">Basic</authentication></incomingServer>
+        <outgoingServer type="smtp"><hostname>smtp.example.org</hostname><port>465</port><socketType>SSL</socketType>
+        <authentication system="sasl">SCRAM-SHA-256</authentication></outgoingServer></emailProvider>
+        <addressbook type="carddav"><url>https://dav.example.org/</url><authentication system="http">Digest</authentication></addressbook>
+        <setupServer type="managesieve"><hostname>sieve.example.org</hostname><port>4190</port><socketType>STARTTLS</socketType>
+        <authentication system="sasl">PLAIN</authentication></setupServer>
+        <oAuth2><authURL>https://login.example.org/a</authURL><tokenURL>https://login.example.org/t</tokenURL>
+        <scope>mail dav</scope></oAuth2></clientConfig>
+        """
+        let original = try ClientConfig.read(Array(file.utf8), source: "example.org.xml", fallbackID: "example.org").provider
+        #expect(try catalog.importFiles([dir.file("example.org.xml", file)]).imported == ["example.org"])
+        let stored = try #require(try catalog.entry(id: "example.org")).provider
+        #expect(stored == original)
+        #expect(stored.servers.last?.authenticationChoices == [.sasl("SCRAM-SHA-256"), .method(.passwordEncrypted)])
+        #expect(stored.services.map(\.type) == ["carddav", "managesieve"])
+        #expect(stored.mxDomains == ["mx.example.net"])
+        #expect(stored.oauth2?.scope == "mail dav")
+        // Reopened by another process, as serve does.
+        let again = try #require(try Catalog(path: dir.dbPath, readOnly: true).entry(id: "example.org")).provider
+        #expect(again == original)
+    }
+
     @Test func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData() throws {
         let dir = TempDir()
         let catalog = try Catalog(path: dir.dbPath)

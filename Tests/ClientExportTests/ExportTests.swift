@@ -52,7 +52,9 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         for (p, text) in try rendered(.thunderbird) {
             files.append(try dir.write("\(p.id).xml", text).path)
             let back = try ClientConfig.read(Array(text.utf8), source: p.id, fallbackID: p.id).provider
-            #expect(back.servers.count == p.servers.count, "\(p.id)")
+            // A 1.1 file has no place for JMAP or ActiveSync.
+            #expect(back.servers.map(\.summary) == p.servers.filter { $0.protocol != .jmap && $0.protocol != .activeSync }.map(\.summary),
+                    "\(p.id)")
         }
         let schema = repositoryRoot.appendingPathComponent("schemas/clientconfig-1.1.xsd").path
         let r = try Tool.run("xmllint", ["--noout", "--nonet", "--schema", schema] + files)

@@ -60,6 +60,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Thunderbird: leave out mailconf's own metadata (the mc: elements Thunderbird ignores).")
     var thunderbirdOnly = false
 
+    @Option(name: .customLong("config-version"), help: ArgumentHelp("Thunderbird: clientConfig version, 1.1 (default, what clients read today) or 1.2 (the IETF draft: SASL mechanisms, JMAP, calendars, address books, MX domains).", valueName: "version"))
+    var configVersion: ClientConfig.Version?
+
     @Option(name: .customLong("sign-cert"), help: ArgumentHelp("mobileconfig: sign with this PEM certificate (its intermediates after it).", valueName: "file"))
     var signCert: String?
 
@@ -86,6 +89,9 @@ struct ExportCommand: ParsableCommand {
                 "unknown format '\(format)': expected one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let name else { throw ArgumentParser.ValidationError("give the provider, domain or address to export after the format") }
+        if configVersion != nil && chosen != .thunderbird {
+            throw ArgumentParser.ValidationError("--config-version is the clientConfig version: use it with the thunderbird format")
+        }
         if (signCert == nil) != (signKey == nil) { throw ArgumentParser.ValidationError("give --sign-cert and --sign-key together") }
         if signCert != nil && chosen != .mobileconfig {
             throw ArgumentParser.ValidationError("--sign-cert and --sign-key sign Apple profiles: use them with the mobileconfig format")
@@ -101,7 +107,8 @@ struct ExportCommand: ParsableCommand {
         let text: String
         do {
             text = try chosen.render(entry.provider, address: address,
-                                     options: ExportOptions(includeMailconfExtension: !thunderbirdOnly))
+                                     options: ExportOptions(includeMailconfExtension: !thunderbirdOnly,
+                                                            clientConfigVersion: configVersion ?? .v1_1))
         } catch {
             throw CLIError(error)
         }

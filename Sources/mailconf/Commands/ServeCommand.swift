@@ -5,6 +5,7 @@ import Catalog
 import Failures
 import Foundation
 import Logging
+import MailFormats
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
         and SIGHUP reloads at once. SIGTERM or SIGINT stops it gracefully. Under systemd \
         (Type=notify, deploy/mailconf.service) it reports READY=1 once its port answers, \
         RELOADING=1 and READY=1 around a reload, and STOPPING=1, over $NOTIFY_SOCKET.
+
+        Thunderbird's file is clientConfig 1.1, which every client reads. \
+        --config-version 1.2 serves the IETF draft's version (draft-ietf-mailmaint-autoconfig) \
+        with what only it can say: SASL mechanisms, JMAP, calendars and address books, \
+        MX domains. Each server still carries a method 1.1 readers know.
 
         Mail clients prefer https for autoconfig: give --tls-cert and --tls-key, or run it \
         behind a proxy that terminates TLS.
@@ -123,6 +129,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: ArgumentHelp("Also listen with plain HTTP on this port (80 in production), where ACME HTTP-01 challenges are answered.", valueName: "port"))
     var httpPort: Int?
 
+    @Option(name: .customLong("config-version"), help: ArgumentHelp("clientConfig version of Thunderbird's file: 1.1 (what clients read today) or 1.2 (the IETF draft).", valueName: "version"))
+    var configVersion: ClientConfig.Version = .v1_1
+
     @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
@@ -164,6 +173,7 @@ struct ServeCommand: AsyncParsableCommand {
         var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
         config.accessLog = !noAccessLog
+        config.clientConfigVersion = configVersion
         if signProfiles {
             var fallback: ProfileSigner?
             if let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
