@@ -462,6 +462,8 @@ txt-record=disco.test,"v=spf1 ip4:127.0.0.1 -all"
 mx-host=mxonly.test,aspmx.l.google.com,10
 # An MX host under a public suffix of two labels (co.uk), for MXBASEDOMAIN.
 mx-host=psl.test,mx.hosted.example.co.uk,10
+# An MX host under a provider's clientConfig 1.2 MX domain (AOL's mail.gm0.yahoodns.net).
+mx-host=mxdomain.test,mx-aol.mail.gm0.yahoodns.net,10
 # The deliverability test zones (good.test, twospf.test, …) and their relay stand-ins.
 conf-file=$SCRIPTS/dns-zones/deliverability.conf
 # The domains check test zones (complete.test, nomx.test, …).

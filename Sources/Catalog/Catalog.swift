@@ -138,6 +138,16 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// The provider whose MX domain (clientConfig 1.2 `<domain purpose="mx">`) is exactly
+    /// this name, the best-ranked first (the user's own, then presets, then imports).
+    public func entry(forMXDomain domain: String) throws(CatalogError) -> CatalogEntry? {
+        let key = domain.lowercased()
+        let found = try read { db in
+            try Self.loadEntries(db, where: ("EXISTS (SELECT 1 FROM json_each(provider.mx_domains) WHERE json_each.value = ?)", [key]))
+        }
+        return found.min { Self.rank($0.origin) < Self.rank($1.origin) }
+    }
+
     /// Finds what a person named: a provider id, an organisation domain, a mail domain
     /// or an e-mail address. Unknown names fail with the closest ids as suggestions.
     public func resolve(_ name: String) throws(CatalogError) -> CatalogEntry {

@@ -18,4 +18,10 @@ struct CatalogSource: DiscoverySource {
         guard entry.provider.domains.contains(domain) || isOrganisation else { return [] }
         return entry.provider.servers
     }
+
+    /// The provider that names this domain as its MX domain, and its servers.
+    static func provider(forMXDomain domain: String, in catalog: Catalog?) -> (id: String, servers: [ServerSetting])? {
+        guard let catalog, let entry = try? catalog.entry(forMXDomain: domain) else { return nil }
+        return (entry.provider.id, entry.provider.servers)
+    }
 }

@@ -3,8 +3,9 @@ import Foundation
 import MailSettings
 
 /// The domain's mail exchanger: the MX host's parent domains (aspmx.l.google.com →
-/// l.google.com, google.com) in the catalog, then, when the catalog knows none of them,
-/// the last of them in the ISPDB. A domain hosted elsewhere is often set up like its host.
+/// l.google.com, google.com) in the catalog, as a provider's mail domain or as its MX
+/// domain (clientConfig 1.2 `<domain purpose="mx">`, which the MX host itself may also
+/// be), then, when the catalog knows none of them, the last of them in the ISPDB. A domain hosted elsewhere is often set up like its host.
 /// The walk stops at the registrable domain, MXBASEDOMAIN in draft-ietf-mailmaint-autoconfig
 /// (from the Public Suffix List): mx.example.co.uk leads to example.co.uk, never co.uk.
 struct MXSource: DiscoverySource {
@@ -25,11 +26,19 @@ struct MXSource: DiscoverySource {
             ?? "no public suffix list at \(PublicSuffixList.expectedPath) (apt-get install publicsuffix): every parent domain down to the last two labels was asked"
         var settings: [ServerSetting] = []
         var hit = "none of \(parents.joined(separator: ", ")) is in the catalog"
-        for p in parents {
-            let s = CatalogSource.servers(for: p, in: context.catalog)
-            if !s.isEmpty {
-                settings = s
-                hit = "MX \(best.exchange) → \(p) in the catalog"
+        let exchange = best.exchange.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        for p in [exchange] + parents {
+            if p != exchange {
+                let s = CatalogSource.servers(for: p, in: context.catalog)
+                if !s.isEmpty {
+                    settings = s
+                    hit = "MX \(best.exchange) → \(p) in the catalog"
+                    break
+                }
+            }
+            if let byMX = CatalogSource.provider(forMXDomain: p, in: context.catalog), !byMX.servers.isEmpty {
+                settings = byMX.servers
+                hit = "MX \(best.exchange) → \(p), the MX domain of \(byMX.id) in the catalog"
                 break
             }
         }

@@ -44,7 +44,9 @@ public struct ServerSetting: Hashable, Sendable, Codable {
     /// The ways to log in, in the provider's order of preference: generic methods,
     /// and the specific SASL mechanisms and HTTP schemes clientConfig 1.2 can name.
     /// Always holds a generic method a 1.1 reader knows (see `withLegacyFallback`).
-    public var authenticationChoices: [AuthenticationChoice]
+    public var authenticationChoices: [AuthenticationChoice] {
+        didSet { authenticationChoices = AuthenticationChoice.withLegacyFallback(authenticationChoices) }
+    }
     /// Absent when the username is account-specific and the user supplies it.
     public var username: UsernameTemplate?
     /// For URL-based servers (EWS, OWA, Graph) and Exchange.

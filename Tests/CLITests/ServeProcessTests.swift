@@ -188,6 +188,18 @@ struct DiscoverAsAProcess {
         #expect(listed.out.contains("from the public suffix list \(list.path)"))
     }
 
+    /// clientConfig 1.2's `<domain purpose="mx">`: an address whose MX host lies under a
+    /// provider's MX domain gets that provider (the AOL preset names mail.gm0.yahoodns.net).
+    @Test func anMXUnderAProvidersMXDomainFindsTheProvider() async throws {
+        let lab = try #require(LabServers.current)
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let r = try await cli.run(["discover", "alice@mxdomain.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))",
+                                   "--no-ispdb", "--no-guess", "--no-verify", "--timeout", "3"])
+        #expect(r.out.contains("MX mx-aol.mail.gm0.yahoodns.net → mail.gm0.yahoodns.net, the MX domain of aol in the catalog"), "\(r.out)\n\(r.err)")
+        #expect(r.out.contains("imap.aol.com"), "\(r.out)")
+    }
+
     @Test func discoverFindsTheLabThroughDNSAndExportsIt() throws {
         let lab = try #require(LabServers.current)
         let cli = CLI()

@@ -11,7 +11,10 @@ struct ProviderJSON: Encodable {
         var hostname: String?
         var port: Int?
         var security: String?
+        /// The generic methods (what 1.1 readers and every other export use).
         var authentication: [String]
+        /// Every way to log in, in order: generic methods, `sasl:NAME`, `http:SCHEME`.
+        var authenticationChoices: [String]
         var username: String?
         var url: String?
         var lastVerified: VerificationRecord?
@@ -26,12 +29,27 @@ struct ProviderJSON: Encodable {
     var kind: String
     var origin: String
     var domains: [String]
+    var mxDomains: [String]
     var region: Region?
     var notes: String?
     var documentation: [Link]
     var dnsRecords: [DNSRequirement]
     var servers: [Server]
+    var services: [Service]
+    var oauth2: OAuth2Settings?
     var source: String?
+
+    /// A calendar, address book or other service beside mail (clientConfig 1.2).
+    struct Service: Encodable {
+        var section: String
+        var type: String
+        var url: String?
+        var hostname: String?
+        var port: Int?
+        var security: String?
+        var authenticationChoices: [String]
+        var username: String?
+    }
 
     init(_ e: CatalogEntry, verifications: [String: VerificationRecord] = [:]) {
         let p = e.provider
@@ -41,6 +59,7 @@ struct ProviderJSON: Encodable {
         kind = p.kind.rawValue
         origin = e.origin.rawValue
         domains = p.domains
+        mxDomains = p.mxDomains
         region = p.region
         notes = p.notes
         documentation = p.documentation.map { Link(url: $0.url, descriptions: $0.descriptions) }
@@ -50,8 +69,15 @@ struct ProviderJSON: Encodable {
             Server(id: i < e.serverIDs.count ? e.serverIDs[i] : nil, role: s.role.rawValue, protocol: s.protocol.rawValue,
                    description: s.description, hostname: s.hostname?.name, port: s.port.map { Int($0.value) },
                    security: s.security?.rawValue, authentication: s.authentication.map(\.rawValue),
+                   authenticationChoices: s.authenticationChoices.map(\.description),
                    username: s.username?.text, url: s.url, lastVerified: verifications[s.summary])
         }
+        services = p.services.map { s in
+            Service(section: s.section.rawValue, type: s.type, url: s.url, hostname: s.hostname?.name,
+                    port: s.port.map { Int($0.value) }, security: s.security?.rawValue,
+                    authenticationChoices: s.authenticationChoices.map(\.description), username: s.username?.text)
+        }
+        oauth2 = p.oauth2
     }
 }
 

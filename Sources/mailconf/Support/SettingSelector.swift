@@ -31,10 +31,10 @@ extension ServerFields {
         guard let security = try parsedSecurity() else {
             throw ArgumentParser.ValidationError("--security is required with --host: none, starttls or tls")
         }
-        let auth = try parsedAuth() ?? defaultAuth
+        let auth = try parsedAuth() ?? defaultAuth.map { .method($0) }
         let setting = try usage { () throws(MailSettings.ValidationError) in
             try ServerSetting(protocol: try parsedProtocolOrSMTP(), hostname: host, port: port, security: security,
-                              authentication: auth,
+                              choices: auth,
                               username: lenientUsername ? try parsedUsernameLenient() : nil)
         }
         return .given(setting)

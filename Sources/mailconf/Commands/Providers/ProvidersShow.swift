@@ -37,6 +37,7 @@ struct ProvidersShow: ParsableCommand {
         if let region = p.region { title += "  region \(region.code)" + (region.name.map { " – \($0)" } ?? "") }
         lines.append(title)
         lines.append("Domains: \(p.domains.joined(separator: ", "))")
+        if !p.mxDomains.isEmpty { lines.append("MX domains: \(p.mxDomains.joined(separator: ", "))") }
         let ids = Dictionary(uniqueKeysWithValues: zip(p.servers.indices, entry.serverIDs))
         for role in [ServerRole.outgoing, .incoming] {
             let servers = p.servers.indices.filter { p.servers[$0].role == role }
@@ -50,11 +51,28 @@ struct ProvidersShow: ParsableCommand {
                 }
                 return [ids[i].map { "#\($0)" } ?? "", s.protocol.rawValue.uppercased(), s.hostname?.name ?? s.url ?? "",
                         s.port?.description ?? "", s.security?.label ?? "",
-                        s.authentication.map(\.rawValue).joined(separator: ", "),
+                        s.authenticationChoices.map(\.description).joined(separator: ", "),
                         s.username?.text ?? "(your account's)", s.description ?? "", check ?? ""]
             }
             lines.append(Output.table(["#", "PROTOCOL", "HOST", "PORT", "SECURITY", "AUTHENTICATION", "USERNAME", "NOTE", "LAST VERIFIED"],
                                       rows, indent: "  "))
+        }
+        if !p.services.isEmpty {
+            lines.append("")
+            lines.append("Beside mail (clientConfig 1.2):")
+            let rows = p.services.map { s in
+                [s.section.rawValue, s.type, s.url ?? [s.hostname?.name, s.port?.description].compactMap { $0 }.joined(separator: ":"),
+                 s.security?.label ?? "", s.authenticationChoices.map(\.description).joined(separator: ", "), s.username?.text ?? ""]
+            }
+            lines.append(Output.table(["SECTION", "TYPE", "ADDRESS", "SECURITY", "AUTHENTICATION", "USERNAME"], rows, indent: "  "))
+        }
+        if let o = p.oauth2 {
+            lines.append("")
+            lines.append("OAuth2:")
+            for (label, value) in [("authorization", o.authURL), ("token", o.tokenURL), ("issuer", o.issuer),
+                                   ("scope", o.scope), ("client ID", o.clientID)] {
+                if let value { lines.append("  \(label): \(value)") }
+            }
         }
         if let notes = p.notes {
             lines.append("")

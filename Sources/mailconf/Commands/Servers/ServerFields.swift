@@ -17,7 +17,7 @@ struct ServerFields: ParsableArguments {
     var security: String?
 
     @Option(name: .customLong("auth"), parsing: .singleValue,
-            help: "Authentication, in order of preference; repeat or separate with commas: none, password-cleartext (PLAIN/LOGIN), password-encrypted (CRAM-MD5), oauth2, gssapi, ntlm, client-certificate.")
+            help: "Authentication, in order of preference; repeat or separate with commas: none, password-cleartext (PLAIN/LOGIN), password-encrypted (CRAM-MD5), oauth2, gssapi, ntlm, client-certificate; or a SASL mechanism for clientConfig 1.2, such as sasl:SCRAM-SHA-256 (its generic method follows it where none is given).")
     var auth: [String] = []
 
     @Option(help: "Username or template: %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%, or a literal such as apikey.")
@@ -34,10 +34,10 @@ struct ServerFields: ParsableArguments {
     func parsedSecurity() throws -> ConnectionSecurity? {
         try security.map { s in try usage { () throws(MailSettings.ValidationError) in try ConnectionSecurity(parsing: s) } }
     }
-    func parsedAuth() throws -> [AuthenticationMethod]? {
+    func parsedAuth() throws -> [AuthenticationChoice]? {
         guard !auth.isEmpty else { return nil }
         let names = auth.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        return try names.map { n in try usage { () throws(MailSettings.ValidationError) in try AuthenticationMethod(parsing: n) } }
+        return try names.map { n in try usage { () throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: n) } }
     }
     func parsedUsername() throws -> UsernameTemplate? {
         try usage { () throws(MailSettings.ValidationError) in try parsedUsernameTyped() }

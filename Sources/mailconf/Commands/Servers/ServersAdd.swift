@@ -37,7 +37,7 @@ struct ServersAdd: ParsableCommand {
         guard let auth = try fields.parsedAuth() else { throw ArgumentParser.ValidationError("--auth is required, such as --auth password-cleartext or --auth none") }
         let server = try usage { () throws(MailSettings.ValidationError) in
             try ServerSetting(protocol: try fields.parsedProtocolOrSMTP(), description: fields.description, hostname: host,
-                              port: port, security: security, authentication: auth, username: try fields.parsedUsernameTyped())
+                              port: port, security: security, choices: auth, username: try fields.parsedUsernameTyped())
         }
         let id = try attempt { try catalog.open().addServer(server, toProvider: provider, displayName: name, domains: domains) }
         if output.json {

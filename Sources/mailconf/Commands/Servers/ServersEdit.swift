@@ -37,7 +37,7 @@ struct ServersEdit: ParsableCommand {
                 if let host { s.hostname = host }
                 if let port { s.port = port }
                 if let security { s.security = security }
-                if let auth { s.authentication = auth }
+                if let auth { s.authenticationChoices = auth }
                 if let username { s.username = username }
                 if clear { s.username = nil }
                 if let description { s.description = description.isEmpty ? nil : description }
