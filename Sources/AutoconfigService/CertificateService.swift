@@ -26,7 +26,9 @@ public struct ACMESettings: Sendable {
     }
 
     /// The names a domain's certificate carries.
-    public static func names(for domain: String) -> [String] { ["autoconfig." + domain, "autodiscover." + domain] }
+    public static func names(for domain: String) -> [String] {
+        ["autoconfig." + domain, "autodiscover." + domain, UserAgentConfiguration.host(for: domain)]
+    }
 }
 
 /// What serve runs for ACME: the certificates it serves, and the keeper beside the

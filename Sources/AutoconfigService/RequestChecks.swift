@@ -36,14 +36,15 @@ enum RequestChecks {
         }
     }
 
-    /// The mail domain a Host header stands for: `autoconfig.example.com:443` → `example.com`.
+    /// The mail domain a Host header stands for: `autoconfig.example.com:443` → `example.com`
+    /// (likewise `autodiscover.` and `ua-auto-config.`).
     static func domain(fromHost raw: String?) throws(Refusal) -> String {
         guard var host = raw?.lowercased(), !host.isEmpty else {
             throw Refusal(.badRequest, "no address given and no Host header: add ?emailaddress=you@example.com")
         }
         if host.hasPrefix("[") { throw Refusal(.notFound, "an IP address is not a mail domain: add ?emailaddress=") }
         if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
-        for prefix in ["autoconfig.", "autodiscover."] where host.hasPrefix(prefix) {
+        for prefix in ["autoconfig.", "autodiscover.", "ua-auto-config."] where host.hasPrefix(prefix) {
             host = String(host.dropFirst(prefix.count))
         }
         return try domain(host, what: "the Host header")

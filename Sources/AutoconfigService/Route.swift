@@ -8,6 +8,7 @@ struct Route: Sendable {
     enum Name: String, Sendable, CaseIterable {
         case autoconfig, wellKnown = "well-known", ispdb, autodiscover, autodiscoverJSON = "autodiscover-json"
         case mobileconfig, healthz, metrics
+        case userAgentConfiguration = "ua-auto-config"
         /// An ACME CA checking an HTTP-01 challenge.
         case acmeChallenge = "acme-challenge"
         /// No route: a URL the service does not serve.

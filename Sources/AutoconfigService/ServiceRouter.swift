@@ -10,6 +10,7 @@ enum ServiceRouter {
         let autodiscover = AutodiscoverRoute(store: store, configuration: configuration)
         let json = AutodiscoverJSONRoute(store: store, configuration: configuration)
         let apple = MobileconfigRoute(store: store, signers: configuration.profileSigners)
+        let userAgent = UserAgentConfigurationRoute(store: store)
         let status = StatusRoutes(store: store, metrics: metrics)
         let challenges = ACMEChallengeRoute(board: configuration.challenges)
         return [
@@ -20,6 +21,7 @@ enum ServiceRouter {
             Route(.get, "/autodiscover/autodiscover.json", .autodiscoverJSON, json.byQuery),
             Route(.get, "/autodiscover/autodiscover.json/v1.0/**", .autodiscoverJSON, json.byPath),
             Route(.get, "/email.mobileconfig", .mobileconfig, apple.profile),
+            Route(.get, "/.well-known/user-agent-configuration.json", .userAgentConfiguration, userAgent.answer),
             Route(.get, "/healthz", .healthz, status.health),
             Route(.get, "/metrics", .metrics, status.exposition),
             Route(.get, "/.well-known/acme-challenge/:token", .acmeChallenge, challenges.answer),

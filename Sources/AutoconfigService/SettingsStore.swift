@@ -16,6 +16,8 @@ public final class SettingsStore: Sendable {
         var organisation: [String] = []
         /// Built on first request, per domain.
         var thunderbird: [String: CachedBody] = [:]
+        /// The user-agent configuration JSON, likewise.
+        var userAgent: [String: CachedBody] = [:]
     }
 
     let catalog: Catalog
@@ -64,6 +66,16 @@ public final class SettingsStore: Sendable {
         guard let provider = provider(for: domain) else { return nil }
         let body = CachedBody(try ServedAnswers.thunderbird(provider, domain: domain, version: configuration.clientConfigVersion))
         state.withLock { $0.thunderbird[domain] = body }
+        return body
+    }
+
+    /// The domain's user-agent configuration: built on first use, then served from memory,
+    /// so that its bytes stay those the `_ua-auto-config` record's digest was made from.
+    func userAgentConfiguration(for domain: String) throws(ExportError) -> CachedBody? {
+        if let hit = state.withLock({ $0.userAgent[domain] }) { return hit }
+        guard let provider = provider(for: domain) else { return nil }
+        let body = CachedBody(try ServedAnswers.userAgentConfiguration(provider, domain: domain))
+        state.withLock { $0.userAgent[domain] = body }
         return body
     }
 

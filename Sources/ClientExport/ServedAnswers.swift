@@ -17,6 +17,12 @@ public enum ServedAnswers {
                                                                                      clientConfigVersion: version))
     }
 
+    /// The user-agent configuration JSON for `domain` (the same bytes for every address),
+    /// and the `_ua-auto-config` TXT text that vouches for it.
+    public static func userAgentConfiguration(_ provider: Provider, domain: String) throws(ExportError) -> String {
+        try UserAgentConfiguration.render(provider, domain: domain)
+    }
+
     /// Outlook's POX Autodiscover answer for `address`.
     public static func autodiscover(_ provider: Provider, address: EmailAddress) throws(ExportError) -> String {
         try ExportFormat.autodiscover.render(provider, address: address)

@@ -7,7 +7,8 @@ import WebFetch
 /// the catalog: the autoconfig and Autodiscover hosts (they resolve to the server, their
 /// https certificate is valid for the name, and the answer is the catalog's byte for
 /// byte), the `_autodiscover._tcp` SRV record, the RFC 6186/8314 SRV records, the MX,
-/// and whether every source gives the same servers.
+/// Apple's user-agent auto-configuration (its host, answer and digest record), and
+/// whether every source gives the same servers.
 public struct DomainCheck: Sendable {
     public var domain: String
     public var provider: Provider
@@ -35,6 +36,7 @@ public struct DomainCheck: Sendable {
         async let autodiscoverSRV = autodiscoverRecord()
         async let services = serviceRecords()
         async let mx = mxRecord()
+        async let userAgent = userAgentConfiguration()
         let (autoconfig, autoconfigResolves) = await autoconfigHost
         let (autodiscover, autodiscoverResolves) = await autodiscoverHost
         async let autoconfigAnswer = autoconfigResolves ? thunderbirdAnswer() : nil
@@ -47,6 +49,7 @@ public struct DomainCheck: Sendable {
         let srv = await services
         findings += srv
         findings.append(await mx)
+        findings += await userAgent
         findings.append(agreement(findings))
         return DomainReport(domain: domain, provider: provider.id, findings: findings)
     }

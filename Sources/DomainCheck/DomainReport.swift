@@ -52,6 +52,11 @@ enum ZoneLine {
         "\(absolute(name)) 3600 IN SRV \(priority) \(weight) \(port) \(absolute(target))"
     }
 
+    /// A TXT record of one string (the text holds no quote or backslash).
+    static func txt(_ name: String, _ text: String) -> String {
+        "\(absolute(name)) 3600 IN TXT \"\(text)\""
+    }
+
     static func mx(_ domain: String, exchange: String) -> String {
         "\(absolute(domain)) 3600 IN MX 10 \(absolute(exchange))"
     }

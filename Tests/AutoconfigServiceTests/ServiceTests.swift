@@ -55,6 +55,35 @@ func autodiscoverRequest(_ address: String) -> String {
 
 /// The real server on an ephemeral loopback port, driven by real HTTP requests.
 @Suite struct Endpoints {
+    /// Apple's user-agent auto-configuration, asked at ua-auto-config.DOMAIN: the catalog's
+    /// document, the same bytes every time, whose digest domains check prints for DNS.
+    @Test func userAgentConfigurationIsServedByHost() async throws {
+        let f = try Fixture()
+        try await f.app().test(.live) { client in
+            let port = try #require(client.port)
+            let ask = { (host: String) in
+                try await RawHTTPConnection.fetch(port: port,
+                    "GET /.well-known/user-agent-configuration.json HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            }
+            let first = try await ask("ua-auto-config.example.org")
+            #expect(first.status == 200, "\(first.body)")
+            #expect(first.headers["content-type"] == "application/json")
+            let expected = try ServedAnswers.userAgentConfiguration(try #require(try f.writer.entry(id: "fastmail")).provider,
+                                                                    domain: "example.org")
+            #expect(first.body == expected)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body.utf8)) as? [String: Any])
+            let protocols = try #require(object["protocols"] as? [String: [String: String]])
+            #expect(protocols["imap"] == ["host": "imap.fastmail.com"])
+            #expect(protocols["jmap"] == ["url": "https://api.fastmail.com/jmap/session"])
+            #expect((try await ask("ua-auto-config.example.org:443")).body == first.body)
+            // A relay with only its own username (SendGrid's apikey) has nothing to describe.
+            let relay = try await ask("ua-auto-config.relay.example")
+            #expect(relay.status == 404)
+            #expect(relay.body.contains("no settings a user-agent configuration can carry"), "\(relay.body)")
+            #expect((try await ask("ua-auto-config.unknown.example")).status == 404)
+        }
+    }
+
     @Test func thunderbirdAnswersByAddressHostAndPath() async throws {
         let f = try Fixture()
         try await f.app().test(.live) { client in

@@ -8,7 +8,10 @@ import TestSupport
 @Suite(.serialized, .enabled(if: LabServers.current != nil && TestPKI.isAvailable, Comment(rawValue: TestEnvironment.labMissing)))
 struct DomainsCheckAgainstTheLab {
     static let domains = ["complete.test", "noautoconfig.test", "noautodiscover.test", "nosrv.test", "wrongsrv.test", "nomx.test",
-                          "elsewhere.test"]
+                          "elsewhere.test", "uastale.test"]
+
+    /// The `_ua-auto-config` record of Fastmail's user-agent configuration, as in the zone file.
+    static let userAgentRecord = "v=UAAC1; a=sha256; d=ly1ZzE1DkDv6HaB+wlECBnmHVrOJHHgm14Sdiux2Yd8="
 
     let lab: LabServers
     let pki: TestPKI
@@ -19,7 +22,8 @@ struct DomainsCheckAgainstTheLab {
     /// async tests beside these need the pool's threads), and copied for each test.
     static let prepared: Result<(catalog: URL, pki: TestPKI), any Error> = Result {
         let pki = try TestPKI.sharedNow()
-        try pki.issue("served", san: domains.flatMap { ["DNS:autoconfig.\($0)", "DNS:autodiscover.\($0)"] }.joined(separator: ","))
+        try pki.issue("served", san: domains.flatMap { ["DNS:autoconfig.\($0)", "DNS:autodiscover.\($0)", "DNS:ua-auto-config.\($0)"] }
+            .joined(separator: ","))
         let cli = CLI()
         for d in domains {
             let r = try cli.run(["domains", "add", d, "--provider", "fastmail"])
@@ -45,7 +49,8 @@ struct DomainsCheckAgainstTheLab {
     func check(_ domain: String, port: Int, extra: [String] = []) async throws -> (CLI.Result, [[String: Any]]) {
         let args = ["domains", "check", domain, "--server", "serve.mailconf.test", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))",
                     "--ca-file", pki.caFile, "--timeout", "3",
-                    "--connect-to", "autoconfig.\(domain):443:127.0.0.1:\(port)", "--connect-to", "autodiscover.\(domain):443:127.0.0.1:\(port)"]
+                    "--connect-to", "autoconfig.\(domain):443:127.0.0.1:\(port)", "--connect-to", "autodiscover.\(domain):443:127.0.0.1:\(port)",
+                    "--connect-to", "ua-auto-config.\(domain):443:127.0.0.1:\(port)"]
         let json = try await cli.run(args + extra + ["--json"])
         let findings = (try? json.json() as? [String: Any])?["findings"] as? [[String: Any]] ?? []
         return (json, findings)
@@ -61,16 +66,21 @@ struct DomainsCheckAgainstTheLab {
         let server = try await serve()
         let (json, findings) = try await check("complete.test", port: server.port)
         #expect(json.status == 0, "\(json.out) \(json.err)")
-        #expect(findings.count == 13)
+        #expect(findings.count == 16)
         for f in findings { #expect(f["status"] as? String == "ok", "\(f)") }
         #expect(finding(findings, "https://autoconfig.complete.test/mail/config-v1.1.xml?emailaddress=mailconf-check%40complete.test")?
             .detail.contains("byte for byte") == true)
         #expect(finding(findings, "autodiscover.complete.test")?.detail.contains("CNAME serve.mailconf.test") == true)
         #expect(finding(findings, "_imap._tcp.complete.test")?.detail == "says not offered, as the catalog has it")
+        // Apple's user-agent auto-configuration: the JSON served, and its digest in DNS.
+        #expect(finding(findings, "https://ua-auto-config.complete.test/.well-known/user-agent-configuration.json")?
+            .detail.contains("byte for byte") == true)
+        #expect(finding(findings, "_ua-auto-config.complete.test")?.detail == "the SHA-256 of the catalog's configuration")
         let text = try await cli.run(["domains", "check", "complete.test", "--server", "serve.mailconf.test", "--dns-server",
                                 "127.0.0.1:\(lab.port("DNS_PORT"))", "--ca-file", pki.caFile,
                                 "--connect-to", "autoconfig.complete.test:443:127.0.0.1:\(server.port)",
-                                "--connect-to", "autodiscover.complete.test:443:127.0.0.1:\(server.port)"])
+                                "--connect-to", "autodiscover.complete.test:443:127.0.0.1:\(server.port)",
+                                "--connect-to", "ua-auto-config.complete.test:443:127.0.0.1:\(server.port)"])
         #expect(text.status == 0)
         #expect(text.out.hasPrefix("complete.test (served as fastmail): nothing to fix"), "\(text.out)")
     }
@@ -87,6 +97,10 @@ struct DomainsCheckAgainstTheLab {
             ("wrongsrv.test", "_pop3._tcp.wrongsrv.test", "fix", "_pop3._tcp.wrongsrv.test. 3600 IN SRV 0 0 0 .", 1),
             ("nomx.test", "nomx.test", "fix", nil, 1),
             ("elsewhere.test", "autoconfig.elsewhere.test", "fix", "autoconfig.elsewhere.test. 3600 IN CNAME serve.mailconf.test.", 1),
+            ("uastale.test", "_ua-auto-config.uastale.test", "fix", "_ua-auto-config.uastale.test. 3600 IN TXT \"\(Self.userAgentRecord)\"", 1),
+            // Not published at all: a note with both lines.
+            ("nosrv.test", "ua-auto-config.nosrv.test", "note",
+             "ua-auto-config.nosrv.test. 3600 IN CNAME serve.mailconf.test.\n_ua-auto-config.nosrv.test. 3600 IN TXT \"\(Self.userAgentRecord)\"", 0),
         ]
         for c in cases {
             let (json, findings) = try await check(c.domain, port: server.port)
@@ -107,7 +121,7 @@ struct DomainsCheckAgainstTheLab {
         let (json, findings) = try await check("complete.test", port: server.port)
         #expect(json.status == 1)
         let https = findings.filter { ($0["name"] as? String)?.hasPrefix("https://") == true }
-        #expect(https.count == 2)
+        #expect(https.count == 3)
         for f in https {
             #expect(f["status"] as? String == "fix")
             #expect((f["detail"] as? String)?.contains("serve it with a certificate valid for") == true, "\(f)")
@@ -128,6 +142,8 @@ struct DomainsCheckAgainstTheLab {
         #expect(autoconfig.status == "fix")
         #expect(autoconfig.detail.hasPrefix("not the catalog's answer: line"), "\(autoconfig.detail)")
         #expect(finding(findings, "https://autodiscover.complete.test/autodiscover/autodiscover.xml")?.status == "fix")
+        // Gmail's user-agent configuration is not the bytes whose digest is published.
+        #expect(finding(findings, "https://ua-auto-config.complete.test/.well-known/user-agent-configuration.json")?.status == "fix")
     }
 
     @Test func aDomainThatIsNotTheOrganisationsIsRefused() async throws {

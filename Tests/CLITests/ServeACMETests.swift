@@ -61,7 +61,7 @@ struct ServeGetsCertificatesByACME {
         try await add("first.acme.test")
         let server = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort), "--sign-profiles"]), port: tlsPort)
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
-        #expect(await server.waitForLog("autodiscover.first.acme.test obtained", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.first.acme.test obtained", seconds: 60), "\(server.log)")
         #expect(server.log.contains("https://"))
 
         // The Apple profile is signed with the domain's ACME certificate, and verifies.
@@ -82,7 +82,8 @@ struct ServeGetsCertificatesByACME {
         #expect(answer.stdout.contains("imap.fastmail.com"))
         let cert = try await presented("autodiscover.first.acme.test")
         #expect(cert.verified, "\(cert.names)")
-        #expect(cert.names.contains("DNS:autoconfig.first.acme.test") && cert.names.contains("DNS:autodiscover.first.acme.test"))
+        #expect(cert.names.contains("DNS:autoconfig.first.acme.test") && cert.names.contains("DNS:autodiscover.first.acme.test")
+                && cert.names.contains("DNS:ua-auto-config.first.acme.test"))
 
         // The account key and the certificate's key: 0600, in a folder of the CA's, 0700.
         let folders = try FileManager.default.contentsOfDirectory(atPath: storage)
@@ -104,7 +105,7 @@ struct ServeGetsCertificatesByACME {
         let server = try await ServeProcess.start(cli, arguments: acme(), port: tlsPort)
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
         #expect(server.log.contains("challenges tls-alpn-01"))
-        #expect(await server.waitForLog("autodiscover.alpn.acme.test obtained", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.alpn.acme.test obtained", seconds: 60), "\(server.log)")
         let cert = try await presented("autoconfig.alpn.acme.test")
         #expect(cert.verified, "\(cert.names)")
         // With no challenge pending, a client offering only acme-tls/1 gets the served
@@ -119,10 +120,10 @@ struct ServeGetsCertificatesByACME {
         let server = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort), "--acme-renew-after", "4"]),
                                                   port: tlsPort)
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
-        #expect(await server.waitForLog("autodiscover.renew.acme.test obtained", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.renew.acme.test obtained", seconds: 60), "\(server.log)")
         let first = try await presented("autoconfig.renew.acme.test")
         #expect(first.verified && !first.serial.isEmpty)
-        #expect(await server.waitForLog("autodiscover.renew.acme.test renewed", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.renew.acme.test renewed", seconds: 60), "\(server.log)")
         let second = try await presented("autoconfig.renew.acme.test")
         #expect(second.verified)
         #expect(!second.serial.isEmpty && second.serial != first.serial, "the same process now serves the renewed certificate")
@@ -133,7 +134,7 @@ struct ServeGetsCertificatesByACME {
         defer { cli.cleanUp() }
         try await add("keep.acme.test")
         let first = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort)]), port: tlsPort)
-        #expect(await first.waitForLog("autodiscover.keep.acme.test obtained", seconds: 60), "\(first.log)")
+        #expect(await first.waitForLog("ua-auto-config.keep.acme.test obtained", seconds: 60), "\(first.log)")
         let obtained = try await presented("autoconfig.keep.acme.test")
         first.signal(SIGTERM)
         _ = try await offThePool { first.exitStatus(within: 10) }
@@ -145,7 +146,7 @@ struct ServeGetsCertificatesByACME {
             cli, arguments: acme(["--http-port", String(elsewhere), "--acme-challenge", "http-01", "--acme-renew-after", "1"]), port: tlsPort)
         defer { second.signal(SIGTERM); _ = second.exitStatus(within: 10) }
         #expect(await second.waitForLog("loaded from", seconds: 10), "\(second.log)")
-        #expect(await second.waitForLog("renewing the certificate for autoconfig.keep.acme.test, autodiscover.keep.acme.test failed", seconds: 60),
+        #expect(await second.waitForLog("renewing the certificate for autoconfig.keep.acme.test, autodiscover.keep.acme.test, ua-auto-config.keep.acme.test failed", seconds: 60),
                 "\(second.log)")
         let log = second.log
         #expect(log.contains("acme-challenge-failed"))
@@ -161,10 +162,10 @@ struct ServeGetsCertificatesByACME {
         try await add("early.acme.test")
         let server = try await ServeProcess.start(cli, arguments: acme(["--http-port", String(httpPort)]), port: tlsPort)
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
-        #expect(await server.waitForLog("autodiscover.early.acme.test obtained", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.early.acme.test obtained", seconds: 60), "\(server.log)")
         let added = Date()
         try await add("late.acme.test")
-        #expect(await server.waitForLog("autodiscover.late.acme.test obtained", seconds: 60), "\(server.log)")
+        #expect(await server.waitForLog("ua-auto-config.late.acme.test obtained", seconds: 60), "\(server.log)")
         #expect(Date().timeIntervalSince(added) < 60)
         let late = try await presented("autodiscover.late.acme.test")
         #expect(late.verified, "\(late.names)")

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
           GET /autodiscover/autodiscover.json?Email=ADDR&Protocol=AutodiscoverV1
           GET /email.mobileconfig?emailaddress=ADDR
               Apple configuration profile (signed with --sign-profiles)
+          GET /.well-known/user-agent-configuration.json
+              Apple's user-agent auto-configuration, asked at ua-auto-config.DOMAIN;
+              'mailconf domains check DOMAIN' prints the TXT record with its digest
           GET /healthz, /metrics
               health; Prometheus metrics
 
