@@ -87,6 +87,36 @@ import MailSettings
         #expect(Catalog.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/mailconf/catalog.sqlite")
     }
 
+    /// A catalog made before clientConfig 1.2 is migrated on open: its presets are stored
+    /// again with what the model now holds (the OAuth2 endpoints), and the user's rows
+    /// are left as they were.
+    @Test func aCatalogFromBefore12IsMigratedAndItsPresetsStoredAgain() throws {
+        let dir = TempDir()
+        do {
+            let pool = try DatabasePool(path: dir.dbPath)
+            try Schema.migrator.migrate(pool, upTo: "v2: verification history")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO provider(id, origin, display_name, kind, documentation, dns_records, extras, content_hash, updated_at)
+                    VALUES ('gmail', 'preset', 'Gmail (old)', 'mailbox', '[]', '[]', '{}', 'whatever-it-was', '2026-01-01 00:00:00')
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO provider(id, origin, display_name, kind, documentation, dns_records, extras, content_hash, updated_at)
+                    VALUES ('mine', 'user', 'Mine', 'relay', '[]', '[]', '{}', 'user-hash', '2026-01-01 00:00:00')
+                    """)
+                try db.execute(sql: "INSERT INTO server(provider_id, position, protocol, hostname, port, security, authentication, extras) VALUES ('mine', 0, 'smtp', 'smtp.mine.example', 465, 'tls', 'password-cleartext', '[]')")
+                try db.execute(sql: "INSERT INTO catalog_meta(key, value) VALUES ('presets-fingerprint', ?)", arguments: [Presets.fingerprint])
+            }
+        }
+        let catalog = try Catalog(path: dir.dbPath)
+        let gmail = try #require(try catalog.entry(id: "gmail")).provider
+        #expect(gmail.displayName != "Gmail (old)")
+        #expect(gmail.oauth2?.authURL == "https://accounts.google.com/o/oauth2/auth")
+        let mine = try #require(try catalog.entry(id: "mine"))
+        #expect(mine.origin == .user && mine.provider.servers.first?.authentication == [.passwordCleartext])
+        #expect(mine.provider.mxDomains.isEmpty && mine.provider.services.isEmpty && mine.provider.oauth2 == nil)
+    }
+
     @Test func everyPresetIsConsistent() throws {
         for (p, source, _) in try Presets.load() {
             #expect(!p.domains.isEmpty, "\(source)")
