@@ -104,6 +104,24 @@ public enum AuthenticationChoice: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// HTTP schemes belong to URL-based servers, SASL mechanisms to those reached by host
+    /// and port; `what` names the server in the message.
+    public static func check(_ choices: [AuthenticationChoice], urlBased: Bool, what: String) throws(ValidationError) {
+        for choice in choices {
+            switch choice {
+            case .http where !urlBased:
+                throw ValidationError(field: "authentication", value: choice.description,
+                                      reason: "HTTP authentication applies to URL-based servers only",
+                                      expected: "a generic method or a sasl: mechanism for a \(what)")
+            case .sasl where urlBased:
+                throw ValidationError(field: "authentication", value: choice.description,
+                                      reason: "a SASL mechanism applies to servers reached by host and port only",
+                                      expected: "a generic method or http:Basic / http:Digest for a \(what)")
+            default: break
+            }
+        }
+    }
+
     public var method: AuthenticationMethod? {
         if case .method(let m) = self { return m } else { return nil }
     }

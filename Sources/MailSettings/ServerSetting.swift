@@ -148,19 +148,7 @@ public struct ServerSetting: Hashable, Sendable, Codable {
                                   reason: "a \(what) needs at least one method that clientConfig 1.1 readers know",
                                   expected: "one or more of \(AuthenticationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        for choice in authenticationChoices {
-            switch choice {
-            case .http where !self.protocol.isURLBased:
-                throw ValidationError(field: "authentication", value: choice.description,
-                                      reason: "HTTP authentication applies to URL-based servers only",
-                                      expected: "a generic method or a sasl: mechanism for a \(what)")
-            case .sasl where self.protocol.isURLBased:
-                throw ValidationError(field: "authentication", value: choice.description,
-                                      reason: "a SASL mechanism applies to servers reached by host and port only",
-                                      expected: "a generic method or http:Basic / http:Digest for a \(what)")
-            default: break
-            }
-        }
+        try AuthenticationChoice.check(authenticationChoices, urlBased: self.protocol.isURLBased, what: what)
         if role == .incoming, let outgoingOnly = authentication.first(where: \.isOutgoingOnly) {
             throw ValidationError(field: "authentication", value: outgoingOnly.rawValue,
                                   reason: "it applies to outgoing (SMTP) servers only",

@@ -71,16 +71,7 @@ public struct ServiceSetting: Hashable, Sendable, Codable {
             throw ValidationError(field: "authentication", value: "", reason: "a \(what) needs at least one method",
                                   expected: "OAuth2, http:Basic, password-cleartext, …")
         }
-        for choice in authentication {
-            if case .http = choice, !kind.isURLBased {
-                throw ValidationError(field: "authentication", value: choice.description,
-                                      reason: "HTTP authentication applies to URL-based servers only", expected: "a generic method or a sasl: mechanism")
-            }
-            if case .sasl = choice, kind.isURLBased {
-                throw ValidationError(field: "authentication", value: choice.description,
-                                      reason: "a SASL mechanism applies to servers reached by host and port only", expected: "http:Basic, http:Digest or OAuth2")
-            }
-        }
+        try AuthenticationChoice.check(authentication, urlBased: kind.isURLBased, what: what)
         self.section = section
         self.type = kind.type
         self.url = kind.isURLBased ? url : nil
