@@ -5,7 +5,8 @@ import MailSettings
 /// The domain's mail exchanger: the MX host's parent domains (aspmx.l.google.com →
 /// l.google.com, google.com) in the catalog, as a provider's mail domain or as its MX
 /// domain (clientConfig 1.2 `<domain purpose="mx">`, which the MX host itself may also
-/// be), then, when the catalog knows none of them, the last of them in the ISPDB. A domain hosted elsewhere is often set up like its host.
+/// be), then, when the catalog knows none of them, the last of them in the ISPDB. A
+/// domain hosted elsewhere is often set up like its host.
 /// The walk stops at the registrable domain, MXBASEDOMAIN in draft-ietf-mailmaint-autoconfig
 /// (from the Public Suffix List): mx.example.co.uk leads to example.co.uk, never co.uk.
 struct MXSource: DiscoverySource {
