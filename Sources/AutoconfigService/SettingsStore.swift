@@ -62,20 +62,26 @@ public final class SettingsStore: Sendable {
 
     /// The domain's Thunderbird file: built on first use, then served from memory.
     func thunderbird(for domain: String) throws(ExportError) -> CachedBody? {
-        if let hit = state.withLock({ $0.thunderbird[domain] }) { return hit }
-        guard let provider = provider(for: domain) else { return nil }
-        let body = CachedBody(try ServedAnswers.thunderbird(provider, domain: domain, version: configuration.clientConfigVersion))
-        state.withLock { $0.thunderbird[domain] = body }
-        return body
+        try cached(\.thunderbird, domain) { provider throws(ExportError) in
+            try ServedAnswers.thunderbird(provider, domain: domain, version: configuration.clientConfigVersion)
+        }
     }
 
     /// The domain's user-agent configuration: built on first use, then served from memory,
     /// so that its bytes stay those the `_ua-auto-config` record's digest was made from.
     func userAgentConfiguration(for domain: String) throws(ExportError) -> CachedBody? {
-        if let hit = state.withLock({ $0.userAgent[domain] }) { return hit }
+        try cached(\.userAgent, domain) { provider throws(ExportError) in
+            try ServedAnswers.userAgentConfiguration(provider, domain: domain)
+        }
+    }
+
+    /// An answer the same for everyone at a domain, kept in `slot` until the catalog changes.
+    private func cached(_ slot: WritableKeyPath<Snapshot, [String: CachedBody]> & Sendable, _ domain: String,
+                        build: (Provider) throws(ExportError) -> String) throws(ExportError) -> CachedBody? {
+        if let hit = state.withLock({ $0[keyPath: slot][domain] }) { return hit }
         guard let provider = provider(for: domain) else { return nil }
-        let body = CachedBody(try ServedAnswers.userAgentConfiguration(provider, domain: domain))
-        state.withLock { $0.userAgent[domain] = body }
+        let body = CachedBody(try build(provider))
+        state.withLock { $0[keyPath: slot][domain] = body }
         return body
     }
 

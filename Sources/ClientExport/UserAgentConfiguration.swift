@@ -81,7 +81,12 @@ public enum UserAgentConfiguration {
     /// The TXT record's text for a document: `v=UAAC1; a=sha256; d=BASE64`, the digest
     /// over the exact bytes served.
     public static func record(for document: String) -> String {
-        "v=UAAC1; a=sha256; d=\(Data(SHA256.hash(data: Array(document.utf8))).base64EncodedString())"
+        "v=UAAC1; a=sha256; d=\(digest(of: document))"
+    }
+
+    /// The base64 SHA-256 of the document's bytes, as the record's `d=` carries it.
+    public static func digest(of document: String) -> String {
+        Data(SHA256.hash(data: Array(document.utf8))).base64EncodedString()
     }
 
     /// The digests a TXT record's text carries (`a=sha256` only), or nil when it is not one of these.

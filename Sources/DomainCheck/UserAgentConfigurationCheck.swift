@@ -14,6 +14,7 @@ extension DomainCheck {
         do { document = try ServedAnswers.userAgentConfiguration(provider, domain: domain) } catch {
             return [DomainFinding(hostName, .note, "not offered: \(error.message)")]
         }
+        let digest = UserAgentConfiguration.digest(of: document)
         let wanted = UserAgentConfiguration.record(for: document)
         let recordLine = ZoneLine.txt(recordName, wanted)
         async let hostFinding = host(hostName)
@@ -38,7 +39,7 @@ extension DomainCheck {
                 ? "no TXT record: clients ignore the configuration without its digest"
                 : "no v=UAAC1 record among its TXT records: clients ignore the configuration without its digest",
                 zoneLine: recordLine))
-        } else if texts.contains(wanted) || published.contains(where: { $0.sha256 == Self.digest(in: wanted) }) {
+        } else if published.contains(where: { $0.sha256 == digest }) {
             findings.append(DomainFinding(recordName, .ok, "the SHA-256 of the catalog's configuration"))
         } else {
             findings.append(DomainFinding(recordName, .fix, "a digest of other bytes (\(published.compactMap(\.sha256).joined(separator: ", "))): "
@@ -46,6 +47,4 @@ extension DomainCheck {
         }
         return findings
     }
-
-    static func digest(in record: String) -> String? { UserAgentConfiguration.digests(inRecord: record)?.sha256 }
 }

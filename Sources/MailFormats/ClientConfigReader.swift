@@ -148,12 +148,7 @@ extension ClientConfig {
                      + (outgoing ? "type=\"smtp\"" : "the types imap, pop3, jmap, exchange, ews, owa, graph and activeSync"))
                 return nil
             }
-            var hostname: Hostname?
-            var port: Port?
-            var security: ConnectionSecurity?
-            var auth: [AuthenticationChoice] = []
-            var username: UsernameTemplate?
-            var url: String?
+            var fields = SectionFields()
             var description: String?
             var extras: [String] = []
             let label = "<\(e.name) type=\"\(type)\">"
@@ -168,49 +163,70 @@ extension ClientConfig {
                         continue
                     }
                     if child.namespaceURI != nil { extras.append(XMLFragment.serialize(child)); continue }
-                    let text = child.text
-                    switch child.name {
-                    case "hostname":
-                        if hostname == nil { hostname = try Hostname(text.trimmingWhitespace()) }
-                    case "port":
-                        if port == nil { port = try Port(parsing: text.trimmingWhitespace()) }
-                    case "socketType":
-                        if security == nil {
-                            if let s = ConnectionSecurity(clientConfigName: text) { security = s } else {
-                                warn(child, "socketType '\(text)' is not one of plain, STARTTLS, SSL (exact spelling); ignored")
-                            }
-                        }
-                    case "authentication":
-                        if let a = readAuthentication(child, urlBased: proto.isURLBased) { auth.append(a) }
-                    case "username":
-                        if username == nil {
-                            let trimmed = text.trimmingWhitespace()
-                            if trimmed.isEmpty {
-                                warn(child, "empty <username> ignored")
-                            } else {
-                                let (template, problems) = try UsernameTemplate.lenient(trimmed)
-                                for problem in problems {
-                                    warn(child, "username '\(trimmed)': \(problem); kept literally, as Thunderbird does")
-                                }
-                                username = template
-                            }
-                        }
-                    case "url":
-                        if url == nil { url = text.trimmingWhitespace() }
-                    case "password":
-                        warn(child, "a <password> in the file was dropped: mailconf never stores a secret it was not asked to")
-                    default:
+                    if try !readField(child, into: &fields, urlBased: proto.isURLBased) {
                         extras.append(XMLFragment.serialize(child))
                     }
                 }
                 current = e
-                return try ServerSetting(protocol: proto, description: description, hostname: hostname, port: port,
-                                         security: security, choices: auth, username: username, url: url,
-                                         clientConfigExtras: extras)
+                return try ServerSetting(protocol: proto, description: description, hostname: fields.hostname, port: fields.port,
+                                         security: fields.security, choices: fields.authentication, username: fields.username,
+                                         url: fields.url, clientConfigExtras: extras)
             } catch {
                 warn(current, "\(label) skipped: \(error)")
                 return nil
             }
+        }
+
+        /// The body every server section shares (draft-ietf-mailmaint-autoconfig-06,
+        /// "Server sections"), as read so far: the first of each element counts.
+        struct SectionFields {
+            var url: String?
+            var hostname: Hostname?
+            var port: Port?
+            var security: ConnectionSecurity?
+            var authentication: [AuthenticationChoice] = []
+            var username: UsernameTemplate?
+        }
+
+        /// Reads one child of a server section into `fields`; false when it is not one of
+        /// the shared elements (the caller keeps or ignores it). A value the model refuses
+        /// throws, and the caller leaves the whole section out.
+        mutating func readField(_ child: XElement, into fields: inout SectionFields, urlBased: Bool) throws -> Bool {
+            let text = child.text
+            switch child.name {
+            case "hostname":
+                if fields.hostname == nil { fields.hostname = try Hostname(text.trimmingWhitespace()) }
+            case "port":
+                if fields.port == nil { fields.port = try Port(parsing: text.trimmingWhitespace()) }
+            case "socketType":
+                if fields.security == nil {
+                    if let s = ConnectionSecurity(clientConfigName: text) { fields.security = s } else {
+                        warn(child, "socketType '\(text)' is not one of plain, STARTTLS, SSL (exact spelling); ignored")
+                    }
+                }
+            case "authentication":
+                if let a = readAuthentication(child, urlBased: urlBased) { fields.authentication.append(a) }
+            case "username":
+                if fields.username == nil {
+                    let trimmed = text.trimmingWhitespace()
+                    if trimmed.isEmpty {
+                        warn(child, "empty <username> ignored")
+                    } else {
+                        let (template, problems) = try UsernameTemplate.lenient(trimmed)
+                        for problem in problems {
+                            warn(child, "username '\(trimmed)': \(problem); kept literally, as Thunderbird does")
+                        }
+                        fields.username = template
+                    }
+                }
+            case "url":
+                if fields.url == nil { fields.url = text.trimmingWhitespace() }
+            case "password":
+                warn(child, "a <password> in the file was dropped: mailconf never stores a secret it was not asked to")
+            default:
+                return false
+            }
+            return true
         }
 
         /// One `<authentication>`: a generic method, `system="sasl"` or `system="http"`.
@@ -252,41 +268,19 @@ extension ClientConfig {
                 warn(e, "<\(section) type=\"\(type)\"> is not a registered type; kept as written, not used")
                 return nil
             }
-            var url: String?
-            var hostname: Hostname?
-            var port: Port?
-            var security: ConnectionSecurity?
-            var auth: [AuthenticationChoice] = []
-            var username: UsernameTemplate?
+            var fields = SectionFields()
             var current = e
             do {
-                for child in e.elements {
+                for child in e.elements where child.namespaceURI == nil {
                     current = child
-                    guard child.namespaceURI == nil else { continue }
-                    let text = child.text.trimmingWhitespace()
-                    switch child.name {
-                    case "url": if url == nil { url = text }
-                    case "hostname": if hostname == nil { hostname = try Hostname(text) }
-                    case "port": if port == nil { port = try Port(parsing: text) }
-                    case "socketType":
-                        if security == nil {
-                            if let s = ConnectionSecurity(clientConfigName: child.text) { security = s } else {
-                                warn(child, "socketType '\(child.text)' is not one of plain, STARTTLS, SSL; ignored")
-                            }
-                        }
-                    case "authentication":
-                        if let a = readAuthentication(child, urlBased: kind.isURLBased) { auth.append(a) }
-                    case "username":
-                        if username == nil, !text.isEmpty { username = try UsernameTemplate.lenient(text).0 }
-                    case "password":
-                        warn(child, "a <password> in the file was dropped: mailconf never stores a secret it was not asked to")
-                    default:
+                    if try !readField(child, into: &fields, urlBased: kind.isURLBased) {
                         warn(child, "<\(child.name)> in <\(section)> ignored")
                     }
                 }
                 current = e
-                return try ServiceSetting(section: section, type: kind.type, url: url, hostname: hostname, port: port,
-                                          security: security, authentication: auth, username: username)
+                return try ServiceSetting(section: section, type: kind.type, url: fields.url, hostname: fields.hostname,
+                                          port: fields.port, security: fields.security, authentication: fields.authentication,
+                                          username: fields.username)
             } catch {
                 warn(current, "<\(section) type=\"\(type)\"> not used, kept as written: \(error)")
                 return nil

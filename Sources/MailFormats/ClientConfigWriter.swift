@@ -57,13 +57,16 @@ extension ClientConfig {
             w.attribute("type", s.protocol.rawValue)
             try writeConnection(hostname: s.hostname, port: s.port, security: s.security, to: w)
             writeAuthentication(s.authenticationChoices, to: w)
-            if let username = s.username {
-                w.element("username", address.map { username.expanded(for: $0) } ?? username.text)
-            }
+            writeUsername(s.username, to: w)
             if let url = s.url { w.element("url", url) }
             for xml in s.clientConfigExtras { w.replay(try XMLFragment.parse(xml), declared: declared) }
             if includeExtension, let d = s.description { w.element("\(mc):description", d) }
             w.end()
+        }
+
+        /// The username, its placeholders filled in when an address was given.
+        func writeUsername(_ username: UsernameTemplate?, to w: XMLWriter) {
+            if let username { w.element("username", address.map { username.expanded(for: $0) } ?? username.text) }
         }
 
         /// JMAP and ActiveSync have no place in a 1.1 file.
@@ -106,9 +109,7 @@ extension ClientConfig {
             if let url = s.url { w.element("url", url) }
             try writeConnection(hostname: s.hostname, port: s.port, security: s.security, to: w)
             writeAuthentication(s.authenticationChoices, to: w)
-            if let username = s.username {
-                w.element("username", address.map { username.expanded(for: $0) } ?? username.text)
-            }
+            writeUsername(s.username, to: w)
             w.end()
         }
 
