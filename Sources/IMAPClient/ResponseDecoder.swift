@@ -69,10 +69,10 @@ public struct ResponseDecoder: Sendable {
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(IMAPResponseError) -> [IMAPResponse] {
         var incoming = Array(bytes)
         var responses: [IMAPResponse] = []
-        bytesSinceTagged += incoming.count
         while true {
             if let remaining = literalRemaining {
                 let take = min(remaining, incoming.count)
+                try count(take)
                 literals[literals.count - 1] += incoming[..<take]
                 incoming.removeFirst(take)
                 literalRemaining = remaining - take == 0 ? nil : remaining - take
@@ -86,6 +86,7 @@ public struct ResponseDecoder: Sendable {
                 break
             }
             guard newline + 1 <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
+            try count(newline + 1)
             var end = newline
             if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
             let piece = Array(buffer[0..<end])
@@ -103,9 +104,9 @@ public struct ResponseDecoder: Sendable {
             text = []
             literals = []
             if case .status(let tag, _, _, _) = response.kind, tag != nil {
-                resetCounts(keeping: incoming.count)
+                resetCounts()
             } else if case .continuation = response.kind {
-                resetCounts(keeping: incoming.count)
+                resetCounts()
             } else {
                 untaggedSinceTagged += 1
                 guard untaggedSinceTagged <= limits.maxUntaggedResponses else {
@@ -114,12 +115,18 @@ public struct ResponseDecoder: Sendable {
             }
             responses.append(response)
         }
-        guard bytesSinceTagged <= limits.maxResponseBytes else { throw .responseTooLarge(limit: limits.maxResponseBytes) }
         return responses
     }
 
-    private mutating func resetCounts(keeping unread: Int) {
-        bytesSinceTagged = unread
+    /// Counts bytes of lines and literals as they are taken, so that the bound on one
+    /// command's answer holds however the network splits it, before a literal is kept.
+    private mutating func count(_ taken: Int) throws(IMAPResponseError) {
+        bytesSinceTagged += taken
+        guard bytesSinceTagged <= limits.maxResponseBytes else { throw .responseTooLarge(limit: limits.maxResponseBytes) }
+    }
+
+    private mutating func resetCounts() {
+        bytesSinceTagged = 0
         untaggedSinceTagged = 0
     }
 

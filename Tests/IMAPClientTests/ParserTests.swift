@@ -70,6 +70,21 @@ import Testing
         }
     }
 
+    /// Found by fuzz-imap-pop3's split check: the total was compared once per feed, so a
+    /// large answer that arrived in one read, its tagged response included, passed.
+    @Test func theBoundOnOneAnswerHoldsHoweverTheBytesArrive() {
+        let limits = IMAPLimits(maxLineLength: 100, maxLiteralSize: 10, maxResponseBytes: 200, maxUntaggedResponses: 50)
+        let bytes = Array((String(repeating: "* OK padding padding\r\n", count: 12) + "a1 OK done\r\n").utf8)
+        for size in [bytes.count, 7, 1] {
+            var decoder = ResponseDecoder(limits: limits)
+            #expect(throws: IMAPResponseError.responseTooLarge(limit: 200), "fed \(size) bytes at a time") {
+                for start in stride(from: 0, to: bytes.count, by: size) {
+                    _ = try decoder.feed(bytes[start..<min(start + size, bytes.count)])
+                }
+            }
+        }
+    }
+
     @Test func garbageIsMalformed() {
         #expect(throws: IMAPResponseError.self) { try decode("HTTP/1.1 400 Bad Request\r\n") }
         #expect(throws: IMAPResponseError.self) { try decode("a1 PREAUTH no\r\n") }
