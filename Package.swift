@@ -11,6 +11,14 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "SMTPClient", targets: ["SMTPClient"]),
         .library(name: "Validator", targets: ["Validator"]),
+        // For the libFuzzer targets in fuzz/, a package of their own.
+        .library(name: "IMAPClient", targets: ["IMAPClient"]),
+        .library(name: "POP3Client", targets: ["POP3Client"]),
+        .library(name: "DNSClient", targets: ["DNSClient"]),
+        .library(name: "MailNet", targets: ["MailNet"]),
+        .library(name: "Deliverability", targets: ["Deliverability"]),
+        .library(name: "ClientExport", targets: ["ClientExport"]),
+        .library(name: "AutoconfigService", targets: ["AutoconfigService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -197,6 +205,9 @@ let package = Package(
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "MailNetTests", dependencies: [
             "MailNet", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "X509", package: "swift-certificates"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

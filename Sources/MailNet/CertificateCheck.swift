@@ -142,7 +142,7 @@ public final class CertificateCheck: Sendable {
         let ips = info.ipAddresses
         let matches: Bool
         if let ip, hostname == nil {
-            matches = ips.contains(ip)
+            matches = ips.contains(CertificateInfo.canonicalIP(ip))
         } else if let host = hostname?.lowercased() {
             matches = dns.contains { pattern in
                 if pattern == host { return true }

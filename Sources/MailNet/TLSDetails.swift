@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOSSL
 import X509
 
@@ -57,7 +58,7 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
             for name in names {
                 switch name {
                 case .dnsName(let d): dns.append(d)
-                case .ipAddress(let bytes): ips.append(Self.ip(Array(bytes.bytes)))
+                case .ipAddress(let bytes): if let ip = Self.ip(Array(bytes.bytes)) { ips.append(ip) }
                 default: break
                 }
             }
@@ -66,10 +67,18 @@ public struct CertificateInfo: Sendable, Equatable, Codable {
         ipAddresses = ips
     }
 
-    static func ip(_ b: [UInt8]) -> String {
-        if b.count == 4 { return b.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: b.count, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
-            .joined(separator: ":")
+    /// An iPAddress name (RFC 5280 section 4.2.1.6): 4 octets for IPv4, 16 for IPv6, as
+    /// text in the usual form (RFC 5952: `::1`). Any other length names no address (the
+    /// certificate is malformed) and gives nil: it matches nothing.
+    static func ip(_ b: [UInt8]) -> String? {
+        guard b.count == 4 || b.count == 16 else { return nil }
+        return try? SocketAddress(packedIPAddress: ByteBuffer(bytes: b), port: 0).ipAddress
+    }
+
+    /// An address as text in that same form, however it was written (`0:0::1` is `::1`),
+    /// so that a connected address and a certificate's compare equal.
+    static func canonicalIP(_ text: String) -> String {
+        ((try? SocketAddress(ipAddress: text, port: 0))?.ipAddress) ?? text
     }
 
     /// Expired or not yet valid at `date`.
