@@ -22,21 +22,12 @@ enum MTASTSPolicyFile {
         } catch {
             return Check("mta-sts", .fail, "_mta-sts announces a policy, but \(url) cannot be fetched: \(error)", reference: "RFC 8461 section 3.3")
         }
-        var fields: [String: [String]] = [:]
-        for line in body.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            if kv.count == 2 { fields[kv[0].lowercased(), default: []].append(kv[1]) }
+        let policy: Policy
+        switch Policy.parse(body) {
+        case .success(let p): policy = p
+        case .failure(let why): return Check("mta-sts", .fail, "the policy at \(url) \(why.message)", reference: why.reference)
         }
-        guard fields["version"]?.first == "STSv1" else {
-            return Check("mta-sts", .fail, "the policy at \(url) does not say version: STSv1", reference: "RFC 8461 section 3.2")
-        }
-        guard let mode = fields["mode"]?.first, ["enforce", "testing", "none"].contains(mode) else {
-            return Check("mta-sts", .fail, "the policy's mode must be enforce, testing or none", reference: "RFC 8461 section 3.2")
-        }
-        guard let maxAge = fields["max_age"]?.first.flatMap(Int.init), (0...31_557_600).contains(maxAge) else {
-            return Check("mta-sts", .fail, "the policy's max_age must be a number of seconds up to 31557600", reference: "RFC 8461 section 3.2")
-        }
-        let patterns = fields["mx"] ?? []
+        let (mode, maxAge, patterns) = (policy.mode, policy.maxAge, policy.mx)
         let uncovered = mxHosts.filter { mxHost in !patterns.contains { Self.matches(mxHost, $0) } }
         if mode != "none" && !uncovered.isEmpty {
             return Check("mta-sts", .fail, "the policy's mx lines (\(patterns.joined(separator: ", "))) do not cover \(uncovered.joined(separator: ", ")): senders would refuse to deliver there",
@@ -47,6 +38,36 @@ enum MTASTSPolicyFile {
                          reference: "RFC 8461 section 5")
         }
         return Check("mta-sts", mode == "none" ? .warn : .pass, "MTA-STS policy: mode \(mode), max_age \(maxAge) s, mx \(patterns.joined(separator: ", "))")
+    }
+
+    /// A policy's fields (RFC 8461 section 3.2). The body is untrusted: lines end in LF or
+    /// CRLF, a line without `:` is no field, names are case-insensitive, the first
+    /// version, mode and max_age count and every mx line is kept.
+    struct Policy: Equatable {
+        var mode: String
+        var maxAge: Int
+        var mx: [String]
+
+        struct Problem: Error, Equatable {
+            var message: String
+            var reference = "RFC 8461 section 3.2"
+        }
+
+        static func parse(_ body: String) -> Result<Policy, Problem> {
+            var fields: [String: [String]] = [:]
+            for line in body.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+                let kv = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if kv.count == 2 { fields[kv[0].lowercased(), default: []].append(kv[1]) }
+            }
+            guard fields["version"]?.first == "STSv1" else { return .failure(Problem(message: "does not say version: STSv1")) }
+            guard let mode = fields["mode"]?.first, ["enforce", "testing", "none"].contains(mode) else {
+                return .failure(Problem(message: "has no mode of enforce, testing or none"))
+            }
+            guard let maxAge = fields["max_age"]?.first.flatMap(Int.init), (0...31_557_600).contains(maxAge) else {
+                return .failure(Problem(message: "has no max_age in seconds up to 31557600"))
+            }
+            return .success(Policy(mode: mode, maxAge: maxAge, mx: fields["mx"] ?? []))
+        }
     }
 
     /// `*.example.org` matches exactly one more label (RFC 8461 section 4.1).

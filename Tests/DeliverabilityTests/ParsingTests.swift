@@ -145,6 +145,55 @@ struct MTASTSPatterns {
     }
 }
 
+/// The MTA-STS policy file's fields (RFC 8461 section 3.2), read apart from its fetch.
+struct MTASTSPolicies {
+    @Test func fieldsAreReadFromLFOrCRLFLinesCaseInsensitively() throws {
+        let policy = try MTASTSPolicyFile.Policy.parse("version: STSv1\r\nMode: enforce\r\nmx: a.example.org\nmx: *.example.net\nmax_age:86400\r\n").get()
+        #expect(policy == MTASTSPolicyFile.Policy(mode: "enforce", maxAge: 86400, mx: ["a.example.org", "*.example.net"]))
+    }
+
+    @Test(arguments: [
+        ("mode: enforce\nmax_age: 1\n", "version: STSv1"),
+        ("version: STSv1\nmode: strict\nmax_age: 1\n", "no mode"),
+        ("version: STSv1\nmode: none\nmax_age: 31557601\n", "max_age"),
+        ("version: STSv1\nmode: none\nmax_age: 99999999999999999999999\n", "max_age"),
+        ("version: STSv1\nmode: none\n", "max_age"),
+    ])
+    func aPolicyWithoutItsRequiredFieldsNamesWhatIsMissing(body: String, says: String) {
+        guard case .failure(let problem) = MTASTSPolicyFile.Policy.parse(body) else {
+            Issue.record("\(body) was read as a policy")
+            return
+        }
+        #expect(problem.message.contains(says), "\(problem.message)")
+    }
+}
+
+/// SPF evaluated over a DNS table in memory (the cache's other source, as the fuzzer
+/// uses it): the lookup limit and loops without a DNS server.
+struct SPFOverATable {
+    func evaluate(_ table: [String: [String]]) async -> (SPFResult, Int) {
+        let cache = CachingResolver { name, type in
+            type == .txt ? .success(table[name] ?? []) : .success([])
+        }
+        let result = await SPFEvaluator(dns: cache).evaluate("a.test")
+        return (result, await cache.sent)
+    }
+
+    @Test func aRedirectLoopIsAPermerrorAndEnds() async {
+        let (result, _) = await evaluate(["a.test": ["v=spf1 redirect=b.test"], "b.test": ["v=spf1 redirect=a.test"]])
+        #expect(result.errors.contains { $0.contains("includes itself") }, "\(result.errors)")
+    }
+
+    @Test func theEleventhLookupStopsTheWalk() async {
+        var table = ["a.test": ["v=spf1 include:i0.test -all"]]
+        for i in 0..<20 { table["i\(i).test"] = ["v=spf1 include:i\(i + 1).test -all"] }
+        let (result, sent) = await evaluate(table)
+        #expect(result.lookups == 11)
+        #expect(result.errors.contains { $0.hasPrefix("more than 10 DNS lookups") })
+        #expect(sent == 11, "the record of a.test and ten includes are asked for, no more")
+    }
+}
+
 /// The `_mta-sts` TXT record through the same tag-list parser (RFC 8461 section 3.1).
 struct MTASTSRecords {
     @Test func onlyARecordWhoseFirstTagIsVersionSTSv1AnnouncesAPolicy() {
