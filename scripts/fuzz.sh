@@ -12,7 +12,7 @@
 # makes a parser allocate far beyond its size is a finding too.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TARGETS=(clientconfig)
+TARGETS=(clientconfig smtp-reply imap-pop3 dns-message autodiscover spf tag-lists x509 username)
 seconds=60
 only=""
 while [ $# -gt 0 ]; do
@@ -31,12 +31,20 @@ case "$seconds" in ''|*[!0-9]*) echo "--seconds $seconds: expected a whole numbe
 
 BUILD="$ROOT/.build-fuzz"
 cd "$ROOT/fuzz"
+# -enable-testing: a target reaches the parser inside its module (@testable import), so
+# no parser is made public for the fuzzer's sake. One build for every target.
+products=()
+for t in "${TARGETS[@]}"; do products+=(--product "fuzz-$t"); done
+if [ ${#TARGETS[@]} -gt 1 ]; then products=(); fi
+swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -enable-testing \
+    "${products[@]}" 2>&1 | grep -v "Cannot export local symbol" || true
 for t in "${TARGETS[@]}"; do
-    swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g --product "fuzz-$t" 2>&1 \
-        | grep -v "Cannot export local symbol" || true
-    [ -x "$BUILD/release/fuzz-$t" ] || { echo "fuzz-$t did not build" >&2; exit 1; }
+    [ -x "$BUILD/release/fuzz-$t" ] || { echo "fuzz-$t did not build (see the build output above)" >&2; exit 1; }
 done
 
+# libFuzzer and ASan report a crash with its stack themselves; Swift's own backtracer,
+# started from the crashed process, was seen to wait forever under them.
+export SWIFT_BACKTRACE=enable=no
 ISPDB="${MAILCONF_ISPDB:-$(cd "$ROOT/.." && pwd)/shared/ispdb}"
 status=0
 for t in "${TARGETS[@]}"; do
@@ -47,12 +55,18 @@ for t in "${TARGETS[@]}"; do
         seeds+=("$ROOT/Providers")
         if [ -d "$ISPDB" ]; then seeds+=("$ISPDB"); else echo "no ISPDB at $ISPDB: seeding from the repository only"; fi
     fi
+    extra=()
+    # Async code frees a task's memory on another thread after the input has run, so
+    # libFuzzer's per-input leak check (which runs when an input's mallocs and frees do
+    # not balance) ran a full LeakSanitizer scan for every SPF input: 24 inputs a second
+    # instead of thousands. Leaks are still looked for when the run ends.
+    [ "$t" = spf ] && extra=(-detect_leaks=0)
     dict=()
     [ -f "$ROOT/fuzz/dictionaries/$t.dict" ] && dict=(-dict="$ROOT/fuzz/dictionaries/$t.dict")
     echo "== fuzz-$t for ${seconds}s"
-    if ! "$BUILD/release/fuzz-$t" "$work" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 \
+    if ! "$BUILD/release/fuzz-$t" "$work" "${seeds[@]}" "${dict[@]}" "${extra[@]}" -max_total_time="$seconds" -max_len=65536 \
             -rss_limit_mb=2048 -malloc_limit_mb=256 -timeout=10 -artifact_prefix="$findings/" -print_final_stats=1 2>&1 \
-            | grep -E "^(#[0-9]+[[:space:]]+(DONE|INITED)|stat::|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" ; then
+            | grep -E "^(#[0-9]+[[:space:]]+(DONE|INITED)|stat::|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written|fuzz property broken)" ; then
         :
     fi
     if [ -n "$(ls -A "$findings" 2>/dev/null)" ]; then

@@ -86,3 +86,9 @@ export MAILCONF_INSTALLED_PREFIX="$XDG_DATA_HOME/installed/usr"
 # cooperative pool too: fresh-clone runs failed one to five of them each way, none
 # when run alone. What the tests check is behaviour, not the machine under load.
 swift test --no-parallel "$@"
+# Every fuzz target for 20 s on the committed seeds (docs/fuzzing.md): a crash, a leak,
+# a timeout or an allocation over the memory ceiling fails the run, and its reproducer
+# is left in .build-fuzz/findings/. Only for the whole suite, not a --filter run.
+if [ $# -eq 0 ]; then
+    "$ROOT/scripts/fuzz.sh" --seconds 20
+fi
