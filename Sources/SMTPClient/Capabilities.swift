@@ -32,7 +32,9 @@ public struct Capabilities: Sendable, Equatable {
             guard let keyword = words.first?.uppercased() else { continue }
             let params = words.dropFirst()
             switch keyword {
-            case "SIZE": size = params.first.flatMap { Int($0) } ?? 0
+            // RFC 1870: 1*20DIGIT. Anything else (a sign, a number past Int) is read as
+            // no fixed limit, never as a negative one.
+            case "SIZE": size = params.first.flatMap { $0.utf8.allSatisfy { (0x30...0x39).contains($0) } ? Int($0) : nil } ?? 0
             case "8BITMIME": eightBitMIME = true
             case "PIPELINING": pipelining = true
             case "SMTPUTF8": smtpUTF8 = true

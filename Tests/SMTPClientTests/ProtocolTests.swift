@@ -94,6 +94,12 @@ import Testing
         #expect(c.size == 0)
         #expect(Capabilities(ehlo: SMTPReply(code: 250, lines: ["x"])).size == nil)
     }
+
+    /// Found by fuzz-smtp-reply: `SIZE -4220` was read as a limit of -4220 bytes.
+    @Test(arguments: ["SIZE -4220", "SIZE +10", "SIZE 99999999999999999999999", "SIZE 10k"])
+    func aSizeThatIsNotDigitsIsNoFixedLimit(line: String) {
+        #expect(Capabilities(ehlo: SMTPReply(code: 250, lines: ["x", line])).size == 0)
+    }
 }
 
 @Suite struct Commands {
