@@ -10,6 +10,8 @@
 # .build-fuzz/, crashes and memory findings to .build-fuzz/findings/TARGET/.
 # Memory ceilings: -rss_limit_mb=2048 and -malloc_limit_mb=256, so that an input that
 # makes a parser allocate far beyond its size is a finding too.
+# Targets: clientconfig smtp-reply imap-pop3 dns-message autodiscover spf tag-lists
+# x509 username (docs/fuzzing.md says what each feeds and checks).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TARGETS=(clientconfig smtp-reply imap-pop3 dns-message autodiscover spf tag-lists x509 username)
@@ -18,7 +20,7 @@ only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="${2:?--seconds needs a number}"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
         *) only="$1"; shift ;;
     esac
