@@ -32,16 +32,25 @@ fi
 case "$seconds" in ''|*[!0-9]*) echo "--seconds $seconds: expected a whole number" >&2; exit 2 ;; esac
 
 BUILD="$ROOT/.build-fuzz"
+mkdir -p "$BUILD"
 cd "$ROOT/fuzz"
 # -enable-testing: a target reaches the parser inside its module (@testable import), so
 # no parser is made public for the fuzzer's sake. One build for every target.
 products=()
 for t in "${TARGETS[@]}"; do products+=(--product "fuzz-$t"); done
 if [ ${#TARGETS[@]} -gt 1 ]; then products=(); fi
-swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -enable-testing \
-    "${products[@]}" 2>&1 | grep -v "Cannot export local symbol" || true
+echo "building the fuzz targets (output in $BUILD/build.log)"
+# A failed build stops here: an older binary left in .build-fuzz must never be fuzzed
+# in place of the current source.
+if ! swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -enable-testing \
+        "${products[@]}" > "$BUILD/build.log" 2>&1; then
+    grep -v "Cannot export local symbol" "$BUILD/build.log" | grep -B2 -A6 "error:" | head -60 >&2
+    echo "the fuzz targets did not build (the whole output is in $BUILD/build.log)" >&2
+    exit 1
+fi
+tail -n 1 "$BUILD/build.log"
 for t in "${TARGETS[@]}"; do
-    [ -x "$BUILD/release/fuzz-$t" ] || { echo "fuzz-$t did not build (see the build output above)" >&2; exit 1; }
+    [ -x "$BUILD/release/fuzz-$t" ] || { echo "fuzz-$t did not build (see $BUILD/build.log)" >&2; exit 1; }
 done
 
 # libFuzzer and ASan report a crash with its stack themselves; Swift's own backtracer,

@@ -88,7 +88,12 @@ private final class ResultBox<T>: @unchecked Sendable { var value: T? }
 public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "",
                     file: StaticString = #fileID, line: UInt = #line) {
     guard !condition() else { return }
-    StandardError.write("fuzz property broken at \(file):\(line): \(message())\n")
+    fail(message(), file: file, line: line)
+}
+
+/// A property broken where there is nothing to test first: says what, then traps.
+public func fail(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    StandardError.write("fuzz property broken at \(file):\(line): \(message)\n")
     preconditionFailure()
 }
 

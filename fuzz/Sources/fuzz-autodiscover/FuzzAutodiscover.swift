@@ -62,7 +62,7 @@ let provider: Provider = {
 func answer(_ address: EmailAddress) {
     guard let xml = try? ServedAnswers.autodiscover(provider, address: address) else { return }
     guard let root = try? SafeXMLParser.parse(Array(xml.utf8), source: "answer") else {
-        require(false, "the Autodiscover answer for \(address) is not well-formed XML")
+        fail("the Autodiscover answer for \(address) is not well-formed XML")
     }
     func texts(_ e: XElement) -> [String] { [e.text.trimmingCharacters(in: .whitespacesAndNewlines)] + e.elements.flatMap(texts) }
     require(texts(root).contains(address.description), "the answer does not name \(address)")
