@@ -5,8 +5,8 @@ import POP3Client
 /// A first byte picks the protocol and how the network splits the rest. IMAP: responses
 /// with literals. POP3: the next byte says which forms the responses take (one line, a
 /// multi-line body, a SASL step) for up to eight responses, as the commands asked for
-/// would. Either decoder must
-/// answer the same for every split, keep its bounds, and capabilities must read.
+/// would. Either decoder must answer the same for every split, keep its bounds, and
+/// capabilities must read.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var input = FuzzInput(data, size)
