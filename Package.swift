@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The PostgreSQL catalog: the wire protocol, SCRAM, TLS, LISTEN/NOTIFY.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libxml2 from the system (Debian: apt-get install libxml2-dev).
@@ -119,18 +121,31 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        // The SQLite catalog: schema, migrations, presets, import, queries.
+        // The catalog: schema, migrations, presets, import, queries, over one storage
+        // interface (CatalogStore); SQLite (GRDB), the embedded default, lives here.
         .target(
             name: "Catalog",
             dependencies: [
                 "Failures", "MailSettings", "MailFormats",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Providers/SOURCES.md"],
             // Providers/ (at the top of the repository, linked here) is built into the
             // binary; .process follows the link and copies the files themselves.
             resources: [.process("Providers")]
         ),
+        // The catalog on PostgreSQL, shared by many `serve` replicas: the store, its
+        // connection URL and credentials, and LISTEN/NOTIFY change watching.
+        .target(name: "PostgresCatalog", dependencies: [
+            "Catalog", "Failures", "MailNet",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // SASL mechanisms (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) behind one small protocol, and
         // the secret they carry; shared by every protocol client.
         .target(name: "SASL", dependencies: [
@@ -176,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -249,7 +264,10 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MailFormats", "MailSettings", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: [
+            "Catalog", "MailFormats", "MailSettings", "PostgresCatalog", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "SMTPClientTests", dependencies: [
             "SMTPClient", "MailNet", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -44,6 +44,15 @@
 #                    checks challenges, resolving names through the lab's dnsmasq
 #                    (*.acme.test is 127.0.0.1), by HTTP-01 on PEBBLE_HTTP_PORT and by
 #                    TLS-ALPN-01 on PEBBLE_TLS_PORT: a serve under test listens there.
+#   POSTGRES_PORT    PostgreSQL (Debian's postgresql) with a cluster of its own (initdb under
+#                    the test folder, its own socket folder, TLS with the lab's valid
+#                    certificate), run as the postgres user when started as root; the
+#                    machine's own clusters are never touched. Role mailconf (CREATEDB,
+#                    password in POSTGRES_PASSWORD_FILE) owns database mailconf
+#                    (POSTGRES_URL). POSTGRES_CTL stop|start stops and starts it.
+#   POSTGRES_OUTAGE_PORT
+#                    a second such cluster (POSTGRES_OUTAGE_URL, POSTGRES_OUTAGE_CTL), for
+#                    the test that stops PostgreSQL while serve runs
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
@@ -55,6 +64,9 @@ stop() {
     if [ -f "$ROOT/dns/dnsmasq.pid" ]; then kill "$(cat "$ROOT/dns/dnsmasq.pid")" 2>/dev/null || true; fi
     if [ -f "$ROOT/krb5/kdc.pid" ]; then kill "$(cat "$ROOT/krb5/kdc.pid")" 2>/dev/null || true; fi
     if [ -f "$ROOT/pebble/pid" ]; then kill "$(cat "$ROOT/pebble/pid")" 2>/dev/null || true; fi
+    for d in postgres postgres-outage; do
+        if [ -f "$ROOT/$d/data/postmaster.pid" ] && [ -x "$ROOT/$d/ctl" ]; then "$ROOT/$d/ctl" stop >/dev/null 2>&1 || true; fi
+    done
     for d in dovecot-plain dovecot-cram dovecot-krb; do
         if [ -f "$ROOT/$d/run/master.pid" ]; then kill "$(cat "$ROOT/$d/run/master.pid")" 2>/dev/null || true; fi
     done
@@ -63,9 +75,12 @@ stop() {
 
 if [ "${1:-}" = "stop" ]; then stop; exit 0; fi
 [ "${1:-}" = "start" ] || { echo "usage: $0 start|stop" >&2; exit 2; }
-for tool in postfix dovecot openssl dnsmasq krb5kdc kdb5_util kadmin.local kinit ktutil pebble; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-gssapi openssl dnsmasq-base krb5-kdc krb5-admin-server krb5-user pebble" >&2; exit 1; }
+for tool in postfix dovecot openssl dnsmasq krb5kdc kdb5_util kadmin.local kinit ktutil pebble psql; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-gssapi openssl dnsmasq-base krb5-kdc krb5-admin-server krb5-user pebble postgresql" >&2; exit 1; }
 done
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+[ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] \
+    || { echo "PostgreSQL's server is missing: apt-get install -y postgresql" >&2; exit 1; }
 [ -f /usr/lib/dovecot/modules/auth/libmech_gssapi.so ] \
     || { echo "Dovecot's GSSAPI mechanism is missing: apt-get install -y dovecot-gssapi" >&2; exit 1; }
 [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] \
@@ -88,6 +103,7 @@ IMAP_CRAM_PORT=$((BASE_PORT+16)) POP3_CRAM_PORT=$((BASE_PORT+17))
 DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
 PEBBLE_PORT=$((BASE_PORT+32)) PEBBLE_MANAGEMENT_PORT=$((BASE_PORT+33))
 PEBBLE_HTTP_PORT=$((BASE_PORT+34)) PEBBLE_TLS_PORT=$((BASE_PORT+35))
+POSTGRES_PORT=$((BASE_PORT+36)) POSTGRES_OUTAGE_PORT=$((BASE_PORT+37))
 USER=alice@example.test
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -489,6 +505,57 @@ PEBBLE_VA_ALWAYS_VALID=0 PEBBLE_VA_NOSLEEP=1 PEBBLE_AUTHZREUSE=0 \
     >"$ROOT/pebble/log" 2>&1 </dev/null &
 echo $! > "$ROOT/pebble/pid"
 
+# --- PostgreSQL: clusters of the lab's own, on loopback -------------------------------
+# PostgreSQL refuses to run as root: as root, the clusters belong to the postgres user
+# (made by Debian's package) and every server command runs as that user. Two clusters:
+# "postgres" for the catalog tests, and "postgres-outage", which a test stops for a while
+# without disturbing the others.
+PG_PASSWORD="$(openssl rand -hex 18)"
+printf '%s' "$PG_PASSWORD" > "$ROOT/postgres-password"
+chmod 600 "$ROOT/postgres-password"
+AS_PG=""
+[ "$(id -u)" -ne 0 ] || AS_PG="runuser -u postgres --"
+make_cluster() { # NAME PORT
+    local d="$ROOT/$1"
+    mkdir -p "$d/run"
+    [ -z "$AS_PG" ] || chown -R postgres:postgres "$d"
+    cat > "$d/ctl" <<CTL
+#!/bin/sh
+# Stops or starts this lab PostgreSQL cluster.
+case "\$1" in
+  stop) exec $AS_PG "$PG_BIN/pg_ctl" -D "$d/data" -m fast -w -t 20 stop ;;
+  start) exec $AS_PG "$PG_BIN/pg_ctl" -D "$d/data" -l "$d/log" -w -t 30 start ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+CTL
+    chmod 755 "$d/ctl"
+    $AS_PG "$PG_BIN/initdb" -D "$d/data" -U postgres -E UTF8 --locale=C --auth-local=trust --auth-host=scram-sha-256 \
+        >"$d/initdb.log" 2>&1 || { echo "initdb failed; see $d/initdb.log" >&2; exit 1; }
+    cp "$ROOT/pki/valid.pem" "$d/data/server.crt"
+    cp "$ROOT/pki/valid.key" "$d/data/server.key"
+    chmod 600 "$d/data/server.key"
+    [ -z "$AS_PG" ] || chown postgres:postgres "$d/data/server.crt" "$d/data/server.key"
+    cat >> "$d/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $2
+unix_socket_directories = '$d/run'
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+max_connections = 200
+# A test cluster: nothing to keep through a crash.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+    "$d/ctl" start >/dev/null || { echo "PostgreSQL ($1) did not start; see $d/log" >&2; exit 1; }
+    $AS_PG psql -q -v ON_ERROR_STOP=1 -h "$d/run" -p "$2" -U postgres -d postgres \
+        -c "CREATE ROLE mailconf LOGIN CREATEDB PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE mailconf OWNER mailconf" \
+        >>"$d/log" 2>&1 || { echo "cannot make the mailconf role and database ($1); see $d/log" >&2; exit 1; }
+}
+make_cluster postgres "$POSTGRES_PORT"
+make_cluster postgres-outage "$POSTGRES_OUTAGE_PORT"
+
 # Wait until every listener answers (TCP; the KDC and dnsmasq take TCP too), at most
 # 10 s each; one that never does stops the start, naming the port and the log to read.
 wait_for() { # PORT WHAT LOG [ADDRESS]
@@ -519,6 +586,8 @@ for port in $IMAP_CRAM_PORT $POP3_CRAM_PORT; do
 done
 wait_for "$KDC_PORT" "the Kerberos KDC" "$K/kdc.log"
 wait_for "$DNS_PORT" "dnsmasq" "$ROOT/dns/log"
+wait_for "$POSTGRES_PORT" "PostgreSQL" "$ROOT/postgres/log"
+wait_for "$POSTGRES_OUTAGE_PORT" "PostgreSQL (outage)" "$ROOT/postgres-outage/log"
 wait_for "$PEBBLE_PORT" "pebble" "$ROOT/pebble/log"
 wait_for "$PEBBLE_MANAGEMENT_PORT" "pebble (management)" "$ROOT/pebble/log"
 # Pebble makes a new issuing root at each start: the tests trust the one it has now.
@@ -565,6 +634,13 @@ PASSWORD_FILE=$ROOT/password
 UTF8_USER=$UTF8_USER
 UTF8_PASSWORD_FILE=$ROOT/utf8-password
 MAILDIR=$ROOT/mail/example.test/alice
+POSTGRES_PORT=$POSTGRES_PORT
+POSTGRES_URL=postgres://mailconf@127.0.0.1:$POSTGRES_PORT/mailconf
+POSTGRES_PASSWORD_FILE=$ROOT/postgres-password
+POSTGRES_CTL=$ROOT/postgres/ctl
+POSTGRES_OUTAGE_PORT=$POSTGRES_OUTAGE_PORT
+POSTGRES_OUTAGE_URL=postgres://mailconf@127.0.0.1:$POSTGRES_OUTAGE_PORT/mailconf
+POSTGRES_OUTAGE_CTL=$ROOT/postgres-outage/ctl
 ENV
 printf '%s' "$PASSWORD" > "$ROOT/password"
 chmod 600 "$ROOT/password"

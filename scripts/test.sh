@@ -14,11 +14,12 @@ cd "$ROOT"
 # runtime (mailconf opens it at run time; no headers), a real KDC, Dovecot's GSSAPI, and
 # faketime to make a ticket with a skewed clock; for the installation test man (man-db)
 # and systemd-analyze (systemd), which read what scripts/install.sh installs; and strace,
-# to hold every system call serve makes against the unit's SystemCallFilter.
+# to hold every system call serve makes against the unit's SystemCallFilter; and
+# PostgreSQL, for the shared catalog (the lab runs a cluster of its own).
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config binutils postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
           libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime
-          man-db systemd strace pebble publicsuffix)
+          man-db systemd strace pebble publicsuffix postgresql)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

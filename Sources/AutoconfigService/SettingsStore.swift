@@ -24,6 +24,9 @@ public final class SettingsStore: Sendable {
     let configuration: ServiceConfiguration
     let logger: Logger
     private let state: Mutex<Snapshot>
+    /// Since when the catalog cannot be read, if it cannot: logged once when it begins
+    /// and once when it ends, while the answers come from the snapshot.
+    private let outage = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(catalog: Catalog, configuration: ServiceConfiguration, logger: Logger) throws(CatalogError) {
         self.catalog = catalog
@@ -90,11 +93,23 @@ public final class SettingsStore: Sendable {
     public func reloadIfChanged() -> Bool {
         do {
             let now = try catalog.generation()
-            guard now != state.withLock({ $0.generation }) else { return false }
-            try reload()
-            return true
+            let changed = now != state.withLock({ $0.generation })
+            if changed { try reload() }
+            if let since = outage.withLock({ o in defer { o = nil }; return o }) {
+                let seconds = (ContinuousClock.now - since).components.seconds
+                logger.notice("the catalog at \(catalog.path) can be read again, after \(seconds) s; generation \(now)")
+            }
+            return changed
         } catch {
-            logger.error("cannot read the catalog at \(catalog.path): \(error)")
+            let began = outage.withLock { o in
+                guard o == nil else { return false }
+                o = .now
+                return true
+            }
+            if began {
+                let generation = state.withLock { $0.generation }
+                logger.error("cannot read the catalog at \(catalog.path): \(error); answering from what was read before (generation \(generation)) until it can")
+            }
             return false
         }
     }
@@ -106,10 +121,10 @@ public final class SettingsStore: Sendable {
         logger.info("catalog loaded: generation \(fresh.generation), \(fresh.providers.count) domains")
     }
 
-    /// Checks for changes until the task is cancelled.
+    /// Picks up changes until the task is cancelled: as the catalog's store tells of
+    /// them (PostgreSQL's NOTIFY), else by polling its generation.
     public func watch() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.pollInterval)
+        await catalog.store.watchChanges(pollInterval: configuration.pollInterval, logger: logger) { [self] in
             reloadIfChanged()
         }
     }

@@ -3,15 +3,16 @@ import GRDB
 import MailFormats
 import MailSettings
 
-/// The SQLite catalog of providers, their servers and the organisation's domains.
+/// The catalog of providers, their servers and the organisation's domains.
 ///
-/// One file, WAL mode (readers never block the writer), versioned migrations, and
-/// every write in one transaction. Created and seeded from the built-in presets on
-/// first use.
+/// Its rows live in a ``CatalogStore``: one SQLite file (the default, created and seeded
+/// from the built-in presets on first use) or a PostgreSQL database shared by many
+/// machines. Every write is one transaction, and the same rules hold on both.
 public final class Catalog: Sendable {
-    let pool: DatabasePool
-    public let path: String
-    public let isReadOnly: Bool
+    public let store: any CatalogStore
+    /// Where it is, for messages: a file's path, or a database URL without its secret.
+    public var path: String { store.location }
+    public var isReadOnly: Bool { store.isReadOnly }
 
     /// `MAILCONF_DB`, else `$XDG_DATA_HOME/mailconf/catalog.sqlite`, else
     /// `~/.local/share/mailconf/catalog.sqlite`.
@@ -27,93 +28,66 @@ public final class Catalog: Sendable {
         return ((base as NSString).appendingPathComponent("mailconf") as NSString).appendingPathComponent("catalog.sqlite")
     }
 
-    /// Opens (and if needed creates, migrates and seeds) the catalog.
+    /// Opens (and if needed creates, migrates and seeds) the SQLite catalog at `path`.
     /// - Parameters:
     ///   - readOnly: for readers such as the HTTP service; the file must exist.
     ///   - refreshPresets: bring the built-in presets up to date when this build ships
     ///     different ones (never touches user data).
-    public init(path: String? = nil, readOnly: Bool = false, refreshPresets: Bool = true) throws(CatalogError) {
-        let path = path ?? Self.defaultPath()
-        self.path = path
-        self.isReadOnly = readOnly
-        var config = Configuration()
-        config.readonly = readOnly
-        config.busyMode = .timeout(10)
-        config.foreignKeysEnabled = true
-        do {
-            if !readOnly {
-                let dir = (path as NSString).deletingLastPathComponent
-                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            } else if !FileManager.default.fileExists(atPath: path) {
-                throw CatalogError.cannotOpen(path: path, reason: "the file does not exist (a read-only open does not create it)")
-            }
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            var reason = Self.reason(error)
-            let dir = (path as NSString).deletingLastPathComponent
-            if readOnly && !FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir) {
-                // A WAL-mode database is read through its -shm file, which a reader
-                // creates when no writer has: the folder must let it.
-                reason += " (a reader needs to create \((path as NSString).lastPathComponent)-shm beside it: make \(dir.isEmpty ? "the folder" : dir) writable by this user, as systemd's StateDirectory= does for the service's user)"
-            }
-            throw CatalogError.cannotOpen(path: path, reason: reason)
-        }
-        if !readOnly {
-            do {
-                try Schema.migrator.migrate(pool)
-            } catch {
-                throw CatalogError.cannotOpen(path: path, reason: Self.reason(error))
-            }
-            if refreshPresets {
-                _ = try updatePresets(onlyIfChanged: true)
-            }
+    public convenience init(path: String? = nil, readOnly: Bool = false, refreshPresets: Bool = true) throws(CatalogError) {
+        try self.init(store: SQLiteStore(path: path ?? Self.defaultPath(), readOnly: readOnly), refreshPresets: refreshPresets)
+    }
+
+    /// Opens the catalog in `store`: a writer migrates it and seeds the presets, a reader
+    /// checks that its schema is this binary's.
+    public init(store: any CatalogStore, refreshPresets: Bool = true) throws(CatalogError) {
+        self.store = store
+        do { try store.prepareSchema() } catch { throw Self.mapped(error, store: store) }
+        if !store.isReadOnly && refreshPresets {
+            _ = try updatePresets(onlyIfChanged: true)
         }
     }
 
-    static func reason(_ error: any Error) -> String {
-        if let db = error as? DatabaseError {
-            return db.message ?? "SQLite error \(db.resultCode)"
-        }
-        if let c = error as? CatalogError { return c.description }
-        return "\(error)"
-    }
+    /// The SQLite pool, for tests of what only SQLite has.
+    var pool: DatabasePool? { (store as? SQLiteStore)?.pool }
 
-    func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
-        do { return try pool.read(body) } catch { throw Self.mapped(error, path: path) }
+    func read<T>(_ body: (any CatalogTransaction) throws -> T) throws(CatalogError) -> T {
+        do { return try store.read(body) } catch { throw Self.mapped(error, store: store) }
     }
 
     /// One transaction. When it changed anything, the catalog's generation goes up in the
-    /// same transaction, so readers in other processes (`mailconf serve`) can tell.
-    func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+    /// same transaction, so readers in other processes (`mailconf serve`) can tell; the
+    /// store announces it at commit where it can.
+    func write<T>(_ body: (any CatalogTransaction) throws -> T) throws(CatalogError) -> T {
         do {
-            return try pool.write { db in
-                let before = db.totalChangesCount
-                let result = try body(db)
-                if db.totalChangesCount != before {
-                    try db.execute(sql: """
+            return try store.write { tx in
+                let counting = CountingTransaction(base: tx)
+                let result = try body(counting)
+                if counting.changes > 0 {
+                    let generation = try tx.integer("""
                         INSERT INTO catalog_meta(key, value) VALUES ('generation', '1')
-                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-                        """)
+                        ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(catalog_meta.value AS INTEGER) + 1 AS TEXT)
+                        RETURNING CAST(value AS INTEGER)
+                        """) ?? 0
+                    try store.announce(generation: generation, in: tx)
                 }
                 return result
             }
-        } catch { throw Self.mapped(error, path: path) }
+        } catch { throw Self.mapped(error, store: store) }
     }
 
     /// A number that changes with every committed change to the catalog (by any process).
     public func generation() throws(CatalogError) -> Int {
-        try read { db in
-            try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM catalog_meta WHERE key = 'generation'") ?? 0
+        try read { tx in
+            try tx.integer("SELECT CAST(value AS INTEGER) FROM catalog_meta WHERE key = 'generation'") ?? 0
         }
     }
 
-    static func mapped(_ error: any Error, path: String) -> CatalogError {
+    static func mapped(_ error: any Error, store: any CatalogStore) -> CatalogError {
         switch error {
         case let e as CatalogError: return e
         case let e as ValidationError: return .invalid(e)
-        default: return .cannotOpen(path: path, reason: reason(error))
+        case let e as SQLColumnError: return .cannotOpen(path: store.location, reason: e.description)
+        default: return .cannotOpen(path: store.location, reason: store.reason(for: error))
         }
     }
 
@@ -121,20 +95,19 @@ public final class Catalog: Sendable {
 
     /// Every provider, ordered by id.
     public func entries(kind: ProviderKind? = nil) throws(CatalogError) -> [CatalogEntry] {
-        try read { db in try Self.loadEntries(db, where: kind.map { ("kind = ?", [$0.rawValue]) }) }
+        try read { tx in try Self.loadEntries(tx, where: kind.map { ("kind = ?", [$0.rawValue]) }) }
     }
 
     /// One provider by id (case-insensitive), or nil.
     public func entry(id: String) throws(CatalogError) -> CatalogEntry? {
-        try read { db in try Self.loadEntries(db, where: ("id = ?", [id.lowercased()])).first }
+        try read { tx in try Self.loadEntries(tx, where: ("id = ?", [id.lowercased()])).first }
     }
 
     /// Providers that list a mail domain, in id order.
     public func providerIDs(forDomain domain: String) throws(CatalogError) -> [String] {
         let key = domain.lowercased()
-        return try read { db in
-            try String.fetchAll(db.cachedStatement(sql: "SELECT provider_id FROM provider_domain WHERE domain = ? ORDER BY provider_id"),
-                                arguments: [key])
+        return try read { tx in
+            try tx.strings("SELECT provider_id FROM provider_domain WHERE domain = ? ORDER BY provider_id", [key])
         }
     }
 
@@ -142,9 +115,11 @@ public final class Catalog: Sendable {
     /// this name, the best-ranked first (the user's own, then presets, then imports).
     public func entry(forMXDomain domain: String) throws(CatalogError) -> CatalogEntry? {
         let key = domain.lowercased()
-        let found = try read { db in
-            try Self.loadEntries(db, where: ("EXISTS (SELECT 1 FROM json_each(provider.mx_domains) WHERE json_each.value = ?)", [key]))
+        let listed = switch store.dialect {
+        case .sqlite: "EXISTS (SELECT 1 FROM json_each(provider.mx_domains) WHERE json_each.value = ?)"
+        case .postgres: "EXISTS (SELECT 1 FROM jsonb_array_elements_text(provider.mx_domains::jsonb) AS mx(value) WHERE mx.value = ?)"
         }
+        let found = try read { tx in try Self.loadEntries(tx, where: (listed, [key])) }
         return found.min { Self.rank($0.origin) < Self.rank($1.origin) }
     }
 
@@ -170,14 +145,14 @@ public final class Catalog: Sendable {
         switch o { case .user: 0; case .preset: 1; case .imported: 2 }
     }
 
-    static func loadEntries(_ db: Database, where filter: (String, [String])?) throws -> [CatalogEntry] {
+    static func loadEntries(_ tx: any CatalogTransaction, where filter: (String, [String])?) throws -> [CatalogEntry] {
         let clause = filter.map { " WHERE \($0.0)" } ?? ""
-        let args = StatementArguments(filter?.1 ?? [])
-        let rows = try ProviderRecord.fetchAll(db, sql: "SELECT * FROM provider\(clause) ORDER BY id", arguments: args)
+        let args: [any SQLArgument] = filter?.1 ?? []
+        let rows = try tx.rows("SELECT * FROM provider\(clause) ORDER BY id", args).map(ProviderRecord.init(row:))
         guard !rows.isEmpty else { return [] }
         let idClause = filter == nil ? "" : " WHERE provider_id IN (SELECT id FROM provider\(clause))"
-        let domains = try DomainRecord.fetchAll(db, sql: "SELECT * FROM provider_domain\(idClause) ORDER BY provider_id, position", arguments: args)
-        let servers = try ServerRecord.fetchAll(db, sql: "SELECT * FROM server\(idClause) ORDER BY provider_id, position", arguments: args)
+        let domains = try tx.rows("SELECT * FROM provider_domain\(idClause) ORDER BY provider_id, position", args).map(DomainRecord.init(row:))
+        let servers = try tx.rows("SELECT * FROM server\(idClause) ORDER BY provider_id, position", args).map(ServerRecord.init(row:))
         let domainsBy = Dictionary(grouping: domains, by: \.providerID)
         let serversBy = Dictionary(grouping: servers, by: \.providerID)
         return try rows.map { row in
@@ -204,21 +179,21 @@ public final class Catalog: Sendable {
 
     /// Replaces a provider with its domains and servers (one transaction is the caller's).
     /// Bulk imports go through here, so it uses cached statements rather than record encoding.
-    static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, at time: DatabaseValue,
-                      in db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM server WHERE provider_id = ?").execute(arguments: [p.id])
-        try writeProviderRow(p, origin: origin, source: source, hash: hash, at: time, in: db)
+    static func store(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String, at time: Date,
+                      in tx: any CatalogTransaction) throws {
+        try tx.execute("DELETE FROM server WHERE provider_id = ?", [p.id])
+        try writeProviderRow(p, origin: origin, source: source, hash: hash, at: time, in: tx)
         for (i, s) in p.servers.enumerated() {
-            try insertServer(ServerRecord(s, providerID: p.id, position: i), in: db)
+            try insertServer(ServerRecord(s, providerID: p.id, position: i), in: tx)
         }
     }
 
     /// Inserts or updates a provider's own row and replaces its domains; its servers are
     /// left as they are (so user servers keep their ids). The one writer of these rows.
     static func writeProviderRow(_ p: Provider, origin: ProviderOrigin, source: String?, hash: String,
-                                 at time: DatabaseValue, in db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM provider_domain WHERE provider_id = ?").execute(arguments: [p.id])
-        try db.cachedStatement(sql: """
+                                 at time: Date, in tx: any CatalogTransaction) throws {
+        try tx.execute("DELETE FROM provider_domain WHERE provider_id = ?", [p.id])
+        try tx.execute("""
             INSERT INTO provider(id, origin, display_name, short_name, kind, notes, region_code, region_name,
                                  client_config_id, documentation, dns_records, extras, mx_domains, services, oauth2,
                                  source, content_hash, updated_at)
@@ -230,29 +205,30 @@ public final class Catalog: Sendable {
                 dns_records = excluded.dns_records, extras = excluded.extras, mx_domains = excluded.mx_domains,
                 services = excluded.services, oauth2 = excluded.oauth2, source = excluded.source,
                 content_hash = excluded.content_hash, updated_at = excluded.updated_at
-            """).execute(arguments: [
+            """, [
                 p.id, origin.rawValue, p.displayName, p.shortName, p.kind.rawValue, p.notes, p.region?.code, p.region?.name,
                 p.clientConfigID, JSONColumn.encodeArray(p.documentation), JSONColumn.encodeArray(p.dnsRecords),
                 p.clientConfigExtras.isEmpty ? "{}" : JSONColumn.encode(p.clientConfigExtras),
                 JSONColumn.encodeArray(p.mxDomains), JSONColumn.encodeArray(p.services), p.oauth2.map { JSONColumn.encode($0) },
                 source, hash, time,
             ])
-        let insertDomain = try db.cachedStatement(sql: "INSERT INTO provider_domain(provider_id, domain, position) VALUES (?, ?, ?)")
         for (i, d) in p.domains.enumerated() {
-            try insertDomain.execute(arguments: [p.id, d, i])
+            try tx.execute("INSERT INTO provider_domain(provider_id, domain, position) VALUES (?, ?, ?)", [p.id, d, i])
         }
     }
 
     /// Inserts a server row and returns its id.
     @discardableResult
-    static func insertServer(_ r: ServerRecord, in db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: """
+    static func insertServer(_ r: ServerRecord, in tx: any CatalogTransaction) throws -> Int64 {
+        let row = try tx.row("""
             INSERT INTO server(provider_id, position, protocol, description, hostname, port, security,
                                authentication, username, url, extras)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.providerID, r.position, r.protocol, r.description, r.hostname, r.port, r.security,
-                                     r.authentication, r.username, r.url, r.extras])
-        return db.lastInsertedRowID
+            RETURNING id
+            """, [r.providerID, r.position, r.protocol, r.description, r.hostname, r.port, r.security,
+                  r.authentication, r.username, r.url, r.extras])
+        guard let row else { throw SQLColumnError(column: "server.id", found: "no row from INSERT … RETURNING") }
+        return try row.int64("id")
     }
 
     /// A short, stable fingerprint of the bytes a provider was read from.

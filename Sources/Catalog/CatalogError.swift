@@ -15,6 +15,11 @@ public enum CatalogError: MailconfError {
     case invalid(ValidationError)
     case badPreset(FormatError)
     case cannotOpen(path: String, reason: String)
+    /// A catalog database (PostgreSQL) that cannot be reached or refused the login.
+    case unreachable(location: String, reason: String, hint: String)
+    case noSchema(location: String)
+    case schemaBehind(location: String, missing: [String])
+    case schemaNewer(location: String, unknown: [String])
     case file(path: String, reason: String)
 
     public var kind: FailureKind {
@@ -28,7 +33,10 @@ public enum CatalogError: MailconfError {
         case .providerInUse: return .providerInUse
         case .invalid(let e): return e.kind
         case .badPreset: return .badPreset
-        case .cannotOpen: return .cannotOpenCatalog
+        case .cannotOpen, .unreachable: return .cannotOpenCatalog
+        case .noSchema: return .catalogSchemaMissing
+        case .schemaBehind: return .catalogSchemaOutdated
+        case .schemaNewer: return .catalogSchemaNewer
         case .file: return .fileError
         }
     }
@@ -56,6 +64,14 @@ public enum CatalogError: MailconfError {
         case .badPreset(let e): return "built-in preset is broken (a bug in this build): \(e)"
         case .cannotOpen(let path, let reason):
             return "cannot open the catalog at \(path): \(reason); check the path and its permissions, or choose another with --db PATH or MAILCONF_DB"
+        case .unreachable(let location, let reason, let hint):
+            return "cannot open the catalog at \(location): \(reason); \(hint)"
+        case .noSchema(let location):
+            return "the catalog at \(location) has no mailconf tables; create them with a command that writes, such as 'mailconf catalog update --db \(location)', then try again"
+        case .schemaBehind(let location, let missing):
+            return "the catalog at \(location) is from an older mailconf (it lacks \(missing.map { "'\($0)'" }.joined(separator: ", "))); migrate it with 'mailconf catalog update --db \(location)', then try again"
+        case .schemaNewer(let location, let unknown):
+            return "the catalog at \(location) was migrated by a newer mailconf (it has \(unknown.map { "'\($0)'" }.joined(separator: ", ")), which this binary does not know); upgrade this mailconf, or give it a catalog of its own version"
         case .file(let path, let reason): return "\(path): \(reason)"
         }
     }
@@ -72,5 +88,8 @@ extension FailureKind {
     public static let providerInUse = FailureKind("provider-in-use")
     public static let badPreset = FailureKind("bad-preset")
     public static let cannotOpenCatalog = FailureKind("cannot-open-catalog")
+    public static let catalogSchemaMissing = FailureKind("catalog-schema-missing")
+    public static let catalogSchemaOutdated = FailureKind("catalog-schema-outdated")
+    public static let catalogSchemaNewer = FailureKind("catalog-schema-newer")
     public static let fileError = FailureKind("file-error")
 }

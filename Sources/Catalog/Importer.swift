@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MailFormats
 import MailSettings
 
@@ -69,17 +68,17 @@ extension Catalog {
             } catch let error as FormatError {
                 report.skipped.append(.init(file: file, line: error.line, reason: error.message))
             } catch {
-                report.skipped.append(.init(file: file, line: nil, reason: Self.reason(error)))
+                report.skipped.append(.init(file: file, line: nil, reason: "\(error)"))
             }
         }
         guard !parsed.isEmpty else { return report }
-        let outcome = try write { db -> ImportReport in
+        let outcome = try write { tx -> ImportReport in
             var r = ImportReport()
             var existing: [String: (origin: ProviderOrigin, hash: String)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, origin, content_hash FROM provider") {
-                existing[row["id"]] = (row["origin"], row["content_hash"])
+            for row in try tx.rows("SELECT id, origin, content_hash FROM provider") {
+                existing[try row.string("id")] = (try ProviderOrigin(row: row), try row.string("content_hash"))
             }
-            let now = Date().databaseValue
+            let now = Date()
             for (provider, file, hash) in parsed {
                 if let old = existing[provider.id] {
                     guard old.origin == .imported else {
@@ -92,7 +91,7 @@ extension Catalog {
                 } else {
                     r.imported.append(provider.id)
                 }
-                try Self.store(provider, origin: .imported, source: file, hash: hash, at: now, in: db)
+                try Self.store(provider, origin: .imported, source: file, hash: hash, at: now, in: tx)
             }
             return r
         }

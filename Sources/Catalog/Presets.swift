@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MailFormats
 import MailSettings
 
@@ -70,23 +69,25 @@ extension Catalog {
     public func updatePresets(onlyIfChanged: Bool = false) throws(CatalogError) -> PresetUpdate {
         let fingerprint = Presets.fingerprint
         if onlyIfChanged {
-            let stored = try read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM catalog_meta WHERE key = ?", arguments: [Self.presetFingerprintKey])
+            let stored = try read { tx in
+                try tx.strings("SELECT value FROM catalog_meta WHERE key = ?", [Self.presetFingerprintKey]).first
             }
             if stored == fingerprint { return PresetUpdate() }
         }
         let presets = try Presets.load()
-        return try write { db in
+        return try write { tx in
             // Another process may have done it while this one waited for the lock.
-            if onlyIfChanged, try String.fetchOne(db, sql: "SELECT value FROM catalog_meta WHERE key = ?",
-                                                  arguments: [Self.presetFingerprintKey]) == fingerprint {
+            if onlyIfChanged, try tx.strings("SELECT value FROM catalog_meta WHERE key = ?",
+                                             [Self.presetFingerprintKey]).first == fingerprint {
                 return PresetUpdate()
             }
             var report = PresetUpdate()
-            let existing = try ProviderRecord.fetchAll(db, sql: "SELECT * FROM provider")
+            let existing = try tx.rows("SELECT id, origin, content_hash FROM provider").map { row in
+                (id: try row.string("id"), origin: try ProviderOrigin(row: row), contentHash: try row.string("content_hash"))
+            }
             let byID = Dictionary(uniqueKeysWithValues: existing.map { ($0.id, $0) })
             var shipped = Set<String>()
-            let now = Date().databaseValue
+            let now = Date()
             for (provider, source, hash) in presets {
                 shipped.insert(provider.id)
                 if let old = byID[provider.id] {
@@ -96,19 +97,19 @@ extension Catalog {
                 } else {
                     report.added.append(provider.id)
                 }
-                try Self.store(provider, origin: .preset, source: source, hash: hash, at: now, in: db)
+                try Self.store(provider, origin: .preset, source: source, hash: hash, at: now, in: tx)
             }
-            let inUse = Set(try String.fetchAll(db, sql: "SELECT provider_id FROM org_domain"))
+            let inUse = Set(try tx.strings("SELECT provider_id FROM org_domain"))
             for old in existing where old.origin == .preset && !shipped.contains(old.id) {
                 if inUse.contains(old.id) {
                     report.kept.append(old.id)
                 } else {
-                    try db.execute(sql: "DELETE FROM provider WHERE id = ?", arguments: [old.id])
+                    try tx.execute("DELETE FROM provider WHERE id = ?", [old.id])
                     report.removed.append(old.id)
                 }
             }
-            try db.execute(sql: "INSERT INTO catalog_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [Self.presetFingerprintKey, fingerprint])
+            try tx.execute("INSERT INTO catalog_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           [Self.presetFingerprintKey, fingerprint])
             return report
         }
     }

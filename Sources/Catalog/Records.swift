@@ -1,15 +1,15 @@
 import Foundation
-import GRDB
 import MailSettings
 
 /// Where a provider came from. Presets are refreshed by `catalog update`; imported
 /// and user rows are never touched by it.
-public enum ProviderOrigin: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+public enum ProviderOrigin: String, Codable, Sendable, CaseIterable {
     case preset, imported, user
 }
 
-struct ProviderRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "provider"
+// Rows as plain structs, one per table, read by column name.
+
+struct ProviderRecord: Sendable {
     var id: String
     var origin: ProviderOrigin
     var displayName: String
@@ -28,30 +28,15 @@ struct ProviderRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var source: String?
     var contentHash: String
     var updatedAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id, origin, kind, notes, source, documentation, extras, services, oauth2
-        case displayName = "display_name", shortName = "short_name", mxDomains = "mx_domains"
-        case regionCode = "region_code", regionName = "region_name"
-        case clientConfigID = "client_config_id", dnsRecords = "dns_records"
-        case contentHash = "content_hash", updatedAt = "updated_at"
-    }
 }
 
-struct DomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "provider_domain"
+struct DomainRecord: Sendable {
     var providerID: String
     var domain: String
     var position: Int
-    enum CodingKeys: String, CodingKey {
-        case domain, position
-        case providerID = "provider_id"
-    }
-
 }
 
-struct ServerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
-    static let databaseTableName = "server"
+struct ServerRecord: Sendable {
     var id: Int64?
     var providerID: String
     var position: Int
@@ -64,25 +49,12 @@ struct ServerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
     var username: String?
     var url: String?
     var extras: String
-
-    enum CodingKeys: String, CodingKey {
-        case id, position, `protocol`, description, hostname, port, security, authentication, username, url, extras
-        case providerID = "provider_id"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-struct OrgDomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    static let databaseTableName = "org_domain"
+struct OrgDomainRecord: Sendable {
     var domain: String
     var providerID: String
     var createdAt: Date
-    enum CodingKeys: String, CodingKey {
-        case domain
-        case providerID = "provider_id"
-        case createdAt = "created_at"
-    }
 }
 
 // MARK: - Model <-> records
@@ -157,52 +129,66 @@ public struct CatalogEntry: Sendable, Hashable {
     public var serverIDs: [Int64]
 }
 
+extension ProviderOrigin {
+    init(row: SQLRow, column: String = "origin") throws(SQLColumnError) {
+        let text = try row.string(column)
+        guard let origin = ProviderOrigin(rawValue: text) else { throw SQLColumnError(column: column, found: "'\(text)'") }
+        self = origin
+    }
+}
+
 extension ProviderRecord {
-    /// Decodes by column name directly: every command reads providers, and GRDB's
-    /// Codable decoding costs more than the query.
-    init(row: Row) throws {
-        id = row["id"]
-        origin = row["origin"]
-        displayName = row["display_name"]
-        shortName = row["short_name"]
-        kind = row["kind"]
-        notes = row["notes"]
-        regionCode = row["region_code"]
-        regionName = row["region_name"]
-        clientConfigID = row["client_config_id"]
-        documentation = row["documentation"]
-        dnsRecords = row["dns_records"]
-        extras = row["extras"]
-        mxDomains = row["mx_domains"]
-        services = row["services"]
-        oauth2 = row["oauth2"]
-        source = row["source"]
-        contentHash = row["content_hash"]
-        updatedAt = row["updated_at"]
+    init(row: SQLRow) throws(SQLColumnError) {
+        id = try row.string("id")
+        origin = try ProviderOrigin(row: row)
+        displayName = try row.string("display_name")
+        shortName = try row.optionalString("short_name")
+        kind = try row.string("kind")
+        notes = try row.optionalString("notes")
+        regionCode = try row.optionalString("region_code")
+        regionName = try row.optionalString("region_name")
+        clientConfigID = try row.optionalString("client_config_id")
+        documentation = try row.string("documentation")
+        dnsRecords = try row.string("dns_records")
+        extras = try row.string("extras")
+        mxDomains = try row.string("mx_domains")
+        services = try row.string("services")
+        oauth2 = try row.optionalString("oauth2")
+        source = try row.optionalString("source")
+        contentHash = try row.string("content_hash")
+        updatedAt = try row.date("updated_at")
     }
 }
 
 extension DomainRecord {
-    init(row: Row) throws {
-        providerID = row["provider_id"]
-        domain = row["domain"]
-        position = row["position"]
+    init(row: SQLRow) throws(SQLColumnError) {
+        providerID = try row.string("provider_id")
+        domain = try row.string("domain")
+        position = try row.int("position")
     }
 }
 
 extension ServerRecord {
-    init(row: Row) throws {
-        id = row["id"]
-        providerID = row["provider_id"]
-        position = row["position"]
-        self.protocol = row["protocol"]
-        description = row["description"]
-        hostname = row["hostname"]
-        port = row["port"]
-        security = row["security"]
-        authentication = row["authentication"]
-        username = row["username"]
-        url = row["url"]
-        extras = row["extras"]
+    init(row: SQLRow) throws(SQLColumnError) {
+        id = try row.int64("id")
+        providerID = try row.string("provider_id")
+        position = try row.int("position")
+        self.protocol = try row.string("protocol")
+        description = try row.optionalString("description")
+        hostname = try row.optionalString("hostname")
+        port = try row.optionalInt("port")
+        security = try row.optionalString("security")
+        authentication = try row.string("authentication")
+        username = try row.optionalString("username")
+        url = try row.optionalString("url")
+        extras = try row.string("extras")
+    }
+}
+
+extension OrgDomainRecord {
+    init(row: SQLRow) throws(SQLColumnError) {
+        domain = try row.string("domain")
+        providerID = try row.string("provider_id")
+        createdAt = try row.date("created_at")
     }
 }

@@ -36,7 +36,7 @@ extension Catalog {
     /// The ids closest to a mistyped one (edit distance, then prefix), at most three.
     public func suggestions(for text: String) throws(CatalogError) -> [String] {
         let q = text.lowercased()
-        let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM provider ORDER BY id") }
+        let ids = try read { tx in try tx.strings("SELECT id FROM provider ORDER BY id") }
         let tolerance = max(2, q.count / 3)
         var ranked: [(id: String, distance: Int)] = []
         for id in ids {

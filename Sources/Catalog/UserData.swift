@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MailSettings
 
 /// A user-defined server with its catalog id.
@@ -23,11 +22,11 @@ extension Catalog {
                           kind: ProviderKind? = nil, domains: [String] = []) throws(CatalogError) -> Int64 {
         let id: String
         do { id = try Provider.checkID(providerID) } catch { throw .invalid(error) }
-        return try write { db -> Int64 in
+        return try write { tx -> Int64 in
             var provider: Provider
-            if let row = try ProviderRecord.fetchOne(db, key: id) {
-                guard row.origin == .user else { throw CatalogError.readOnlyPreset(id) }
-                guard let loaded = try Self.loadEntries(db, where: ("id = ?", [id])).first?.provider else {
+            if let row = try tx.row("SELECT origin FROM provider WHERE id = ?", [id]) {
+                guard try ProviderOrigin(row: row) == .user else { throw CatalogError.readOnlyPreset(id) }
+                guard let loaded = try Self.loadEntries(tx, where: ("id = ?", [id])).first?.provider else {
                     throw CatalogError.unknownProvider(id, suggestions: [])
                 }
                 provider = loaded
@@ -43,47 +42,63 @@ extension Catalog {
                     kind: kind ?? (server.role == .outgoing ? .relay : .mailbox),
                     domains: domains, servers: [])
             }
-            let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM server WHERE provider_id = ?", arguments: [id]) ?? -1) + 1
+            let position = (try tx.integer("SELECT MAX(position) FROM server WHERE provider_id = ?", [id]) ?? -1) + 1
             provider.servers.append(server)
             // The provider row and domains are rewritten; existing servers keep their ids.
-            try Self.writeProviderRow(provider, origin: .user, source: nil, hash: "user", at: Date().databaseValue, in: db)
-            return try Self.insertServer(ServerRecord(server, providerID: id, position: position), in: db)
+            try Self.writeProviderRow(provider, origin: .user, source: nil, hash: "user", at: Date(), in: tx)
+            return try Self.insertServer(ServerRecord(server, providerID: id, position: position), in: tx)
         }
     }
 
     /// User-defined servers, optionally of one provider, by provider and position.
     public func userServers(providerID: String? = nil) throws(CatalogError) -> [UserServer] {
-        try read { db in
+        try read { tx in
             var sql = "SELECT server.* FROM server JOIN provider ON provider.id = server.provider_id WHERE provider.origin = 'user'"
             var args: [String] = []
             if let providerID { sql += " AND provider.id = ?"; args.append(providerID.lowercased()) }
             sql += " ORDER BY server.provider_id, server.position"
-            return try ServerRecord.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
-                UserServer(id: $0.id!, providerID: $0.providerID, server: try $0.model())
+            return try tx.rows(sql, args).map { row in
+                let r = try ServerRecord(row: row)
+                return UserServer(id: r.id ?? 0, providerID: r.providerID, server: try r.model())
             }
         }
     }
 
     /// Any server by its catalog id, with the provider it belongs to.
     public func server(id: Int64) throws(CatalogError) -> (server: UserServer, origin: ProviderOrigin)? {
-        try read { db in
-            guard let row = try ServerRecord.fetchOne(db, key: id),
-                  let origin = try ProviderOrigin.fetchOne(db, sql: "SELECT origin FROM provider WHERE id = ?", arguments: [row.providerID])
+        try read { tx in
+            guard let row = try Self.serverRow(id, in: tx),
+                  let originRow = try tx.row("SELECT origin FROM provider WHERE id = ?", [row.providerID])
             else { return nil }
-            return (UserServer(id: id, providerID: row.providerID, server: try row.model()), origin)
+            return (UserServer(id: id, providerID: row.providerID, server: try row.model()), try ProviderOrigin(row: originRow))
         }
+    }
+
+    static func serverRow(_ id: Int64, in tx: any CatalogTransaction) throws -> ServerRecord? {
+        try tx.row("SELECT * FROM server WHERE id = ?", [id]).map(ServerRecord.init(row:))
+    }
+
+    /// The server's row, when it belongs to a user-defined provider.
+    static func userServerRow(_ id: Int64, in tx: any CatalogTransaction) throws -> ServerRecord {
+        guard let row = try serverRow(id, in: tx) else { throw CatalogError.unknownServer(id) }
+        let origin = try tx.row("SELECT origin FROM provider WHERE id = ?", [row.providerID]).map { try ProviderOrigin(row: $0) }
+        guard origin == .user else { throw CatalogError.readOnlyPreset(row.providerID) }
+        return row
     }
 
     /// Changes a user-defined server; `change` gets the current setting and returns the new one.
     public func editServer(id: Int64, _ change: (ServerSetting) throws(ValidationError) -> ServerSetting) throws(CatalogError) -> ServerSetting {
-        try write { db in
-            guard let row = try ServerRecord.fetchOne(db, key: id) else { throw CatalogError.unknownServer(id) }
-            let origin = try ProviderOrigin.fetchOne(db, sql: "SELECT origin FROM provider WHERE id = ?", arguments: [row.providerID])
-            guard origin == .user else { throw CatalogError.readOnlyPreset(row.providerID) }
+        try write { tx in
+            let row = try Self.userServerRow(id, in: tx)
             let updated = try change(try row.model())
             try updated.validate()
-            try ServerRecord(updated, providerID: row.providerID, position: row.position, id: id).update(db)
-            try db.execute(sql: "UPDATE provider SET updated_at = ? WHERE id = ?", arguments: [Date(), row.providerID])
+            let r = ServerRecord(updated, providerID: row.providerID, position: row.position, id: id)
+            try tx.execute("""
+                UPDATE server SET protocol = ?, description = ?, hostname = ?, port = ?, security = ?,
+                                  authentication = ?, username = ?, url = ?, extras = ?
+                WHERE id = ?
+                """, [r.protocol, r.description, r.hostname, r.port, r.security, r.authentication, r.username, r.url, r.extras, id])
+            try tx.execute("UPDATE provider SET updated_at = ? WHERE id = ?", [Date(), row.providerID])
             return updated
         }
     }
@@ -91,17 +106,15 @@ extension Catalog {
     /// Removes a user-defined server; a user provider left without servers goes too,
     /// unless an organisation domain still points at it.
     public func removeServer(id: Int64) throws(CatalogError) {
-        try write { db in
-            guard let row = try ServerRecord.fetchOne(db, key: id) else { throw CatalogError.unknownServer(id) }
-            let origin = try ProviderOrigin.fetchOne(db, sql: "SELECT origin FROM provider WHERE id = ?", arguments: [row.providerID])
-            guard origin == .user else { throw CatalogError.readOnlyPreset(row.providerID) }
-            let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server WHERE provider_id = ?", arguments: [row.providerID]) ?? 0
+        try write { tx in
+            let row = try Self.userServerRow(id, in: tx)
+            let remaining = try tx.integer("SELECT COUNT(*) FROM server WHERE provider_id = ?", [row.providerID]) ?? 0
             if remaining == 1 {
-                let domains = try String.fetchAll(db, sql: "SELECT domain FROM org_domain WHERE provider_id = ? ORDER BY domain", arguments: [row.providerID])
+                let domains = try tx.strings("SELECT domain FROM org_domain WHERE provider_id = ? ORDER BY domain", [row.providerID])
                 guard domains.isEmpty else { throw CatalogError.providerInUse(row.providerID, domains: domains) }
-                try db.execute(sql: "DELETE FROM provider WHERE id = ?", arguments: [row.providerID])
+                try tx.execute("DELETE FROM provider WHERE id = ?", [row.providerID])
             } else {
-                _ = try ServerRecord.deleteOne(db, key: id)
+                try tx.execute("DELETE FROM server WHERE id = ?", [id])
             }
         }
     }
@@ -109,9 +122,10 @@ extension Catalog {
     // MARK: Organisation domains
 
     public func organisationDomains() throws(CatalogError) -> [OrganisationDomain] {
-        try read { db in
-            try OrgDomainRecord.fetchAll(db, sql: "SELECT * FROM org_domain ORDER BY domain").map {
-                OrganisationDomain(domain: $0.domain, providerID: $0.providerID)
+        try read { tx in
+            try tx.rows("SELECT * FROM org_domain ORDER BY domain").map { row in
+                let r = try OrgDomainRecord(row: row)
+                return OrganisationDomain(domain: r.domain, providerID: r.providerID)
             }
         }
     }
@@ -125,17 +139,18 @@ extension Catalog {
                                            expected: "a mail domain such as example.org"))
         }
         let target = try resolve(providerID)
-        try write { db in
-            if let existing = try OrgDomainRecord.fetchOne(db, key: host.name) {
-                throw CatalogError.domainTaken(host.name, providerID: existing.providerID)
+        try write { tx in
+            if let existing = try tx.row("SELECT provider_id FROM org_domain WHERE domain = ?", [host.name]) {
+                throw CatalogError.domainTaken(host.name, providerID: try existing.string("provider_id"))
             }
-            try OrgDomainRecord(domain: host.name, providerID: target.provider.id, createdAt: Date()).insert(db)
+            try tx.execute("INSERT INTO org_domain(domain, provider_id, created_at) VALUES (?, ?, ?)",
+                           [host.name, target.provider.id, Date()])
         }
     }
 
     public func removeOrganisationDomain(_ domain: String) throws(CatalogError) {
-        try write { db in
-            guard try OrgDomainRecord.deleteOne(db, key: domain.lowercased()) else {
+        try write { tx in
+            guard try tx.execute("DELETE FROM org_domain WHERE domain = ?", [domain.lowercased()]) > 0 else {
                 throw CatalogError.domainUnknown(domain)
             }
         }

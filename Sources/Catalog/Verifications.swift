@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The outcome of one live check of a provider's setting, as stored.
 public struct VerificationRecord: Sendable, Codable, Equatable {
@@ -14,25 +13,28 @@ extension Catalog {
     /// Records the outcome of a live check (`mailconf verify`) of a provider's setting.
     public func recordVerification(providerID: String, setting: String, ok: Bool, kind: String?, message: String,
                                    at date: Date = Date()) throws(CatalogError) {
-        try write { db in
-            try db.execute(sql: """
+        try write { tx -> Void in
+            try tx.execute("""
                 INSERT INTO verification(provider_id, setting, ok, kind, message, checked_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [providerID, setting, ok, kind, String(message.prefix(1000)), date])
+                """, [providerID, setting, ok, kind, String(message.prefix(1000)), date])
         }
     }
 
     /// The latest check of each setting of a provider, keyed by the setting's summary.
     public func lastVerifications(providerID: String) throws(CatalogError) -> [String: VerificationRecord] {
-        try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT setting, ok, kind, message, MAX(checked_at) AS checked_at FROM verification
-                WHERE provider_id = ? GROUP BY setting
-                """, arguments: [providerID])
+        try read { tx in
+            // The newest row of each setting, in SQL both dialects share.
+            let rows = try tx.rows("""
+                SELECT setting, ok, kind, message, checked_at FROM verification AS v
+                WHERE v.provider_id = ? AND v.id = (
+                    SELECT w.id FROM verification AS w WHERE w.provider_id = v.provider_id AND w.setting = v.setting
+                    ORDER BY w.checked_at DESC, w.id DESC LIMIT 1)
+                """, [providerID])
             var out: [String: VerificationRecord] = [:]
             for row in rows {
-                let setting: String = row["setting"]
-                out[setting] = VerificationRecord(setting: setting, ok: row["ok"], kind: row["kind"], message: row["message"],
-                                                  checkedAt: row["checked_at"])
+                let setting = try row.string("setting")
+                out[setting] = VerificationRecord(setting: setting, ok: try row.bool("ok"), kind: try row.optionalString("kind"),
+                                                  message: try row.string("message"), checkedAt: try row.date("checked_at"))
             }
             return out
         }

@@ -7,43 +7,54 @@ import MailFormats
 import MailSettings
 
 @Suite struct CatalogBasics {
-    @Test func firstOpenMigratesAndSeedsEveryPreset() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func firstOpenMigratesAndSeedsEveryPreset(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         let entries = try catalog.entries()
         let presets = try Presets.load()
         #expect(presets.count == Presets.files.count)
         #expect(presets.count >= 20)
         #expect(entries.count == presets.count)
         #expect(entries.allSatisfy { $0.origin == .preset })
-        let applied = try catalog.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
-        #expect(applied == Set(Schema.migrator.migrations))
-        let journal = try catalog.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(journal == "wal")
+        switch backend {
+        case .sqlite:
+            let pool = try #require(catalog.pool)
+            let applied = try pool.read { db in try Schema.sqliteMigrator.appliedIdentifiers(db) }
+            #expect(applied == Set(Schema.migrations.map(\.identifier)))
+            let journal = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(journal == "wal")
+        case .postgres:
+            let applied = try catalog.store.read { tx in try tx.strings("SELECT identifier FROM mailconf_migrations ORDER BY identifier") }
+            #expect(applied == Schema.migrations.map(\.identifier).sorted())
+        }
     }
 
-    @Test func reopeningDoesNotRewritePresets() throws {
-        let dir = TempDir()
-        let first = try Catalog(path: dir.dbPath)
-        let before = try first.pool.read { db in try Date.fetchOne(db, sql: "SELECT MAX(updated_at) FROM provider") }
-        let second = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func reopeningDoesNotRewritePresets(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let newest = { (catalog: Catalog) throws -> Date in
+            try catalog.store.read { tx in try #require(try tx.row("SELECT MAX(updated_at) AS newest FROM provider")).date("newest") }
+        }
+        let first = try place.open()
+        let before = try newest(first)
+        let generation = try first.generation()
+        let second = try place.open()
         #expect(try second.updatePresets(onlyIfChanged: true) == PresetUpdate())
-        let after = try second.pool.read { db in try Date.fetchOne(db, sql: "SELECT MAX(updated_at) FROM provider") }
-        #expect(before == after)
+        #expect(try newest(second) == before)
+        #expect(try second.generation() == generation)
     }
 
-    @Test func presetsRoundTripThroughTheDatabase() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func presetsRoundTripThroughTheDatabase(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         for (provider, _, _) in try Presets.load() {
             let stored = try #require(try catalog.entry(id: provider.id))
             #expect(stored.provider == provider)
         }
     }
 
-    @Test func domainLookupAndResolve() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func domainLookupAndResolve(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         #expect(try catalog.providerIDs(forDomain: "GMAIL.com").contains("gmail"))
         #expect(try catalog.resolve("gmail").provider.id == "gmail")
         #expect(try catalog.resolve("alice@googlemail.com").provider.id == "gmail")
@@ -57,9 +68,9 @@ import MailSettings
         }
     }
 
-    @Test func searchRanksExactMatchesFirst() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func searchRanksExactMatchesFirst(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         #expect(try catalog.search("sendgrid").first?.provider.id == "sendgrid")
         #expect(try catalog.search("outlook.com").first?.provider.id == "outlook-com")
         let ses = try catalog.search("ses")
@@ -67,16 +78,27 @@ import MailSettings
         #expect(try catalog.search("no-such-thing-anywhere").isEmpty)
     }
 
-    @Test func readOnlyCatalogRefusesWritesAndMissingFiles() throws {
-        let dir = TempDir()
-        _ = try Catalog(path: dir.dbPath)
-        let reader = try Catalog(path: dir.dbPath, readOnly: true)
+    @Test(arguments: Backend.allCases) func readOnlyCatalogRefusesWritesAndMissingFiles(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        // Before any writer made the tables, a reader is refused and says what to run.
+        do {
+            _ = try place.open(readOnly: true)
+            if backend == .postgres { Issue.record("a reader opened a database without the schema") }
+        } catch let error as CatalogError {
+            #expect(error.kind == "catalog-schema-missing" || (backend == .sqlite && error.kind == "cannot-open-catalog"), "\(error)")
+            #expect(error.description.contains("mailconf catalog update --db \(place.location)") || backend == .sqlite, "\(error)")
+        }
+        _ = try place.open()
+        let reader = try place.open(readOnly: true)
         #expect(try reader.entry(id: "gmail") != nil)
         #expect(throws: CatalogError.self) {
             try reader.addOrganisationDomain("example.org", providerID: "gmail")
         }
-        #expect(throws: CatalogError.self) { _ = try Catalog(path: dir.url.appendingPathComponent("absent.sqlite").path, readOnly: true) }
-        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("absent.sqlite").path))
+        #expect(try reader.organisationDomains().isEmpty)
+        if backend == .sqlite {
+            #expect(throws: CatalogError.self) { _ = try Catalog(path: place.dir.url.appendingPathComponent("absent.sqlite").path, readOnly: true) }
+            #expect(!FileManager.default.fileExists(atPath: place.dir.url.appendingPathComponent("absent.sqlite").path))
+        }
     }
 
     @Test func defaultPathFollowsXDG() {
@@ -94,7 +116,7 @@ import MailSettings
         let dir = TempDir()
         do {
             let pool = try DatabasePool(path: dir.dbPath)
-            try Schema.migrator.migrate(pool, upTo: "v2: verification history")
+            try Schema.sqliteMigrator.migrate(pool, upTo: "v2: verification history")
             try pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO provider(id, origin, display_name, kind, documentation, dns_records, extras, content_hash, updated_at)
@@ -160,9 +182,9 @@ import MailSettings
         #expect(try #require(presets.first { $0.id == "aol" }).mxDomains == ["mail.gm0.yahoodns.net"])
     }
 
-    @Test func userServersAndDomainsSurviveAPresetUpdate() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func userServersAndDomainsSurviveAPresetUpdate(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         let server = try ServerSetting(protocol: .smtp, description: "office relay", hostname: Hostname("relay.office.example"),
                                        port: 587, security: .starttls, authentication: [.passwordCleartext],
                                        username: UsernameTemplate("%EMAILLOCALPART%"))
@@ -170,18 +192,19 @@ import MailSettings
         try catalog.addOrganisationDomain("example.org", providerID: "gmail")
         try catalog.addOrganisationDomain("office.example", providerID: "office")
         // A preset this build no longer ships, still used by a domain, and one nobody uses.
-        try catalog.pool.write { db in
-            for retired in ["retired-used", "retired-unused"] {
-                try db.execute(sql: """
-                    INSERT INTO provider(id, origin, display_name, kind, content_hash, updated_at)
-                    VALUES (?, 'preset', ?, 'relay', 'x', CURRENT_TIMESTAMP)
-                    """, arguments: [retired, retired])
-            }
-            try db.execute(sql: "INSERT INTO org_domain(domain, provider_id, created_at) VALUES ('old.example', 'retired-used', CURRENT_TIMESTAMP)")
-            // A damaged preset: servers gone, content changed.
-            try db.execute(sql: "DELETE FROM server WHERE provider_id = 'gmail'")
-            try db.execute(sql: "UPDATE provider SET content_hash = 'stale' WHERE id = 'gmail'")
+        var statements: [(String, [any SQLArgument])] = ["retired-used", "retired-unused"].map { retired in
+            ("""
+             INSERT INTO provider(id, origin, display_name, kind, content_hash, updated_at)
+             VALUES (?, 'preset', ?, 'relay', 'x', CURRENT_TIMESTAMP)
+             """, [retired, retired])
         }
+        statements += [
+            ("INSERT INTO org_domain(domain, provider_id, created_at) VALUES ('old.example', 'retired-used', CURRENT_TIMESTAMP)", []),
+            // A damaged preset: servers gone, content changed.
+            ("DELETE FROM server WHERE provider_id = 'gmail'", []),
+            ("UPDATE provider SET content_hash = 'stale' WHERE id = 'gmail'", []),
+        ]
+        try place.raw(catalog, statements)
         let report = try catalog.updatePresets()
         #expect(report.updated == ["gmail"])
         #expect(report.removed == ["retired-unused"])
@@ -194,9 +217,9 @@ import MailSettings
         #expect(try catalog.resolve("alice@example.org").provider.id == "gmail")
     }
 
-    @Test func presetsAreReadOnlyAndUserServersEditable() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func presetsAreReadOnlyAndUserServersEditable(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         let gmailServer = try #require(try catalog.entry(id: "gmail")?.serverIDs.first)
         #expect(throws: CatalogError.self) { _ = try catalog.editServer(id: gmailServer) { $0 } }
         #expect(throws: CatalogError.self) { try catalog.removeServer(id: gmailServer) }
@@ -226,9 +249,9 @@ import MailSettings
         #expect(try catalog.entry(id: "mine") == nil)
     }
 
-    @Test func verificationHistoryKeepsTheLatestPerSetting() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func verificationHistoryKeepsTheLatestPerSetting(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         try catalog.recordVerification(providerID: "gmail", setting: "smtp.gmail.com:465 SSL/TLS", ok: false, kind: "timeout",
                                        message: "no answer", at: t0)
@@ -247,9 +270,9 @@ import MailSettings
         #expect(try catalog.lastVerifications(providerID: "sendgrid").isEmpty)
     }
 
-    @Test func organisationDomainRules() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func organisationDomainRules(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         try catalog.addOrganisationDomain("Example.ORG", providerID: "google-workspace")
         #expect(try catalog.organisationDomains() == [OrganisationDomain(domain: "example.org", providerID: "google-workspace")])
         #expect(throws: CatalogError.self) { try catalog.addOrganisationDomain("example.org", providerID: "microsoft365") }
@@ -265,7 +288,7 @@ import MailSettings
         let readStarted = DispatchSemaphore(value: 0)
         let writeDone = DispatchSemaphore(value: 0)
         let readerTask = Task.detached { () throws -> (Int, Int) in
-            try reader.pool.read { db in
+            try #require(reader.pool).read { db in
                 let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_domain") ?? -1
                 readStarted.signal()
                 // Hold the read transaction open until the writer has committed.

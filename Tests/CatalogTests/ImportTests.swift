@@ -6,11 +6,11 @@ import MailFormats
 import MailSettings
 
 @Suite struct Import {
-    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: ispdbMissing)))
-    func wholeISPDBImportsAndRoundTrips() throws {
+    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: ispdbMissing)), arguments: Backend.allCases)
+    func wholeISPDBImportsAndRoundTrips(_ backend: Backend) throws {
         let ispdb = try #require(ispdbDirectory())
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
         let report = try catalog.importFiles([ispdb.path])
         let files = try FileManager.default.contentsOfDirectory(atPath: ispdb.path).filter { $0.hasSuffix(".xml") }
         #expect(report.skipped == [])
@@ -43,9 +43,10 @@ import MailSettings
         #expect(try catalog.resolve("googlemail.com").provider.id == "googlemail.com")
     }
 
-    @Test func badFilesAreSkippedAndChangeNothing() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func badFilesAreSkippedAndChangeNothing(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let dir = place.dir
+        let catalog = try place.open()
         let good = dir.file("example.org.xml", validFile)
         let hostile = dir.file("xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<clientConfig/>")
         let broken = dir.file("broken.xml", "<clientConfig>\n<emailProvider id=\"b\">\n</clientConfig>")
@@ -73,9 +74,10 @@ import MailSettings
 
     /// A provider whose servers log in with Kerberos (as in a university's or company's
     /// own clientConfig file) keeps GSSAPI through import, the catalog, and back to a file.
-    @Test func kerberosSettingsSurviveImportAndExport() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func kerberosSettingsSurviveImportAndExport(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let dir = place.dir
+        let catalog = try place.open()
         let kerberos = validFile
             .replacingOccurrences(of: "<authentication>password-cleartext</authentication>",
                                   with: "<authentication>GSSAPI</authentication>\n      <authentication>password-cleartext</authentication>")
@@ -90,9 +92,10 @@ import MailSettings
 
     /// What clientConfig 1.2 adds is stored and read back whole: SASL and HTTP
     /// choices, JMAP, services beside mail, MX domains and the OAuth2 endpoints.
-    @Test func clientConfig12SettingsSurviveTheCatalog() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func clientConfig12SettingsSurviveTheCatalog(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let dir = place.dir
+        let catalog = try place.open()
         let file = """
         <clientConfig version="1.2"><emailProvider id="example.org"><domain>example.org</domain>
         <domain purpose="mx">mx.example.net</domain><displayName>Example</displayName>
@@ -115,13 +118,14 @@ import MailSettings
         #expect(stored.mxDomains == ["mx.example.net"])
         #expect(stored.oauth2?.scope == "mail dav")
         // Reopened by another process, as serve does.
-        let again = try #require(try Catalog(path: dir.dbPath, readOnly: true).entry(id: "example.org")).provider
+        let again = try #require(try place.open(readOnly: true).entry(id: "example.org")).provider
         #expect(again == original)
     }
 
-    @Test func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData() throws {
-        let dir = TempDir()
-        let catalog = try Catalog(path: dir.dbPath)
+    @Test(arguments: Backend.allCases) func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let dir = place.dir
+        let catalog = try place.open()
         let path = dir.file("example.org.xml", validFile)
         #expect(try catalog.importFiles([path]).imported == ["example.org"])
         _ = dir.file("example.org.xml", validFile.replacingOccurrences(of: "<port>465</port>", with: "<port>2465</port>"))

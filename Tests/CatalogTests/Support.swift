@@ -1,5 +1,6 @@
 import Foundation
 @testable import Catalog
+import PostgresCatalog
 import TestSupport
 
 /// A fresh folder for one test's catalog file, removed afterwards.
@@ -37,3 +38,64 @@ let validFile = """
   </emailProvider>
 </clientConfig>
 """
+
+/// The catalog backends every catalog test runs against.
+enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+    var description: String { rawValue }
+}
+
+/// A new, empty place for one test's catalog: a SQLite file in a folder of its own, or a
+/// database of its own on the lab's PostgreSQL. nil (after saying why) for PostgreSQL
+/// when the lab has none.
+final class TestCatalog: @unchecked Sendable {
+    let backend: Backend
+    let dir = TempDir()
+    /// The PostgreSQL database's URL.
+    let url: String?
+    let lab: LabPostgres?
+
+    init?(_ backend: Backend) throws {
+        self.backend = backend
+        switch backend {
+        case .sqlite:
+            url = nil
+            lab = nil
+        case .postgres:
+            guard let lab = LabServers.current?.postgres else {
+                print("skipped on PostgreSQL: \(LabPostgres.missing)")
+                return nil
+            }
+            self.lab = lab
+            url = try lab.freshDatabase()
+        }
+    }
+
+    /// What `--db` would say.
+    var location: String { url ?? dir.dbPath }
+
+    func store(readOnly: Bool = false) throws -> any CatalogStore {
+        switch backend {
+        case .sqlite: return try SQLiteStore(path: dir.dbPath, readOnly: readOnly)
+        case .postgres: return try PostgresStore(url: PostgresURL(url!), password: lab!.password, readOnly: readOnly)
+        }
+    }
+
+    func open(readOnly: Bool = false, refreshPresets: Bool = true) throws -> Catalog {
+        try Catalog(store: store(readOnly: readOnly), refreshPresets: refreshPresets)
+    }
+
+    /// Runs statements in one write transaction, past the catalog's rules (to set up a
+    /// state the rules would not make).
+    func raw(_ catalog: Catalog, _ statements: [(String, [any SQLArgument])]) throws {
+        try catalog.store.write { tx in
+            for (sql, arguments) in statements { try tx.execute(sql, arguments) }
+        }
+    }
+
+    deinit {
+        if let url, let lab, let name = url.split(separator: "/").last {
+            _ = try? lab.psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+}

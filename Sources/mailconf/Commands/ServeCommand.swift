@@ -169,10 +169,18 @@ struct ServeCommand: AsyncParsableCommand {
         // Create and seed the catalog on first use, then serve from a read-only open. A
         // catalog this process may not write (a root-owned file under systemd) is served
         // as it is.
-        let given = catalog.db ?? Catalog.defaultPath()
-        let path = FileManager.default.fileExists(atPath: given) && !FileManager.default.isWritableFile(atPath: given)
-            ? given : try catalog.open().path
-        let readOnly = try attempt { try Catalog(path: path, readOnly: true) }
+        // A PostgreSQL catalog is only read: its tables are made and migrated by a command
+        // that writes, so that replicas need no more than a read-only role.
+        let given = catalog.location
+        if !catalog.isPostgres && !(FileManager.default.fileExists(atPath: given) && !FileManager.default.isWritableFile(atPath: given)) {
+            _ = try catalog.open()
+        }
+        let readOnly = try catalog.open(readOnly: true)
+        let path = readOnly.path
+        // ACME keeps its files beside a SQLite catalog; beside the default one otherwise.
+        var environment = ProcessInfo.processInfo.environment
+        environment["MAILCONF_DB"] = nil
+        let filesBeside = catalog.isPostgres ? Catalog.defaultPath(environment: environment) : path
         var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
                                           publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
         config.accessLog = !noAccessLog
@@ -186,7 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let fallback { logger.info("signing Apple profiles as \(fallback.certificate.subject)") }
         }
         let ready = ListenersReady(listeners: httpPort == nil ? 1 : 2)
-        let acmeSettings = acme.settings(catalogPath: path)
+        let acmeSettings = acme.settings(catalogPath: filesBeside)
         if acmeSettings != nil { config.challenges = ChallengeBoard(kinds: acme.kinds(httpPort: httpPort)) }
         let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
         var extras = AutoconfigServer.Extras(httpPort: httpPort, ready: ready)

@@ -17,7 +17,7 @@ struct CatalogUpdate: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let report = try attempt { try Catalog(path: catalog.db, refreshPresets: false).updatePresets() }
+        let report = try attempt { try catalog.open(refreshPresets: false).updatePresets() }
         if output.json { Output.json(report); return }
         print("presets: added \(report.added.count), updated \(report.updated.count), unchanged \(report.unchanged), removed \(report.removed.count)")
         if !report.kept.isEmpty { print("kept (still used by an organisation domain): \(report.kept.joined(separator: ", "))") }

@@ -1,0 +1,323 @@
+import Catalog
+import Foundation
+import Logging
+import MailNet
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The catalog in a PostgreSQL database, shared by every `mailconf serve` replica and
+/// changed from anywhere.
+///
+/// One connection per process, opened on first use and again after a loss (with
+/// backoff); one transaction on it at a time. Writers take one advisory lock, so writes
+/// are serialised as SQLite serialises them, and each write's generation bump is
+/// announced with `NOTIFY mailconf_catalog` in the same transaction. Readers see one
+/// snapshot per transaction (REPEATABLE READ). Every wait is bounded.
+public final class PostgresStore: CatalogStore, @unchecked Sendable {
+    /// The channel every write notifies and every `serve` listens on.
+    public static let channel = "mailconf_catalog"
+    /// The key of the advisory lock that serialises writers ("mailconf" in ASCII, folded).
+    static let writerLock: Int64 = 0x6D61_696C_636F_6E66
+    /// How long one statement may take before the connection is given up.
+    static let statementTimeout: Int64 = 30
+
+    public let url: PostgresURL
+    public let isReadOnly: Bool
+    public var dialect: SQLDialect { .postgres }
+    public var location: String { url.description }
+
+    let configuration: PostgresConnection.Configuration
+    /// postgres-nio's own logging stays quiet: its errors reach people through ours.
+    let quiet: Logger
+    private let lock = NIOLock()
+    // Guarded by `lock`.
+    private var connection: PostgresConnection?
+    private var failures = 0
+    private var retryAt: NIODeadline?
+    private var lastFailure: CatalogError?
+    private let ids = NIOLockedValueBox(0)
+
+    /// - Parameters:
+    ///   - password: from ``PostgresCredentials``; nil when the server asks for none.
+    ///   - caFile: the CAs `sslmode=verify-full` trusts (default: the system's).
+    public init(url: PostgresURL, password: String?, caFile: String? = nil, readOnly: Bool = false) throws(CatalogError) {
+        self.url = url
+        self.isReadOnly = readOnly
+        var quiet = Logger(label: "mailconf.postgres")
+        quiet.logLevel = .critical
+        self.quiet = quiet
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch url.sslMode {
+            case .disable:
+                tls = .disable
+            case .prefer, .require:
+                var config = TLSConfiguration.makeClientConfiguration()
+                config.certificateVerification = .none
+                let context = try NIOSSLContext(configuration: config)
+                tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
+            case .verifyFull:
+                var config = TLSConfiguration.makeClientConfiguration()
+                config.certificateVerification = .fullVerification
+                if let caFile {
+                    guard FileManager.default.isReadableFile(atPath: caFile) else {
+                        throw CatalogError.unreachable(location: url.description, reason: "--db-ca-file \(caFile) cannot be read",
+                                                       hint: "give a PEM file of the CAs that signed the server's certificate")
+                    }
+                    config.trustRoots = .file(caFile)
+                }
+                tls = .require(try NIOSSLContext(configuration: config))
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw .unreachable(location: url.description, reason: "cannot set up TLS: \(error)",
+                               hint: "check --db-ca-file (PEM) and sslmode")
+        }
+        if caFile != nil && url.sslMode != .verifyFull {
+            throw .unreachable(location: url.description, reason: "--db-ca-file is given but sslmode is \(url.sslMode.rawValue)",
+                               hint: "add ?sslmode=verify-full to the URL, so that the server's certificate is checked against it")
+        }
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
+                                                             password: password, database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
+        if url.sslMode == .verifyFull { configuration.options.tlsServerName = url.host }
+        configuration.options.additionalStartupParameters = [("application_name", "mailconf")]
+        self.configuration = configuration
+    }
+
+    deinit {
+        // The connection must outlive its close (postgres-nio asserts it).
+        if let open = connection, !open.isClosed {
+            open.close().whenComplete { _ in withExtendedLifetime(open) {} }
+        }
+    }
+
+    // MARK: Transactions
+
+    public func read<T>(_ body: (any CatalogTransaction) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    public func write<T>(_ body: (any CatalogTransaction) throws -> T) throws -> T {
+        guard !isReadOnly else {
+            throw CatalogError.cannotOpen(path: location, reason: "it was opened read-only, for serving")
+        }
+        return try transaction(begin: "BEGIN", lockWriters: true, body)
+    }
+
+    public func announce(generation: Int, in transaction: any CatalogTransaction) throws {
+        // Delivered at commit, and only then, to every session that LISTENs.
+        _ = try transaction.rows("SELECT pg_notify(?, ?)", [Self.channel, String(generation)])
+    }
+
+    private func transaction<T>(begin: String, lockWriters: Bool = false, _ body: (any CatalogTransaction) throws -> T) throws -> T {
+        try lock.withLock {
+            let conn = try connected()
+            let tx = PostgresTransaction(connection: conn, store: self)
+            do { _ = try tx.run(begin, []) } catch { throw Self.backendFailure(error, url: url) }
+            do {
+                if lockWriters { _ = try tx.run("SELECT pg_advisory_xact_lock(?)", [Self.writerLock]) }
+                let result = try body(tx)
+                _ = try tx.run("COMMIT", [])
+                return result
+            } catch {
+                if !conn.isClosed { _ = try? tx.run("ROLLBACK", []) }
+                throw Self.backendFailure(error, url: url)
+            }
+        }
+    }
+
+    /// The store's own failures as catalog errors; the body's errors as they are.
+    static func backendFailure(_ error: any Error, url: PostgresURL) -> any Error {
+        switch error {
+        case is PSQLError, is PostgresFailure, is IOError, is ChannelError, is NIOSSLError:
+            return PostgresFailure.catalogError(error, url: url)
+        default:
+            return error
+        }
+    }
+
+    /// The open connection, or a new one; after a failure, new attempts wait out a
+    /// backoff (0.25 s doubling to 4 s), failing at once with the last error meanwhile.
+    /// Called with `lock` held.
+    private func connected() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        connection = nil
+        if let retryAt, let lastFailure, NIODeadline.now() < retryAt { throw lastFailure }
+        do {
+            let conn = try Self.wait(connect(), seconds: Int64(url.connectTimeout) + 1, onTimeout: {})
+            connection = conn
+            failures = 0
+            retryAt = nil
+            lastFailure = nil
+            return conn
+        } catch {
+            failures += 1
+            let backoff = min(250 * (1 << min(failures - 1, 4)), 4000)
+            retryAt = .now() + .milliseconds(Int64(backoff))
+            let mapped = PostgresFailure.catalogError(error, url: url)
+            lastFailure = mapped
+            throw mapped
+        }
+    }
+
+    func connect() -> EventLoopFuture<PostgresConnection> {
+        let id = ids.withLockedValue { $0 += 1; return $0 }
+        return PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                          id: id, logger: quiet)
+    }
+
+    /// Waits for `future` at most `seconds`; then runs `onTimeout` and throws.
+    static func wait<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int64, onTimeout: @escaping @Sendable () -> Void) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let settled = NIOLockedValueBox(false)
+        let settle: @Sendable (Result<T, any Error>) -> Void = { result in
+            let first = settled.withLockedValue { done in
+                defer { done = true }
+                return !done
+            }
+            if first { promise.completeWith(result) }
+        }
+        future.whenComplete(settle)
+        let timer = future.eventLoop.scheduleTask(in: .seconds(seconds)) {
+            settle(.failure(PostgresFailure.timedOut(seconds: seconds)))
+            onTimeout()
+        }
+        defer { timer.cancel() }
+        return try promise.futureResult.wait()
+    }
+
+    // MARK: Schema
+
+    /// Where the applied migrations are recorded.
+    static let migrationsTable = "mailconf_migrations"
+
+    public func prepareSchema() throws {
+        let known = Schema.migrations.map(\.identifier)
+        let applied = try appliedMigrations()
+        let unknown = Set(applied).subtracting(known)
+        if !unknown.isEmpty { throw CatalogError.schemaNewer(location: location, unknown: unknown.sorted()) }
+        let missing = known.filter { !applied.contains($0) }
+        guard !missing.isEmpty else { return }
+        if isReadOnly {
+            if applied.isEmpty { throw CatalogError.noSchema(location: location) }
+            throw CatalogError.schemaBehind(location: location, missing: missing)
+        }
+        try transaction(begin: "BEGIN", lockWriters: true) { tx in
+            try tx.execute("""
+                CREATE TABLE IF NOT EXISTS \(Self.migrationsTable) (
+                    identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            // Another process may have migrated while this one waited for the lock.
+            let done = Set(try tx.strings("SELECT identifier FROM \(Self.migrationsTable)"))
+            for migration in Schema.migrations where !done.contains(migration.identifier) {
+                for statement in migration.postgres { try tx.execute(statement) }
+                try tx.execute("INSERT INTO \(Self.migrationsTable)(identifier) VALUES (?)", [migration.identifier])
+            }
+        }
+    }
+
+    func appliedMigrations() throws -> [String] {
+        try read { tx in
+            let present = try tx.rows("SELECT to_regclass(?) IS NOT NULL AS present", [Self.migrationsTable]).first
+            guard try present?.bool("present") == true else { return [] }
+            return try tx.strings("SELECT identifier FROM \(Self.migrationsTable) ORDER BY applied_at, identifier")
+        }
+    }
+
+    public func reason(for error: any Error) -> String {
+        PostgresFailure.reason(error)
+    }
+
+    // MARK: For the change watcher
+
+    /// A connection of its own (LISTEN holds it), async.
+    func connectForListening() async throws -> PostgresConnection {
+        let id = ids.withLockedValue { $0 += 1; return $0 }
+        return try await PostgresConnection.connect(configuration: configuration, id: id, logger: quiet)
+    }
+}
+
+/// Statements on the store's connection, inside its transaction.
+struct PostgresTransaction: CatalogTransaction {
+    let connection: PostgresConnection
+    let store: PostgresStore
+
+    func run(_ sql: String, _ arguments: [any SQLArgument]) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.sqlValue {
+            case .null: binds.appendNull()
+            case .integer(let i): binds.append(i)
+            case .real(let d): binds.append(d)
+            case .text(let s): binds.append(s)
+            case .bool(let b): binds.append(b)
+            case .date(let d): binds.append(d)
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
+        let conn = connection
+        return try PostgresStore.wait(conn.query(query, logger: store.quiet), seconds: PostgresStore.statementTimeout,
+                                      onTimeout: { let _: EventLoopFuture<Void> = conn.close() })
+    }
+
+    func rows(_ sql: String, _ arguments: [any SQLArgument]) throws -> [SQLRow] {
+        let result = try run(sql, arguments)
+        var out: [SQLRow] = []
+        var columns: [String: Int]?
+        for row in result.rows {
+            if columns == nil {
+                var c: [String: Int] = [:]
+                for (i, cell) in row.enumerated() where c[cell.columnName] == nil { c[cell.columnName] = i }
+                columns = c
+            }
+            var values: [SQLValue] = []
+            values.reserveCapacity(row.count)
+            for cell in row { values.append(try Self.value(cell)) }
+            out.append(SQLRow(columns: columns ?? [:], values: values))
+        }
+        return out
+    }
+
+    func execute(_ sql: String, _ arguments: [any SQLArgument]) throws -> Int {
+        try run(sql, arguments).metadata.rows ?? 0
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(Int64(try cell.decode(Int.self)))
+        case .bool: return .bool(try cell.decode(Bool.self))
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .timestamptz, .timestamp: return .date(try cell.decode(Date.self))
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    /// `?` → `$1`, `$2`, …, outside quoted text and names.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        var quote: Character?
+        for c in sql {
+            if let q = quote {
+                if c == q { quote = nil }
+                out.append(c)
+            } else if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+            } else if c == "?" {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
