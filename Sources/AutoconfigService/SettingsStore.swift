@@ -108,7 +108,8 @@ public final class SettingsStore: Sendable {
             }
             if began {
                 let generation = state.withLock { $0.generation }
-                logger.error("cannot read the catalog at \(catalog.path): \(error); answering from what was read before (generation \(generation)) until it can")
+                // The error names the catalog and says what to do.
+                logger.error("\(error); meanwhile answering from the catalog as last read (generation \(generation))")
             }
             return false
         }

@@ -1,5 +1,6 @@
 import Catalog
 import Logging
+import NIOCore
 import PostgresNIO
 
 extension PostgresStore {
@@ -15,16 +16,26 @@ extension PostgresStore {
             do {
                 let conn = try await connectForListening()
                 delay = .milliseconds(250)
-                try await withTaskCancellationHandler {
-                    try await conn.listen(on: Self.channel) { notifications in
-                        logger.debug("listening for catalog changes on \(location) (\(Self.channel))")
-                        await changed()
-                        for try await _ in notifications { await changed() }
+                var ended: (any Error)?
+                do {
+                    try await withTaskCancellationHandler {
+                        try await conn.listen(on: Self.channel) { notifications in
+                            logger.debug("listening for catalog changes on \(location) (\(Self.channel))")
+                            // The server is back: what was missed is read now, not after the
+                            // reading connection's own backoff.
+                            retryNow()
+                            await changed()
+                            for try await _ in notifications { await changed() }
+                        }
+                    } onCancel: {
+                        let _: EventLoopFuture<Void> = conn.close()
                     }
-                } onCancel: {
-                    let _: EventLoopFuture<Void> = conn.close()
+                } catch {
+                    ended = error
                 }
+                // postgres-nio asserts that a connection is closed before it goes.
                 try? await conn.close()
+                if let ended { throw ended }
             } catch {
                 if Task.isCancelled { break }
                 logger.debug("not listening for catalog changes on \(location): \(reason(for: error)); again in \(delay)")

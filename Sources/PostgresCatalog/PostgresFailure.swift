@@ -53,11 +53,12 @@ enum PostgresFailure: Error, CustomStringConvertible {
             if let first = connect.connectionErrors.first { return reason(first.error) }
             return "cannot connect"
         }
-        if let ssl = error as? NIOSSLError {
-            return "TLS failed: \(ssl)"
-        }
-        if let boring = error as? BoringSSLError {
-            return "TLS failed: \(boring)"
+        if error is NIOSSLError || error is BoringSSLError {
+            let text = "\(error)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "TLS failed: the server's certificate did not verify (CERTIFICATE_VERIFY_FAILED)"
+            }
+            return "TLS failed: \(text)"
         }
         return "\(error)"
     }

@@ -118,17 +118,42 @@ public final class PostgresStore: CatalogStore, @unchecked Sendable {
         try lock.withLock {
             let conn = try connected()
             let tx = PostgresTransaction(connection: conn, store: self)
-            do { _ = try tx.run(begin, []) } catch { throw Self.backendFailure(error, url: url) }
+            do { _ = try tx.run(begin, []) } catch {
+                if Self.losesTheConnection(error) { drop(conn) }
+                throw Self.backendFailure(error, url: url)
+            }
             do {
                 if lockWriters { _ = try tx.run("SELECT pg_advisory_xact_lock(?)", [Self.writerLock]) }
                 let result = try body(tx)
                 _ = try tx.run("COMMIT", [])
                 return result
             } catch {
-                if !conn.isClosed { _ = try? tx.run("ROLLBACK", []) }
+                if Self.losesTheConnection(error) {
+                    drop(conn)
+                } else if !conn.isClosed {
+                    _ = try? tx.run("ROLLBACK", [])
+                }
                 throw Self.backendFailure(error, url: url)
             }
         }
+    }
+
+    /// Whether after `error` the connection cannot be used again: anything but an error
+    /// the server reported for one statement, and the server's own shutdown and
+    /// connection classes (SQLSTATE 57 and 08).
+    static func losesTheConnection(_ error: any Error) -> Bool {
+        if let psql = error as? PSQLError {
+            guard let state = psql.serverInfo?[.sqlState] else { return true }
+            return state.hasPrefix("57") || state.hasPrefix("08")
+        }
+        return error is PostgresFailure || error is IOError || error is ChannelError || error is NIOSSLError
+    }
+
+    /// Forgets a broken connection (closing it), so that the next transaction opens a
+    /// new one. Called with `lock` held.
+    private func drop(_ conn: PostgresConnection) {
+        if connection === conn { connection = nil }
+        if !conn.isClosed { conn.close().whenComplete { _ in withExtendedLifetime(conn) {} } }
     }
 
     /// The store's own failures as catalog errors; the body's errors as they are.
@@ -162,6 +187,14 @@ public final class PostgresStore: CatalogStore, @unchecked Sendable {
             let mapped = PostgresFailure.catalogError(error, url: url)
             lastFailure = mapped
             throw mapped
+        }
+    }
+
+    /// Lets the next transaction connect at once, whatever the backoff says.
+    func retryNow() {
+        lock.withLock {
+            retryAt = nil
+            failures = 0
         }
     }
 

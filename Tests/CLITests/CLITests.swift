@@ -5,11 +5,17 @@ import TestSupport
 /// Runs the real `mailconf` binary built beside this test bundle (or `MAILCONF_BIN`).
 struct CLI {
     let dir: URL
-    var db: String { dir.appendingPathComponent("catalog.sqlite").path }
+    /// A catalog other than the test's own SQLite file (a PostgreSQL URL).
+    var database: String?
+    /// Set for every run (PGPASSWORD for a PostgreSQL catalog).
+    var environment: [String: String] = [:]
+    var db: String { database ?? dir.appendingPathComponent("catalog.sqlite").path }
 
-    init() {
+    init(database: String? = nil, environment: [String: String] = [:]) {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-cli-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        self.database = database
+        self.environment = environment
     }
 
     static var binary: URL {
@@ -32,7 +38,7 @@ struct CLI {
         p.arguments = args + (useDB ? ["--db", db] : [])
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "MAILCONF_DB")
-        for (k, v) in env { environment[k] = v }
+        for (k, v) in self.environment.merging(env, uniquingKeysWith: { $1 }) { environment[k] = v }
         p.environment = environment
         let outURL = dir.appendingPathComponent("out-\(UUID())"), errURL = dir.appendingPathComponent("err-\(UUID())")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -21,6 +21,7 @@ final class ServeProcess: @unchecked Sendable {
             process.executableURL = CLI.binary
             process.arguments = serve
         }
+        let environment = cli.environment.merging(environment) { $1 }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle

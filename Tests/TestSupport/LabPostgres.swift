@@ -55,10 +55,24 @@ public struct LabPostgres: Sendable {
         return url(database: String(name))
     }
 
-    /// Stops (`stop`) or starts (`start`) the cluster.
+    /// Stops (`stop`) or starts (`start`) the cluster. Not through Foundation's Process:
+    /// the server that `start` leaves running keeps what Process waits on open, so its
+    /// wait never ends; a spawn and waitpid of our own ends with pg_ctl.
     public func control(_ verb: String) throws {
-        let r = try Tool.run(ctl, [verb])
-        guard r.status == 0 else { throw LabPostgresError(message: "\(ctl) \(verb): \(r.stderr)\(r.stdout)") }
+        var pid = pid_t()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(ctl), strdup(verb), nil]
+        defer { for a in argv { free(a) } }
+        let spawned = posix_spawn(&pid, ctl, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw LabPostgresError(message: "\(ctl) \(verb): cannot start it (\(String(cString: strerror(spawned))))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else { throw LabPostgresError(message: "\(ctl) \(verb) failed (wait status \(status)); see the cluster's log") }
     }
 }
 
