@@ -49,7 +49,8 @@
 #                    certificate), run as the postgres user when started as root; the
 #                    machine's own clusters are never touched. Role mailconf (CREATEDB,
 #                    password in POSTGRES_PASSWORD_FILE) owns database mailconf
-#                    (POSTGRES_URL). POSTGRES_CTL stop|start stops and starts it.
+#                    (POSTGRES_URL); role mailconf_reader (same password) may only log
+#                    in, for what a database owner grants it. POSTGRES_CTL stop|start stops and starts it.
 #   POSTGRES_OUTAGE_PORT
 #                    a second such cluster (POSTGRES_OUTAGE_URL, POSTGRES_OUTAGE_CTL), for
 #                    the test that stops PostgreSQL while serve runs
@@ -551,6 +552,7 @@ CONF
     "$d/ctl" start >/dev/null || { echo "PostgreSQL ($1) did not start; see $d/log" >&2; exit 1; }
     $AS_PG psql -q -v ON_ERROR_STOP=1 -h "$d/run" -p "$2" -U postgres -d postgres \
         -c "CREATE ROLE mailconf LOGIN CREATEDB PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE mailconf OWNER mailconf" \
+        -c "CREATE ROLE mailconf_reader LOGIN PASSWORD '$PG_PASSWORD'" \
         >>"$d/log" 2>&1 || { echo "cannot make the mailconf role and database ($1); see $d/log" >&2; exit 1; }
 }
 make_cluster postgres "$POSTGRES_PORT"

@@ -11,7 +11,8 @@ struct Mailconf: AsyncParsableCommand {
         mailconf keeps a catalog of mail providers and relay services (Gmail, Microsoft 365, \
         SendGrid, Amazon SES, …) with every server, port, security and authentication they \
         offer, plus your own servers and your organisation's domains. The catalog is a SQLite \
-        file, created and filled from the built-in presets the first time it is used. From it \
+        file, created and filled from the built-in presets the first time it is used, or a \
+        PostgreSQL database that many machines share (--db postgres://…). From it \
         mailconf checks settings (lint, and live with verify), writes client configuration \
         files (export), answers mail clients' autoconfig requests (serve), finds the settings \
         for any address (discover) and checks a sending domain's DNS (deliverability).
@@ -27,7 +28,8 @@ struct Mailconf: AsyncParsableCommand {
           mailconf deliverability example.org --provider sendgrid
           mailconf import path/to/ispdb/     (Thunderbird ISPDB files)
 
-        Catalog location: --db PATH, else $MAILCONF_DB, else \
+        Catalog location: --db PATH (or postgres://USER@HOST:PORT/DB, the password from \
+        PGPASSWORD, PGPASSFILE or --db-password-file), else $MAILCONF_DB, else \
         $XDG_DATA_HOME/mailconf/catalog.sqlite (~/.local/share/mailconf/catalog.sqlite).
         Exit status: 0 success, 1 failure, 2 usage error.
         """,

@@ -94,7 +94,12 @@ struct SharedCatalogOnPostgres {
         let cli = try Self.cli(lab)
         defer { cli.cleanUp() }
         #expect(try await cli.run(["domains", "add", "first.example", "--provider", "fastmail"]).status == 0)
-        let a = try await ServeProcess.start(cli), b = try await ServeProcess.start(cli)
+        // The second replica logs in as a role that may only read.
+        let database = String(cli.db.split(separator: "/").last!)
+        try lab.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO mailconf_reader", database: database)
+        var reader = cli
+        reader.database = cli.db.replacingOccurrences(of: "mailconf@", with: "mailconf_reader@")
+        let a = try await ServeProcess.start(cli), b = try await ServeProcess.start(reader)
         for replica in [a, b] {
             #expect(Self.status(replica.port, "first.example") == 200)
             #expect(Self.status(replica.port, "added.example") == 404)

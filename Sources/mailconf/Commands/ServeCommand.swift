@@ -32,6 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
           GET /healthz, /metrics
               health; Prometheus metrics
 
+        Many machines: point every replica at one PostgreSQL catalog (--db \
+        postgres://USER@HOST:PORT/DB, password in PGPASSWORD, PGPASSFILE or \
+        --db-password-file) and put them behind a load balancer. A replica only reads \
+        (a read-only role will do; the tables are made by a command that writes, such as \
+        'mailconf catalog update --db URL'). Each write NOTIFYs mailconf_catalog in its \
+        transaction, and every replica LISTENs and reloads within a second; when the \
+        database goes away it keeps answering from what it read, logs the loss once, \
+        reconnects with backoff and polls meanwhile.
+
         The domain comes from the address, else from the Host header \
         (autoconfig.example.com → example.com). Only organisation domains (mailconf \
         domains add …) are answered, unless --all-domains makes it a mirror of every mail \
