@@ -8,6 +8,22 @@ build_release() {
     BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
 }
 need() { command -v "$1" >/dev/null || { echo "bench needs '$1': apt-get install -y $2" >&2; exit 1; }; }
+# Installs the Debian packages named (none: nothing to do) with apt-get. No package may
+# start a system service (nginx would take port 80): policy-rc.d says no meanwhile.
+install_packages() {
+    [ $# -gt 0 ] || return 0
+    echo "installing $*…" >&2
+    local SUDO="" policy_added=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod +x /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >&2
+    [ -z "$policy_added" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+}
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ns() { date +%s%N; }
 

@@ -57,20 +57,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 # Debian's python3 has venv only with python3-venv (ensurepip is the part missing).
 if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then missing+=(python3-venv); fi
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}…" >&2
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    # No package may start a system service (nginx would take port 80): policy-rc.d says no.
-    policy_added=""
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-        $SUDO chmod +x /usr/sbin/policy-rc.d
-        policy_added=1
-    fi
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
-    [ -z "$policy_added" ] || $SUDO rm -f /usr/sbin/policy-rc.d
-fi
+install_packages "${missing[@]}"
 PATH="$PATH:/usr/sbin"
 need wrk wrk
 need nginx nginx
