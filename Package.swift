@@ -135,6 +135,16 @@ let package = Package(
             // binary; .process follows the link and copies the files themselves.
             resources: [.process("Providers")]
         ),
+        // The admin API: the catalog's domains and providers as JSON resources, behind
+        // bearer tokens, on serve's admin listener.
+        .target(name: "AdminService", dependencies: [
+            "Catalog", "Failures", "MailSettings",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The catalog on PostgreSQL, shared by many `serve` replicas: the store, its
         // connection URL and credentials, and LISTEN/NOTIFY change watching.
         .target(name: "PostgresCatalog", dependencies: [
@@ -191,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -217,6 +227,12 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
+        .testTarget(name: "AdminServiceTests", dependencies: [
+            "AdminService", "Catalog", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "MailNetTests", dependencies: [
             "MailNet", "TestSupport",

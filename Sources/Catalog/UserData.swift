@@ -148,6 +148,17 @@ extension Catalog {
         }
     }
 
+    /// Points an organisation domain that exists at another provider.
+    public func mapOrganisationDomain(_ domain: String, providerID: String) throws(CatalogError) {
+        let target = try resolve(providerID)
+        try write { tx in
+            guard try tx.execute("UPDATE org_domain SET provider_id = ? WHERE domain = ?",
+                                 [target.provider.id, domain.lowercased()]) > 0 else {
+                throw CatalogError.domainUnknown(domain)
+            }
+        }
+    }
+
     public func removeOrganisationDomain(_ domain: String) throws(CatalogError) {
         try write { tx in
             guard try tx.execute("DELETE FROM org_domain WHERE domain = ?", [domain.lowercased()]) > 0 else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClientExport
+import AdminService
 import AutoconfigService
 import Catalog
 import Failures
@@ -144,6 +145,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("config-version"), help: ArgumentHelp("clientConfig version of Thunderbird's file: 1.1 (what clients read today) or 1.2 (the IETF draft).", valueName: "version"))
     var configVersion: ClientConfig.Version = .v1_1
 
+    @Option(name: .customLong("admin"), help: ArgumentHelp(
+        "Also serve the admin API (docs/admin-api.yaml) on this listener: HOST:PORT, or a port on 127.0.0.1.",
+        valueName: "host:port"))
+    var admin: String?
+
+    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp(
+        "The admin API's bearer tokens (mode 0600): one LABEL:TOKEN per line, the label named in the log.",
+        valueName: "file"))
+    var adminTokenFile: String?
+
     @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
@@ -162,6 +173,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let httpPort, !(1...65535).contains(httpPort) { throw ValidationError("--http-port \(httpPort): expected 1 to 65535") }
         if let httpPort, httpPort == port { throw ValidationError("--http-port \(httpPort) is --port too: give the plain-HTTP listener a port of its own") }
         try acme.validate(httpPort: httpPort)
+        if (admin == nil) != (adminTokenFile == nil) { throw ValidationError("give --admin and --admin-token-file together") }
+        if let admin, AdminAPI.listenAddress(admin) == nil {
+            throw ValidationError("--admin \(admin): expected HOST:PORT, [IPV6]:PORT or a port (on 127.0.0.1)")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0 to 65535") }
         if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
             throw ValidationError("--public-url \(publicURL): expected an http:// or https:// URL")
@@ -218,6 +233,19 @@ struct ServeCommand: AsyncParsableCommand {
             extras.certificates = service.certificates
             extras.services = [service]
             logger.info("ACME: certificates from \(acmeSettings.directoryURL) for \(store.organisationDomains.count) domains, stored in \(service.keeper.storeFolder), challenges \(board.kinds.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let admin, let adminTokenFile, let (adminHost, adminPort) = AdminAPI.listenAddress(admin) {
+            // The admin API writes: it gets a catalog of its own, opened for writing.
+            let tokens: AdminTokens
+            do { tokens = try AdminTokens(file: adminTokenFile) } catch {
+                throw CLIError(kind: .adminTokens, message: "\(error)")
+            }
+            let writable = try catalog.open()
+            extras.services.append(AdminAPI.application(catalog: writable, tokens: tokens, host: adminHost, port: adminPort,
+                                                        logger: logger))
+            if !["127.0.0.1", "::1", "localhost"].contains(adminHost) {
+                logger.warning("the admin API listens on \(adminHost), not on loopback: only give it a network you trust, with a proxy that adds TLS")
+            }
         }
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")

@@ -27,6 +27,8 @@ extension FailureKind {
     static let nothingFound = FailureKind("nothing-found")
     /// `domains check` on a domain that is not an organisation domain.
     static let notAnOrganisationDomain = FailureKind("not-an-organisation-domain")
+    /// serve's --admin-token-file cannot be used.
+    static let adminTokens = FailureKind("admin-tokens")
     /// An error that is none of mailconf's own (a bug, or the system's).
     static let unexpected = FailureKind("error")
 }

@@ -1,0 +1,23 @@
+import HTTPTypes
+import Hummingbird
+
+/// Every admin request carries `Authorization: Bearer TOKEN`, one of the token file's;
+/// anything else gets 401 with `WWW-Authenticate`, before any route reads the body.
+struct BearerAuthMiddleware: RouterMiddleware {
+    let tokens: AdminTokens
+
+    func handle(_ request: Request, context: AdminContext,
+                next: (Request, AdminContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.count <= 1024,
+              header.lowercased().hasPrefix("bearer "),
+              let label = tokens.label(for: header.dropFirst(7).drop(while: { $0 == " " }))
+        else {
+            throw AdminError(status: .unauthorized, kind: "unauthorized",
+                             message: "give one of the --admin-token-file tokens as 'Authorization: Bearer TOKEN'",
+                             headers: [.wwwAuthenticate: "Bearer realm=\"mailconf admin\""])
+        }
+        var context = context
+        context.tokenLabel = label
+        return try await next(request, context)
+    }
+}
