@@ -138,7 +138,7 @@ let package = Package(
         // The admin API: the catalog's domains and providers as JSON resources, behind
         // bearer tokens, on serve's admin listener.
         .target(name: "AdminService", dependencies: [
-            "Catalog", "Failures", "MailSettings",
+            "Catalog", "Failures", "MailNet", "MailSettings", "SASL", "Validator",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "AdminServiceTests", dependencies: [
-            "AdminService", "Catalog", "TestSupport",
+            "AdminService", "Catalog", "MailNet", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

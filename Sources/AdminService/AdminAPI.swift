@@ -1,6 +1,7 @@
 import Catalog
 import Hummingbird
 import Logging
+import MailNet
 import ServiceLifecycle
 
 /// The admin API (`serve --admin HOST:PORT`): the catalog's organisation domains and
@@ -15,15 +16,19 @@ public enum AdminAPI {
     /// router is built from it, and the OpenAPI test compares it with the description.
     public static let routes: [(method: String, path: String)] = [
         ("GET", "/domains"), ("POST", "/domains"), ("PUT", "/domains/{domain}"), ("DELETE", "/domains/{domain}"),
+        ("GET", "/servers"), ("POST", "/servers"), ("PATCH", "/servers/{id}"), ("DELETE", "/servers/{id}"),
+        ("POST", "/servers/{id}/verify"),
         ("GET", "/providers"), ("GET", "/providers/{id}"),
     ]
 
-    public static func router(catalog: Catalog, tokens: AdminTokens, logger: Logger,
+    /// - verifyTrust: whose certificates `POST /servers/{id}/verify` trusts.
+    public static func router(catalog: Catalog, tokens: AdminTokens, logger: Logger, verifyTrust: TrustPolicy = .system,
                               requestsPerSecond: Double = 10, burst: Int = 50) -> Router<AdminContext> {
         let router = Router(context: AdminContext.self)
         router.add(middleware: BearerAuthMiddleware(tokens: tokens))
         router.add(middleware: RateLimitMiddleware(perSecond: requestsPerSecond, burst: burst))
         DomainRoutes(catalog: catalog, logger: logger).add(to: router)
+        ServerRoutes(catalog: catalog, logger: logger, trust: verifyTrust).add(to: router)
         ProviderRoutes(catalog: catalog).add(to: router)
         return router
     }
@@ -33,9 +38,9 @@ extension AdminAPI {
     /// The admin listener, run beside serve's own (a Service for its ServiceGroup). Idle
     /// connections are closed after 60 s; bodies are capped by the context.
     public static func application(catalog: Catalog, tokens: AdminTokens, host: String, port: Int,
-                                   logger: Logger) -> some Service {
+                                   verifyTrust: TrustPolicy = .system, logger: Logger) -> some Service {
         Application(
-            router: router(catalog: catalog, tokens: tokens, logger: logger),
+            router: router(catalog: catalog, tokens: tokens, logger: logger, verifyTrust: verifyTrust),
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf-admin"),
             onServerRunning: { channel in

@@ -16,6 +16,9 @@ enum AdminBodies {
 
     struct Server: Codable, Sendable, Equatable {
         var id: Int64?
+        /// For the user's own servers.
+        var provider: String?
+        var description: String?
         var `protocol`: String
         var hostname: String?
         var port: Int?
@@ -35,6 +38,8 @@ enum AdminBodies {
             url = s.url
         }
     }
+
+    struct ServerList: Codable, Sendable { var servers: [Server] }
 
     struct Provider: Codable, Sendable {
         var id: String

@@ -5,6 +5,8 @@ import Logging
 import Testing
 @testable import AdminService
 import Catalog
+import MailNet
+import MailSettings
 import TestSupport
 
 /// The admin API over a real (SQLite) catalog, through Hummingbird's test client.
@@ -22,8 +24,8 @@ import TestSupport
             tokens = try AdminTokens(text: "# who may change the catalog\nalice:\(AdminAPIOverACatalog.token)\nbob:\(AdminAPIOverACatalog.other)\n",
                                      source: "tokens")
         }
-        func app(requestsPerSecond: Double = 100, burst: Int = 100) -> some ApplicationProtocol {
-            Application(router: AdminAPI.router(catalog: catalog, tokens: tokens, logger: Logger(label: "test"),
+        func app(requestsPerSecond: Double = 100, burst: Int = 100, trust: TrustPolicy = .system) -> some ApplicationProtocol {
+            Application(router: AdminAPI.router(catalog: catalog, tokens: tokens, logger: Logger(label: "test"), verifyTrust: trust,
                                                 requestsPerSecond: requestsPerSecond, burst: burst))
         }
     }
@@ -136,6 +138,91 @@ import TestSupport
         }
     }
 
+    @Test func serversAreAddedEditedAndRemovedWithTheModelsChecks() async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            let new = #"{"provider": "office", "name": "Office relay", "hostname": "smtp.office.example", "port": 587, "security": "starttls", "authentication": ["password-cleartext"], "username": "%EMAILADDRESS%"}"#
+            let added = try await client.execute(uri: "/servers", method: .post, headers: Self.auth(), body: ByteBuffer(string: new))
+            #expect(added.status == .created, "\(String(buffer: added.body))")
+            let server = try JSONDecoder().decode(AdminBodies.Server.self, from: Data(added.body.readableBytesView))
+            let id = try #require(server.id)
+            #expect(server.provider == "office" && server.port == 587 && server.security == "starttls")
+            #expect(try f.catalog.userServers().map(\.id) == [id])
+
+            for (body, field) in [(new.replacingOccurrences(of: "587", with: "70000"), "port"),
+                                  (new.replacingOccurrences(of: #""starttls""#, with: #""ssl-maybe""#), "security"),
+                                  (new.replacingOccurrences(of: "smtp.office.example", with: "bad host\\r\\nRCPT"), "hostname")] {
+                let refused = try await client.execute(uri: "/servers", method: .post, headers: Self.auth(), body: ByteBuffer(string: body))
+                #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body))")
+                #expect(try Self.error(refused).field == field, "\(String(buffer: refused.body))")
+            }
+            let noHost = try await client.execute(uri: "/servers", method: .post, headers: Self.auth(),
+                                                  body: ByteBuffer(string: #"{"provider": "office", "port": 25, "security": "none", "authentication": []}"#))
+            #expect(noHost.status == .badRequest)
+            #expect(try Self.error(noHost).field == "hostname")
+            let onPreset = try await client.execute(uri: "/servers", method: .post, headers: Self.auth(),
+                                                    body: ByteBuffer(string: new.replacingOccurrences(of: #""office""#, with: #""gmail""#)))
+            #expect(onPreset.status == .forbidden)
+            #expect(try Self.error(onPreset).kind == "preset-read-only")
+            #expect(try f.catalog.userServers().count == 1)
+
+            let edited = try await client.execute(uri: "/servers/\(id)", method: .patch, headers: Self.auth(),
+                                                  body: ByteBuffer(string: #"{"port": 465, "security": "tls", "username": ""}"#))
+            #expect(edited.status == .ok, "\(String(buffer: edited.body))")
+            let stored = try #require(try f.catalog.server(id: id)).server.server
+            #expect(stored.port == 465 && stored.security == .tls && stored.username == nil && stored.hostname?.name == "smtp.office.example")
+            let gmailServer = try #require(try f.catalog.entry(id: "gmail")?.serverIDs.first)
+            let presetEdit = try await client.execute(uri: "/servers/\(gmailServer)", method: .patch, headers: Self.auth(),
+                                                      body: ByteBuffer(string: #"{"port": 25}"#))
+            #expect(presetEdit.status == .forbidden)
+            #expect(try await client.execute(uri: "/servers/999999", method: .delete, headers: Self.auth()).status == .notFound)
+            #expect(try await client.execute(uri: "/servers/abc", method: .delete, headers: Self.auth()).status == .notFound)
+
+            let list = try await client.execute(uri: "/servers", method: .get, headers: Self.auth())
+            #expect(try JSONDecoder().decode(AdminBodies.ServerList.self, from: Data(list.body.readableBytesView)).servers.map(\.id) == [id])
+            #expect(try await client.execute(uri: "/servers/\(id)", method: .delete, headers: Self.auth()).status == .noContent)
+            #expect(try f.catalog.entry(id: "office") == nil)
+        }
+    }
+
+    /// `verify` connects to the lab's Postfix (STARTTLS on its submission port, the lab
+    /// CA trusted) without logging in, and records what it found.
+    @Test(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+    func verifyConnectsToTheServerAndRecordsTheOutcome() async throws {
+        let lab = try #require(LabServers.current)
+        let f = try Fixture()
+        let port = lab.port("SUBMISSION_PORT")
+        let id = try f.catalog.addServer(
+            try ServerSetting(protocol: .smtp, hostname: Hostname("127.0.0.1"), port: Port(port), security: .starttls,
+                              authentication: [.passwordCleartext]), toProvider: "lab")
+        try await f.app(trust: .caFile(lab.caFile)).test(.router) { client in
+            // Without a login: everything up to AUTH is checked, and the report says the
+            // login was not tried.
+            let r = try await client.execute(uri: "/servers/\(id)/verify", method: .post, headers: Self.auth())
+            #expect(r.status == .ok)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any])
+            #expect(report["kind"] as? String == "credentials-missing", "\(report["kind"] ?? "-"): \(report["message"] ?? "-")")
+            #expect((report["tls"] as? [String: Any])?["verified"] as? Bool == true, "\(report)")
+            #expect((report["authMechanisms"] as? [String])?.contains("PLAIN") == true, "\(report)")
+            // With one: a real login, the password in the body only.
+            let password = lab.passwordText
+            let login = try JSONSerialization.data(withJSONObject: ["username": lab.user, "password": password])
+            let withLogin = try await client.execute(uri: "/servers/\(id)/verify", method: .post, headers: Self.auth(),
+                                                     body: ByteBuffer(bytes: login))
+            let loggedIn = try #require(try JSONSerialization.jsonObject(with: Data(withLogin.body.readableBytesView)) as? [String: Any])
+            #expect(loggedIn["ok"] as? Bool == true, "\(loggedIn["kind"] ?? "-"): \(loggedIn["message"] ?? "-")")
+            #expect(!String(buffer: withLogin.body).contains(password))
+            let last = try f.catalog.lastVerifications(providerID: "lab")
+            #expect(last.count == 1 && last.values.first?.ok == true)
+        }
+        try await f.app().test(.router) { client in
+            let r = try await client.execute(uri: "/servers/\(id)/verify", method: .post, headers: Self.auth())
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any])
+            #expect(report["ok"] as? Bool == false)
+            #expect(report["kind"] as? String == "certificate-untrusted", "\(report)")
+        }
+    }
+
     /// docs/admin-api.yaml names exactly the routes the router serves.
     @Test func theOpenAPIDescriptionMatchesTheRoutes() async throws {
         let yaml = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -158,7 +245,8 @@ import TestSupport
         let f = try Fixture()
         try await f.app().test(.router) { client in
             for route in AdminAPI.routes {
-                let uri = route.path.replacingOccurrences(of: "{domain}", with: "example.org").replacingOccurrences(of: "{id}", with: "gmail")
+                let id = route.path.hasPrefix("/servers") ? "999999" : "gmail"
+                let uri = route.path.replacingOccurrences(of: "{domain}", with: "example.org").replacingOccurrences(of: "{id}", with: id)
                 let r = try await client.execute(uri: uri, method: .init(rawValue: route.method)!, headers: Self.auth(),
                                                  body: ByteBuffer(string: #"{"domain": "example.org", "provider": "gmail"}"#))
                 #expect(r.status != .notFound || (try? Self.error(r)) != nil, "\(route.method) \(uri): \(r.status)")

@@ -30,7 +30,7 @@ final class ServeProcess: @unchecked Sendable {
         var found: Int?
         for _ in 0..<300 where found == nil {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("mailconf serve: listening on") }),
                let last = line.split(separator: ":").last?.split(separator: "/").first {
                 found = Int(last)
             }

@@ -155,6 +155,10 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "file"))
     var adminTokenFile: String?
 
+    @Option(name: .customLong("admin-verify-ca-file"), help: ArgumentHelp(
+        "PEM CAs the admin API's 'verify' trusts (default: the system's).", valueName: "file"))
+    var adminVerifyCAFile: String?
+
     @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
@@ -174,6 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let httpPort, httpPort == port { throw ValidationError("--http-port \(httpPort) is --port too: give the plain-HTTP listener a port of its own") }
         try acme.validate(httpPort: httpPort)
         if (admin == nil) != (adminTokenFile == nil) { throw ValidationError("give --admin and --admin-token-file together") }
+        if adminVerifyCAFile != nil && admin == nil { throw ValidationError("--admin-verify-ca-file is for the admin API: add --admin") }
         if let admin, AdminAPI.listenAddress(admin) == nil {
             throw ValidationError("--admin \(admin): expected HOST:PORT, [IPV6]:PORT or a port (on 127.0.0.1)")
         }
@@ -242,6 +247,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let writable = try catalog.open()
             extras.services.append(AdminAPI.application(catalog: writable, tokens: tokens, host: adminHost, port: adminPort,
+                                                        verifyTrust: adminVerifyCAFile.map { .caFile($0) } ?? .system,
                                                         logger: logger))
             if !["127.0.0.1", "::1", "localhost"].contains(adminHost) {
                 logger.warning("the admin API listens on \(adminHost), not on loopback: only give it a network you trust, with a proxy that adds TLS")

@@ -1,0 +1,149 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Logging
+import MailNet
+import MailSettings
+import SASL
+import Validator
+
+/// The user's own servers: list, add, edit, remove, and verify one now.
+struct ServerRoutes: Sendable {
+    let catalog: Catalog
+    let logger: Logger
+    /// Whose certificates `verify` trusts.
+    let trust: TrustPolicy
+
+    struct NewServer: Decodable, Sendable {
+        var provider: String
+        var name: String?
+        var domains: [String]?
+        var `protocol`: String?
+        var hostname: String
+        var port: Int
+        var security: String
+        var authentication: [String]
+        var username: String?
+        var description: String?
+    }
+
+    /// Absent fields stay as they are; an empty username removes it.
+    struct Change: Decodable, Sendable {
+        var `protocol`: String?
+        var hostname: String?
+        var port: Int?
+        var security: String?
+        var authentication: [String]?
+        var username: String?
+        var description: String?
+    }
+
+    func add(to router: Router<AdminContext>) {
+        router.get("/servers") { _, _ in try list() }
+        router.post("/servers") { request, context in try await add(request, context) }
+        router.patch("/servers/{id}") { request, context in try await edit(request, context) }
+        router.delete("/servers/{id}") { _, context in try remove(context) }
+        router.post("/servers/{id}/verify") { request, context in try await verify(request, context) }
+    }
+
+    static func id(_ context: AdminContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw AdminError.notFound("no server '\(text)': ids are whole numbers; GET /servers lists them") }
+        return id
+    }
+
+    static func invalid(_ e: MailSettings.ValidationError) -> AdminError {
+        AdminError(status: .unprocessableContent, kind: e.kind.name, message: e.description, field: e.field)
+    }
+
+    static func body(_ s: UserServer) -> AdminBodies.Server {
+        var b = AdminBodies.Server(s.server, id: s.id)
+        b.provider = s.providerID
+        b.description = s.server.description
+        return b
+    }
+
+    func list() throws -> Response {
+        do { return try AdminBodies.json(AdminBodies.ServerList(servers: try catalog.userServers().map(Self.body))) }
+        catch let e as CatalogError { throw AdminError.from(e) }
+    }
+
+    func add(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let b = try await AdminBodies.read(NewServer.self, from: request)
+        let server: ServerSetting
+        do {
+            server = try ServerSetting(
+                protocol: try b.protocol.map { p throws(MailSettings.ValidationError) in try ServerProtocol(parsing: p) } ?? .smtp,
+                description: b.description, hostname: try Hostname(b.hostname), port: try Port(b.port),
+                security: try ConnectionSecurity(parsing: b.security),
+                choices: try b.authentication.map { a throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: a) },
+                username: try b.username.map { u throws(MailSettings.ValidationError) in try UsernameTemplate(u) })
+        } catch { throw Self.invalid(error) }
+        do {
+            let id = try catalog.addServer(server, toProvider: b.provider, displayName: b.name, domains: b.domains ?? [])
+            guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
+            logger.info("admin \(context.tokenLabel ?? "?"): added server #\(id) to \(stored.providerID)")
+            return try AdminBodies.json(Self.body(stored), status: .created)
+        } catch let e as CatalogError { throw AdminError.from(e) }
+    }
+
+    func edit(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let id = try Self.id(context)
+        let c = try await AdminBodies.read(Change.self, from: request)
+        do {
+            _ = try catalog.editServer(id: id) { old throws(MailSettings.ValidationError) in
+                var new = old
+                if let p = c.protocol { new.protocol = try ServerProtocol(parsing: p) }
+                if let h = c.hostname { new.hostname = try Hostname(h) }
+                if let p = c.port { new.port = try Port(p) }
+                if let s = c.security { new.security = try ConnectionSecurity(parsing: s) }
+                if let a = c.authentication { new.authenticationChoices = try a.map { n throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: n) } }
+                if let u = c.username { new.username = u.isEmpty ? nil : try UsernameTemplate(u) }
+                if let d = c.description { new.description = d.isEmpty ? nil : d }
+                return new
+            }
+            guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
+            logger.info("admin \(context.tokenLabel ?? "?"): edited server #\(id)")
+            return try AdminBodies.json(Self.body(stored))
+        } catch let e as CatalogError { throw AdminError.from(e) }
+    }
+
+    func remove(_ context: AdminContext) throws -> Response {
+        let id = try Self.id(context)
+        do {
+            try catalog.removeServer(id: id)
+            logger.info("admin \(context.tokenLabel ?? "?"): removed server #\(id)")
+            return Response(status: .noContent)
+        } catch let e as CatalogError { throw AdminError.from(e) }
+    }
+
+    /// A login to try: kept for this one check, never stored or logged.
+    struct Login: Decodable, Sendable {
+        var username: String?
+        var password: String?
+    }
+
+    /// Connects as `mailconf verify` does and records the outcome beside the server's
+    /// provider. With a body `{"username", "password"}` it logs in too; without one it
+    /// stops before AUTH (the API stores no password), which the report says.
+    func verify(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let id = try Self.id(context)
+        var login = Login()
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
+            login = try await AdminBodies.read(Login.self, from: request)
+        }
+        let found: (server: UserServer, origin: ProviderOrigin)?
+        do { found = try catalog.server(id: id) } catch { throw AdminError.from(error) }
+        guard let found else { throw AdminError.notFound("no server #\(id); GET /servers lists them") }
+        var check = VerifyRequest(setting: found.server.server, username: login.username, secret: login.password.map(Secret.init),
+                                  trust: trust, timeout: 10)
+        check.logIn = login.password != nil
+        let result = await LiveCheck.verify(check)
+        do {
+            try catalog.recordVerification(providerID: found.server.providerID, setting: found.server.server.summary, ok: result.ok,
+                                           kind: result.kind?.name, message: result.message)
+        } catch { throw AdminError.from(error) }
+        logger.info("admin \(context.tokenLabel ?? "?"): verified server #\(id): \(result.ok ? "works" : result.kind?.name ?? "fails")")
+        return try AdminBodies.json(result)
+    }
+}
