@@ -19,6 +19,7 @@ public enum AdminAPI {
         ("GET", "/servers"), ("POST", "/servers"), ("PATCH", "/servers/{id}"), ("DELETE", "/servers/{id}"),
         ("POST", "/servers/{id}/verify"),
         ("GET", "/providers"), ("GET", "/providers/{id}"),
+        ("GET", "/changes"),
     ]
 
     /// - verifyTrust: whose certificates `POST /servers/{id}/verify` trusts.
@@ -30,6 +31,7 @@ public enum AdminAPI {
         DomainRoutes(catalog: catalog, logger: logger).add(to: router)
         ServerRoutes(catalog: catalog, logger: logger, trust: verifyTrust).add(to: router)
         ProviderRoutes(catalog: catalog).add(to: router)
+        ChangeRoutes(catalog: catalog).add(to: router)
         return router
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import HTTPTypes
 import Hummingbird
 
@@ -18,6 +19,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.tokenLabel = label
-        return try await next(request, context)
+        // What the request changes is written to the catalog's history under this label.
+        return try await Catalog.$actor.withValue("token:\(label)") { try await next(request, context) }
     }
 }

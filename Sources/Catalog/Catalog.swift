@@ -54,15 +54,28 @@ public final class Catalog: Sendable {
         do { return try store.read(body) } catch { throw Self.mapped(error, store: store) }
     }
 
+    /// Who is changing the catalog, for its history: the admin API sets its token's
+    /// label around each request; otherwise the command line's user.
+    @TaskLocal public static var actor: String?
+
+    static var currentActor: String {
+        actor ?? "cli:\(ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")"
+    }
+
     /// One transaction. When it changed anything, the catalog's generation goes up in the
     /// same transaction, so readers in other processes (`mailconf serve`) can tell; the
-    /// store announces it at commit where it can.
-    func write<T>(_ body: (any CatalogTransaction) throws -> T) throws(CatalogError) -> T {
+    /// store announces it at commit where it can; and `history` (given the result) is
+    /// written to the change log, with who and when, in the same transaction.
+    func write<T>(history: ((T) -> String)? = nil, _ body: (any CatalogTransaction) throws -> T) throws(CatalogError) -> T {
         do {
             return try store.write { tx in
                 let counting = CountingTransaction(base: tx)
                 let result = try body(counting)
                 if counting.changes > 0 {
+                    if let history {
+                        try tx.execute("INSERT INTO change_log(changed_at, actor, change) VALUES (?, ?, ?)",
+                                       [Date(), String(Self.currentActor.prefix(200)), String(history(result).prefix(2000))])
+                    }
                     let generation = try tx.integer("""
                         INSERT INTO catalog_meta(key, value) VALUES ('generation', '1')
                         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(catalog_meta.value AS INTEGER) + 1 AS TEXT)

@@ -72,7 +72,9 @@ extension Catalog {
             }
         }
         guard !parsed.isEmpty else { return report }
-        let outcome = try write { tx -> ImportReport in
+        let outcome = try write(history: { r in
+            "imported \(r.imported.count), updated \(r.updated.count) providers from \(paths.count == 1 ? paths[0] : "\(paths.count) paths")"
+        }) { tx -> ImportReport in
             var r = ImportReport()
             var existing: [String: (origin: ProviderOrigin, hash: String)] = [:]
             for row in try tx.rows("SELECT id, origin, content_hash FROM provider") {

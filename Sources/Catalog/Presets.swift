@@ -75,7 +75,9 @@ extension Catalog {
             if stored == fingerprint { return PresetUpdate() }
         }
         let presets = try Presets.load()
-        return try write { tx in
+        return try write(history: { r in
+            "refreshed the presets: \(r.added.count) added, \(r.updated.count) updated, \(r.removed.count) removed"
+        }) { tx in
             // Another process may have done it while this one waited for the lock.
             if onlyIfChanged, try tx.strings("SELECT value FROM catalog_meta WHERE key = ?",
                                              [Self.presetFingerprintKey]).first == fingerprint {

@@ -22,7 +22,7 @@ extension Catalog {
                           kind: ProviderKind? = nil, domains: [String] = []) throws(CatalogError) -> Int64 {
         let id: String
         do { id = try Provider.checkID(providerID) } catch { throw .invalid(error) }
-        return try write { tx -> Int64 in
+        return try write(history: { "added server #\($0) (\(server.summary)) to provider \(id)" }) { tx -> Int64 in
             var provider: Provider
             if let row = try tx.row("SELECT origin FROM provider WHERE id = ?", [id]) {
                 guard try ProviderOrigin(row: row) == .user else { throw CatalogError.readOnlyPreset(id) }
@@ -88,7 +88,7 @@ extension Catalog {
 
     /// Changes a user-defined server; `change` gets the current setting and returns the new one.
     public func editServer(id: Int64, _ change: (ServerSetting) throws(ValidationError) -> ServerSetting) throws(CatalogError) -> ServerSetting {
-        try write { tx in
+        try write(history: { "edited server #\(id): now \($0.summary)" }) { tx in
             let row = try Self.userServerRow(id, in: tx)
             let updated = try change(try row.model())
             try updated.validate()
@@ -106,7 +106,7 @@ extension Catalog {
     /// Removes a user-defined server; a user provider left without servers goes too,
     /// unless an organisation domain still points at it.
     public func removeServer(id: Int64) throws(CatalogError) {
-        try write { tx in
+        try write(history: { "removed server #\(id)" }) { tx in
             let row = try Self.userServerRow(id, in: tx)
             let remaining = try tx.integer("SELECT COUNT(*) FROM server WHERE provider_id = ?", [row.providerID]) ?? 0
             if remaining == 1 {
@@ -139,7 +139,7 @@ extension Catalog {
                                            expected: "a mail domain such as example.org"))
         }
         let target = try resolve(providerID)
-        try write { tx in
+        try write(history: { "added domain \(host.name) → \(target.provider.id)" }) { tx in
             if let existing = try tx.row("SELECT provider_id FROM org_domain WHERE domain = ?", [host.name]) {
                 throw CatalogError.domainTaken(host.name, providerID: try existing.string("provider_id"))
             }
@@ -151,7 +151,7 @@ extension Catalog {
     /// Points an organisation domain that exists at another provider.
     public func mapOrganisationDomain(_ domain: String, providerID: String) throws(CatalogError) {
         let target = try resolve(providerID)
-        try write { tx in
+        try write(history: { "mapped domain \(domain.lowercased()) → \(target.provider.id)" }) { tx in
             guard try tx.execute("UPDATE org_domain SET provider_id = ? WHERE domain = ?",
                                  [target.provider.id, domain.lowercased()]) > 0 else {
                 throw CatalogError.domainUnknown(domain)
@@ -160,7 +160,7 @@ extension Catalog {
     }
 
     public func removeOrganisationDomain(_ domain: String) throws(CatalogError) {
-        try write { tx in
+        try write(history: { "removed domain \(domain.lowercased())" }) { tx in
             guard try tx.execute("DELETE FROM org_domain WHERE domain = ?", [domain.lowercased()]) > 0 else {
                 throw CatalogError.domainUnknown(domain)
             }

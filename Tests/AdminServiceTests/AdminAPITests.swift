@@ -96,9 +96,18 @@ import TestSupport
             #expect(String(buffer: list.body) == #"{"domains":[{"domain":"example.org","provider":"gmail"}]}"#)
             #expect(list.headers[.cacheControl] == "no-store")
 
-            #expect(try await client.execute(uri: "/domains/example.org", method: .delete, headers: Self.auth()).status == .noContent)
+            #expect(try await client.execute(uri: "/domains/example.org", method: .delete, headers: Self.auth(Self.other)).status == .noContent)
+            // The history names the token of each change.
+            let history = try await client.execute(uri: "/changes?limit=3", method: .get, headers: Self.auth())
+            let changes = try #require(try JSONSerialization.jsonObject(with: Data(history.body.readableBytesView)) as? [String: [[String: Any]]])["changes"]
+            #expect(changes?.map { "\($0["actor"] ?? "") \($0["change"] ?? "")" } == [
+                "token:bob removed domain example.org", "token:alice mapped domain example.org → gmail",
+                "token:alice added domain example.org → fastmail"])
+            #expect((changes?.first?["at"] as? String)?.hasSuffix("Z") == true)
+            #expect(try await client.execute(uri: "/changes?limit=0", method: .get, headers: Self.auth()).status == .badRequest)
             #expect(try await client.execute(uri: "/domains/example.org", method: .delete, headers: Self.auth()).status == .notFound)
             #expect(try f.catalog.organisationDomains().isEmpty)
+            #expect(try f.catalog.changes().count == 4)
         }
     }
 

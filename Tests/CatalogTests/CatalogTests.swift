@@ -281,6 +281,26 @@ import MailSettings
         #expect(throws: CatalogError.self) { try catalog.removeOrganisationDomain("example.net") }
     }
 
+    /// Every change is written to the history with who made it and when, in the same
+    /// transaction; a refused change leaves no entry.
+    @Test(arguments: Backend.allCases) func changesAreRecordedWithWhoAndWhen(_ backend: Backend) throws {
+        guard let place = try TestCatalog(backend) else { return }
+        let catalog = try place.open()
+        let before = Date()
+        try Catalog.$actor.withValue("token:alice") {
+            try catalog.addOrganisationDomain("Example.org", providerID: "fastmail")
+        }
+        try catalog.removeOrganisationDomain("example.org")
+        #expect(throws: CatalogError.self) { try catalog.removeOrganisationDomain("example.org") }
+        #expect(throws: CatalogError.self) { try catalog.addOrganisationDomain("example.net", providerID: "gmial") }
+        let changes = try catalog.changes()
+        #expect(changes.map(\.change) == ["removed domain example.org", "added domain example.org → fastmail",
+                                          "refreshed the presets: \(Presets.files.count) added, 0 updated, 0 removed"])
+        #expect(changes[0].actor.hasPrefix("cli:") && changes[1].actor == "token:alice")
+        #expect(changes.allSatisfy { $0.at >= before.addingTimeInterval(-60) && $0.at <= Date().addingTimeInterval(1) })
+        #expect(try catalog.changes(limit: 1).count == 1)
+    }
+
     @Test func readerNeverBlocksWriter() async throws {
         let dir = TempDir()
         let writer = try Catalog(path: dir.dbPath)
