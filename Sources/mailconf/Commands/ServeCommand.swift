@@ -33,6 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
           GET /healthz, /metrics
               health; Prometheus metrics
 
+        Admin API: --admin 127.0.0.1:8081 --admin-token-file FILE also serves, on a \
+        listener of its own, the catalog's organisation domains, your servers (with \
+        "verify now") and providers as JSON, and its change history (docs/admin-api.yaml). \
+        Each request needs 'Authorization: Bearer TOKEN', one of FILE's LABEL:TOKEN lines \
+        (mode 0600); changes are written to the history under the token's label. Requests \
+        are limited per token and bodies to 16 KiB. Keep it on loopback, or behind a proxy \
+        that adds TLS.
+
         Many machines: point every replica at one PostgreSQL catalog (--db \
         postgres://USER@HOST:PORT/DB, password in PGPASSWORD, PGPASSFILE or \
         --db-password-file) and put them behind a load balancer. A replica only reads \
