@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MailNet
 
 /// The admin API's bearer tokens, read from `--admin-token-file` at start: one per line,
 /// `LABEL:TOKEN` (the label names who changed what in the catalog's history; a line
@@ -24,17 +25,8 @@ public struct AdminTokens: Sendable {
 
     /// Reads the file: only its owner may read it, at most 64 KiB, at least one token.
     public init(file path: String) throws(Problem) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .file(path, "cannot be read (\(String(cString: strerror(errno))))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .file(path, "is not a regular file") }
-        guard info.st_mode & 0o077 == 0 else {
-            throw .file(path, "may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.read(upToCount: 65_537) else {
-            throw .file(path, "cannot be read")
-        }
-        try? handle.close()
-        guard data.count <= 65_536 else { throw .file(path, "is over 64 KiB") }
+        let data: Data
+        do { data = try PrivateFile.read(path, limit: 65_536) } catch { throw .file(path, error.description) }
         try self.init(text: String(decoding: data, as: UTF8.self), source: path)
     }
 

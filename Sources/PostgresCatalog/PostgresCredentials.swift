@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MailNet
 
 /// Where the catalog database's password comes from, in libpq's order after the URL
 /// (which never holds one here): `--db-password-file`, then `PGPASSWORD`, then the
@@ -57,27 +58,15 @@ public enum PostgresCredentials {
 
     /// A file only its owner may read (as libpq asks of ~/.pgpass), at most 64 KiB.
     static func readPrivate(_ path: String, url: PostgresURL, what: String) throws(CatalogError) -> String {
-        let hint = "chmod 600 \(path), so that only its owner can read it"
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw .unreachable(location: url.description, reason: "\(what) \(path) cannot be read (\(String(cString: strerror(errno))))",
-                               hint: "check the path")
+        do {
+            return String(decoding: try PrivateFile.read(path, limit: largestFile), as: UTF8.self)
+        } catch {
+            let hint = switch error {
+            case .readableByOthers: "only its owner may read a password file, as libpq asks"
+            case .cannotRead: "check the path and its permissions"
+            case .notRegular, .tooLarge: "give the password file itself"
+            }
+            throw .unreachable(location: url.description, reason: "\(what) \(path) \(error)", hint: hint)
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw .unreachable(location: url.description, reason: "\(what) \(path) is not a regular file", hint: "give a file")
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw .unreachable(location: url.description,
-                               reason: "\(what) \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8)))", hint: hint)
-        }
-        guard let handle = FileHandle(forReadingAtPath: path),
-              let data = try? handle.read(upToCount: largestFile + 1) else {
-            throw .unreachable(location: url.description, reason: "\(what) \(path) cannot be read", hint: "check its permissions")
-        }
-        try? handle.close()
-        guard data.count <= largestFile else {
-            throw .unreachable(location: url.description, reason: "\(what) \(path) is over \(largestFile) bytes", hint: "give the password file itself")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }
