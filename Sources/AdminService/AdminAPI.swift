@@ -28,6 +28,7 @@ public enum AdminAPI {
         let router = Router(context: AdminContext.self)
         router.add(middleware: BearerAuthMiddleware(tokens: tokens))
         router.add(middleware: RateLimitMiddleware(perSecond: requestsPerSecond, burst: burst))
+        router.add(middleware: MethodsMiddleware())
         DomainRoutes(catalog: catalog, logger: logger).add(to: router)
         ServerRoutes(catalog: catalog, logger: logger, trust: verifyTrust).add(to: router)
         ProviderRoutes(catalog: catalog).add(to: router)

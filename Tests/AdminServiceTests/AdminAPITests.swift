@@ -143,7 +143,13 @@ import TestSupport
             #expect(fastmail.servers?.contains { $0.hostname == "imap.fastmail.com" && $0.port == 993 } == true)
             let none = try await client.execute(uri: "/providers/nope", method: .get, headers: Self.auth())
             #expect(none.status == .notFound)
-            #expect(try await client.execute(uri: "/providers/fastmail", method: .delete, headers: Self.auth()).status != .ok)
+            // A served path asked with another method: 405 naming the ones it takes.
+            let wrong = try await client.execute(uri: "/providers/fastmail", method: .delete, headers: Self.auth())
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "GET")
+            let trace = try await client.execute(uri: "/servers", method: .init("TRACE")!, headers: Self.auth())
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, POST")
+            #expect(try await client.execute(uri: "/nowhere", method: .get, headers: Self.auth()).status == .notFound)
         }
     }
 
