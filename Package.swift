@@ -138,8 +138,12 @@ let package = Package(
         // The admin API: the catalog's domains and providers as JSON resources, behind
         // bearer tokens, on serve's admin listener.
         .target(name: "AdminService", dependencies: [
-            "Catalog", "Failures", "MailNet", "MailSettings", "SASL", "Validator",
+            "Catalog", "ClientExport", "Failures", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

@@ -60,11 +60,7 @@ public struct AdminTokens: Sendable {
     public func label(for presented: Substring) -> String? {
         let digest = Array(SHA256.hash(data: Array(presented.utf8)))
         var found: String?
-        for entry in entries {
-            var difference: UInt8 = 0
-            for i in 0..<digest.count { difference |= digest[i] ^ entry.digest[i] }
-            if difference == 0 { found = entry.label }
-        }
+        for entry in entries where ConstantTime.equal(digest, entry.digest) { found = entry.label }
         return found
     }
 }

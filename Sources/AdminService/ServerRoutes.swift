@@ -69,7 +69,19 @@ struct ServerRoutes: Sendable {
     }
 
     func add(_ request: Request, _ context: AdminContext) async throws -> Response {
-        let b = try await AdminBodies.read(NewServer.self, from: request)
+        let stored = try create(try await AdminBodies.read(NewServer.self, from: request), context)
+        return try AdminBodies.json(Self.body(stored), status: .created)
+    }
+
+    func edit(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let id = try Self.id(context)
+        let stored = try change(id: id, try await AdminBodies.read(Change.self, from: request), context)
+        return try AdminBodies.json(Self.body(stored))
+    }
+
+    /// Adds a server as `POST /servers` and the page's form do: validated as the CLI
+    /// validates it, then stored.
+    func create(_ b: NewServer, _ context: AdminContext) throws(AdminError) -> UserServer {
         let server: ServerSetting
         do {
             server = try ServerSetting(
@@ -83,13 +95,14 @@ struct ServerRoutes: Sendable {
             let id = try catalog.addServer(server, toProvider: b.provider, displayName: b.name, domains: b.domains ?? [])
             guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
             logger.info("admin \(context.tokenLabel ?? "?"): added server #\(id) to \(stored.providerID)")
-            return try AdminBodies.json(Self.body(stored), status: .created)
-        } catch let e as CatalogError { throw AdminError.from(e) }
+            return stored
+        } catch let e as CatalogError { throw AdminError.from(e) } catch let e as AdminError { throw e } catch {
+            throw AdminError.badRequest("\(error)")
+        }
     }
 
-    func edit(_ request: Request, _ context: AdminContext) async throws -> Response {
-        let id = try Self.id(context)
-        let c = try await AdminBodies.read(Change.self, from: request)
+    /// Edits a server as `PATCH /servers/{id}` and the page's form do.
+    func change(id: Int64, _ c: Change, _ context: AdminContext) throws(AdminError) -> UserServer {
         do {
             _ = try catalog.editServer(id: id) { old throws(MailSettings.ValidationError) in
                 var new = old
@@ -104,8 +117,10 @@ struct ServerRoutes: Sendable {
             }
             guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
             logger.info("admin \(context.tokenLabel ?? "?"): edited server #\(id)")
-            return try AdminBodies.json(Self.body(stored))
-        } catch let e as CatalogError { throw AdminError.from(e) }
+            return stored
+        } catch let e as CatalogError { throw AdminError.from(e) } catch let e as AdminError { throw e } catch {
+            throw AdminError.badRequest("\(error)")
+        }
     }
 
     func remove(_ context: AdminContext) throws -> Response {
@@ -132,6 +147,11 @@ struct ServerRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
             login = try await AdminBodies.read(Login.self, from: request)
         }
+        return try AdminBodies.json(try await check(id: id, login, context))
+    }
+
+    /// Runs the validator on server `id` and records the outcome, for the API and the page.
+    func check(id: Int64, _ login: Login, _ context: AdminContext) async throws(AdminError) -> VerifyResult {
         let found: (server: UserServer, origin: ProviderOrigin)?
         do { found = try catalog.server(id: id) } catch { throw AdminError.from(error) }
         guard let found else { throw AdminError.notFound("no server #\(id); GET /servers lists them") }
@@ -144,6 +164,6 @@ struct ServerRoutes: Sendable {
                                            kind: result.kind?.name, message: result.message)
         } catch { throw AdminError.from(error) }
         logger.info("admin \(context.tokenLabel ?? "?"): verified server #\(id): \(result.ok ? "works" : result.kind?.name ?? "fails")")
-        return try AdminBodies.json(result)
+        return result
     }
 }

@@ -38,8 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
         "verify now") and providers as JSON, and its change history (docs/admin-api.yaml). \
         Each request needs 'Authorization: Bearer TOKEN', one of FILE's LABEL:TOKEN lines \
         (mode 0600); changes are written to the history under the token's label. Requests \
-        are limited per token and bodies to 16 KiB. Keep it on loopback, or behind a proxy \
-        that adds TLS.
+        are limited per token and bodies to 16 KiB. The same listener serves a web admin \
+        page at /ui/ (sign in with a token; it works without JavaScript). Keep it on \
+        loopback, or give it TLS with --admin-tls-cert and --admin-tls-key.
 
         Many machines: point every replica at one PostgreSQL catalog (--db \
         postgres://USER@HOST:PORT/DB, password in PGPASSWORD, PGPASSFILE or \
@@ -167,6 +168,13 @@ struct ServeCommand: AsyncParsableCommand {
         "PEM CAs the admin API's 'verify' trusts (default: the system's).", valueName: "file"))
     var adminVerifyCAFile: String?
 
+    @Option(name: .customLong("admin-tls-cert"), help: ArgumentHelp(
+        "PEM certificate chain for the admin listener's HTTPS (its page's cookies are then Secure).", valueName: "file"))
+    var adminTLSCert: String?
+
+    @Option(name: .customLong("admin-tls-key"), help: ArgumentHelp("PEM private key for the admin listener's HTTPS.", valueName: "file"))
+    var adminTLSKey: String?
+
     @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
@@ -187,6 +195,8 @@ struct ServeCommand: AsyncParsableCommand {
         try acme.validate(httpPort: httpPort)
         if (admin == nil) != (adminTokenFile == nil) { throw ValidationError("give --admin and --admin-token-file together") }
         if adminVerifyCAFile != nil && admin == nil { throw ValidationError("--admin-verify-ca-file is for the admin API: add --admin") }
+        if (adminTLSCert == nil) != (adminTLSKey == nil) { throw ValidationError("give --admin-tls-cert and --admin-tls-key together") }
+        if adminTLSCert != nil && admin == nil { throw ValidationError("--admin-tls-cert is for the admin listener: add --admin") }
         if let admin, AdminAPI.listenAddress(admin) == nil {
             throw ValidationError("--admin \(admin): expected HOST:PORT, [IPV6]:PORT or a port (on 127.0.0.1)")
         }
@@ -254,11 +264,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError(kind: .adminTokens, message: "\(error)")
             }
             let writable = try catalog.open()
-            extras.services.append(AdminAPI.application(catalog: writable, tokens: tokens, host: adminHost, port: adminPort,
-                                                        verifyTrust: adminVerifyCAFile.map { .caFile($0) } ?? .system,
-                                                        logger: logger))
-            if !["127.0.0.1", "::1", "localhost"].contains(adminHost) {
-                logger.warning("the admin API listens on \(adminHost), not on loopback: only give it a network you trust, with a proxy that adds TLS")
+            let adminTLS = adminTLSCert.map { AdminAPI.TLSFiles(certificateChain: $0, privateKey: adminTLSKey ?? "") }
+            extras.services.append(try AdminAPI.application(catalog: writable, tokens: tokens, host: adminHost, port: adminPort,
+                                                            tls: adminTLS, verifyTrust: adminVerifyCAFile.map { .caFile($0) } ?? .system,
+                                                            clientConfigVersion: configVersion, logger: logger))
+            if !["127.0.0.1", "::1", "localhost"].contains(adminHost) && adminTLS == nil {
+                logger.warning("the admin API listens on \(adminHost), not on loopback, without TLS: give --admin-tls-cert and --admin-tls-key, or only a network you trust")
             }
         }
         if store.domainCount == 0 {
