@@ -36,29 +36,13 @@ case "$1" in -h|--help) usage ;; esac
 
 VERSION="${CHECKDMARC_VERSION:-6.0.4}"
 CACHE="${CHECKDMARC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailconf-checkdmarc}"
-VENV="$CACHE/venv-$VERSION"
 PY="${CHECKDMARC_PYTHON:-python3}"
 
 fail() { echo "checkdmarc-peer: $*" >&2; exit "${CODE:-1}"; }
 
 # --- the venv: built once, reused while its marker says the install finished ------------
-mkdir -p "$CACHE" || fail "cannot create $CACHE"
-exec 9>"$CACHE/.lock"
-flock -w 600 9 || fail "another checkdmarc-peer is still installing into $CACHE (lock held for 10 minutes)"
-if [ ! -f "$VENV/.mailconf-installed" ]; then
-    command -v "$PY" >/dev/null || fail "$PY not found (set CHECKDMARC_PYTHON)"
-    rm -rf "$VENV"
-    echo "checkdmarc-peer: installing checkdmarc $VERSION into $VENV" >&2
-    "$PY" -m venv "$VENV" >&2 \
-        || fail "could not create a venv with $PY (on Debian: apt-get install -y python3-venv)"
-    PIP_DISABLE_PIP_VERSION_CHECK=1 timeout 600 "$VENV/bin/pip" install -q --timeout 60 \
-        "checkdmarc==$VERSION" >&2 \
-        || { rm -rf "$VENV"; fail "pip install checkdmarc==$VERSION failed (is PyPI reachable?)"; }
-    "$VENV/bin/python" -c "import checkdmarc, dns.nameserver" \
-        || { rm -rf "$VENV"; fail "checkdmarc $VERSION installed but does not import"; }
-    touch "$VENV/.mailconf-installed"
-fi
-flock -u 9
+source "$(dirname "$0")/python-venv.sh"
+VENV="$(cached_venv checkdmarc-peer "$CACHE" "$PY" "import checkdmarc, dns.nameserver" "checkdmarc==$VERSION")" || exit 1
 
 # --- the run ------------------------------------------------------------------------------
 read -r -d '' RUNNER <<'PYTHON' || true

@@ -15,7 +15,8 @@ cd "$ROOT"
 # faketime to make a ticket with a skewed clock; for the installation test man (man-db)
 # and systemd-analyze (systemd), which read what scripts/install.sh installs; and strace,
 # to hold every system call serve makes against the unit's SystemCallFilter; and
-# PostgreSQL, for the shared catalog (the lab runs a cluster of its own).
+# PostgreSQL, for the shared catalog (the lab runs a cluster of its own); and Chromium
+# with its WebDriver, for the admin page's tests in a real browser.
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config binutils postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
           libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime
@@ -75,6 +76,16 @@ if "$ROOT/scripts/checkdmarc-peer.sh" "127.0.0.1:$DNS_PORT" good.test >/dev/null
 else
     echo "checkdmarc could not be set up (PyPI unreachable?): the peer comparison will be skipped" >&2
 fi
+
+# The browser for the admin page's tests: Debian's Chromium and its driver, and selenium
+# from PyPI in a cached venv (scripts/browser.sh). Without them that test is skipped.
+if "$ROOT/scripts/browser.sh" --check; then
+    export MAILCONF_BROWSER=ready
+else
+    echo "Chromium or selenium could not be set up: the browser test of the admin page will be skipped" >&2
+fi
+# Screenshots the browser test takes go beside the build, never into the repository.
+export MAILCONF_TEST_OUTPUT="${MAILCONF_TEST_OUTPUT:-$ROOT/.build/test-output}"
 
 swift build --build-tests
 # scripts/install.sh into a temporary prefix, from the debug build the tests use (a

@@ -158,7 +158,9 @@ struct ServerRoutes: Sendable {
         var check = VerifyRequest(setting: found.server.server, username: login.username, secret: login.password.map(Secret.init),
                                   trust: trust, timeout: 10)
         check.logIn = login.password != nil
-        let result = await LiveCheck.verify(check)
+        // As `mailconf verify` does: on a failure another setting may get around, the
+        // other ports and securities on the same host are tried, and the one that works named.
+        let result = await LiveCheck.verifyWithAlternatives(check)
         do {
             try catalog.recordVerification(providerID: found.server.providerID, setting: found.server.server.summary, ok: result.ok,
                                            kind: result.kind?.name, message: result.message)

@@ -72,9 +72,12 @@ extension LiveCheck {
             return all.sorted { $0.0 < $1.0 }.map(\.1)
         }
         result.alternatives = outcomes.map { AlternativeOutcome(setting: $0.setting, mechanism: $0.mechanismUsed, ok: $0.ok, kind: $0.kind) }
-        if let works = outcomes.first(where: \.ok) {
+        // A check asked to stop before the login (no password given) counts a setting
+        // that got as far as the login as working.
+        let reachedLogin = { (r: VerifyResult) in r.ok || (!request.logIn && r.kind == .credentialsMissing) }
+        if let works = outcomes.first(where: reachedLogin) {
             let how = works.setting == result.setting ? "with AUTH \(works.mechanismUsed ?? "another mechanism")" : works.setting
-            result.suggestion = "\(explain(kind, port: port.value, security: security))\(how) works"
+            result.suggestion = "\(explain(kind, port: port.value, security: security))\(how) works\(works.ok ? "" : " (as far as the login, which was not tried)")"
         }
         return result
     }

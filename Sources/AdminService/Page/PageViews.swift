@@ -100,7 +100,7 @@ enum PageViews {
             <h2>Sign in</h2>
             <p>Give one of the tokens in the file <code>serve --admin-token-file</code> reads.</p>
             \(problem.map { p -> Markup in "<p class=\"problem\" role=\"alert\" id=\"problem\">\(p)</p>" } ?? .empty)
-            <form method="post" action="/ui/login">
+            <form method="post" action="/ui/login" id="sign-in-form">
             <input type="hidden" name="csrf" value="\(csrf)">
             <label>Token <input type="password" name="token" id="token" required autocomplete="current-password" size="48"></label>
             <button type="submit" id="sign-in">Sign in</button>
@@ -134,7 +134,9 @@ enum PageViews {
             let s = row.server.server
             return """
                 <tr data-server="\(row.server.id)"><td>#\(row.server.id)</td><td>\(row.server.providerID)</td><td>\(s.protocol.rawValue)</td>
-                <td>\(s.hostname?.name ?? s.url ?? "")\(s.port.map { ":\($0.value)" } ?? "")</td><td>\(s.security?.rawValue ?? "")</td>
+                <td>\(s.hostname?.name ?? s.url ?? "")\(s.port.map { ":\($0.value)" } ?? "")\
+                \(s.description.map { d -> Markup in "<br><span class=\"muted description\">\(d)</span>" } ?? .empty)</td>
+                <td>\(s.security?.rawValue ?? "")</td>
                 <td>\(s.authenticationChoices.map(\.description).joined(separator: ", "))</td><td>\(s.username?.text ?? "")</td>
                 <td class="last-verification">\(lastVerification(row.last))</td>
                 <td><a href="/ui/servers/\(row.server.id)">Edit</a>
@@ -232,6 +234,12 @@ enum PageViews {
         lines.append(r.ok ? "<p class=\"ok verdict\">Works: \(r.message)</p>"
                           : "<p class=\"bad verdict\">\(r.kind?.name ?? "fails"): \(r.message)</p>")
         if let suggestion = r.suggestion { lines.append("<p>Instead: <strong class=\"suggestion\">\(suggestion)</strong></p>") }
+        if let alternatives = r.alternatives, !alternatives.isEmpty {
+            let tried: [Markup] = alternatives.map { a in
+                "<li>\(a.setting): \(a.ok ? "works" : a.kind?.name ?? "fails")</li>"
+            }
+            lines.append("<details><summary>Also tried on the same host</summary><ul>\(tried)</ul></details>")
+        }
         if let tls = r.tls {
             lines.append("<p class=\"muted\">\(tls.version ?? "TLS"), certificate \(tls.verified ? "verified" : "not verified")</p>")
         }
