@@ -31,10 +31,11 @@ struct CLI {
         func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(out.utf8)) }
     }
 
-    /// Runs with `--db` pointing at this test's own catalog unless `useDB` is false.
-    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:]) throws -> Result {
+    /// Runs with `--db` pointing at this test's own catalog unless `useDB` is false;
+    /// `program` runs another program instead (a peer such as curl), the same way.
+    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:], program: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = program.map { URL(fileURLWithPath: $0) } ?? Self.binary
         p.arguments = args + (useDB ? ["--db", db] : [])
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "MAILCONF_DB")
@@ -57,9 +58,9 @@ struct CLI {
     }
 
     /// ``run(_:useDB:env:)`` off the cooperative pool, for async tests.
-    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:]) async throws -> Result {
+    func run(_ args: [String], useDB: Bool = true, env: [String: String] = [:], program: String? = nil) async throws -> Result {
         let cli = self
-        return try await offThePool { try cli.run(args, useDB: useDB, env: env) }
+        return try await offThePool { try cli.run(args, useDB: useDB, env: env, program: program) }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: dir) }
