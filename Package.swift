@@ -89,7 +89,7 @@ let package = Package(
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "MailFormats", "MailSettings", "WebFetch",
+            "ACME", "Catalog", "ClientExport", "MailFormats", "MailNet", "MailSettings", "WebFetch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

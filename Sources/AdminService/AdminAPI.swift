@@ -53,14 +53,7 @@ public enum AdminAPI {
 
 extension AdminAPI {
     /// A certificate chain and key for the admin listener (`--admin-tls-cert`, `--admin-tls-key`).
-    public struct TLSFiles: Sendable {
-        public var certificateChain: String
-        public var privateKey: String
-        public init(certificateChain: String, privateKey: String) {
-            self.certificateChain = certificateChain
-            self.privateKey = privateKey
-        }
-    }
+    public typealias TLSFiles = ServerTLSFiles
 
     public struct StartError: MailconfError {
         public var description: String
@@ -79,9 +72,7 @@ extension AdminAPI {
         var server = HTTPServerBuilder.http1(configuration: http)
         if let tls {
             do {
-                let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
-                let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
-                server = try .tls(server, tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+                server = try .tls(server, tlsConfiguration: try tls.serverConfiguration())
             } catch {
                 throw StartError(description: "cannot use --admin-tls-cert \(tls.certificateChain) with --admin-tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
             }

@@ -4,20 +4,14 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import MailNet
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
 /// `mailconf serve`: the autoconfig service over one catalog, opened read-only.
 public enum AutoconfigServer {
-    public struct TLSFiles: Sendable {
-        public var certificateChain: String
-        public var privateKey: String
-        public init(certificateChain: String, privateKey: String) {
-            self.certificateChain = certificateChain
-            self.privateKey = privateKey
-        }
-    }
+    public typealias TLSFiles = ServerTLSFiles
 
     public enum StartError: MailconfError {
         case tls(String)
@@ -70,10 +64,8 @@ public enum AutoconfigServer {
         var certificates = extras.certificates
         if let tls {
             do {
-                let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
-                let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
                 let served = certificates ?? ServedCertificates()
-                try served.setFallback(TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+                try served.setFallback(try tls.serverConfiguration())
                 certificates = served
             } catch {
                 throw StartError.tls("cannot use --tls-cert \(tls.certificateChain) with --tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
