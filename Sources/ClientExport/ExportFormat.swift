@@ -12,6 +12,11 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case git
     case postfix
     case env
+    case django
+    case nodemailer
+    case phpmailer
+    case ruby
+    case spring
 
     /// One line for `mailconf export --list`.
     public var summary: String {
@@ -24,6 +29,11 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .git: return "git send-email settings ([sendemail] for ~/.gitconfig)"
         case .postfix: return "Postfix main.cf lines to relay through the service, with the sasl_passwd line"
         case .env: return "SMTP_* variables for an application's .env file"
+        case .django: return "Django settings.py lines (EMAIL_*; the password from $SMTP_PASSWORD)"
+        case .nodemailer: return "Nodemailer transport options, JSON (add auth.pass from $SMTP_PASSWORD in code)"
+        case .phpmailer: return "PHPMailer setup lines, PHP (the password from $SMTP_PASSWORD)"
+        case .ruby: return "smtp_settings for Ruby's mail gem and ActionMailer (the password from $SMTP_PASSWORD)"
+        case .spring: return "Spring Boot spring.mail.* properties (the password from ${SMTP_PASSWORD})"
         }
     }
 
@@ -41,7 +51,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// SASL client and Apple's mail profiles take passwords only.
     public var supportsOAuth2: Bool {
         switch self {
-        case .postfix, .mobileconfig: return false
+        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring: return false
         default: return true
         }
     }
@@ -60,6 +70,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "mailconf writes Postfix's relay settings for a password login; relaying with Kerberos needs Cyrus SASL's GSSAPI plugin and a ticket kept fresh for the postfix user"
         case .env:
             return "an application's SMTP_* settings hold a username and password only"
+        case .django, .nodemailer, .phpmailer, .ruby, .spring:
+            return "mailconf writes \(rawValue)'s SMTP settings for a password login only"
         case .thunderbird, .msmtp, .mutt, .git:
             return nil
         }
@@ -76,6 +88,11 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .git: return "gitconfig"
         case .postfix: return "main.cf"
         case .env: return ".env"
+        case .django: return "email_settings.py"
+        case .nodemailer: return "nodemailer.json"
+        case .phpmailer: return "phpmailer.php"
+        case .ruby: return "smtp_settings.rb"
+        case .spring: return "application.properties"
         }
     }
 
@@ -84,7 +101,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         let input = ExportInput(provider: provider, address: nil)
         if needsIncomingServer && input.incoming.isEmpty {
             return "\(provider.id) has no incoming (IMAP or POP3) server, and a \(rawValue) file sets up a mailbox that needs one"
-                + (provider.kind == .relay ? "; for a relay service use msmtp, mutt, git, postfix or env" : "")
+                + (provider.kind == .relay ? "; for a relay service use msmtp, mutt, git, postfix, env, django, nodemailer, phpmailer, ruby or spring" : "")
         }
         guard let outgoing = input.outgoing else {
             return "\(provider.id) has no outgoing (SMTP) server, and a \(rawValue) file needs one"
@@ -115,6 +132,11 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .git: return try GitSendEmailExport.render(input)
         case .postfix: return try PostfixRelayExport.render(input)
         case .env: return try DotEnvExport.render(input)
+        case .django: return try DjangoExport.render(input)
+        case .nodemailer: return try NodemailerExport.render(input)
+        case .phpmailer: return try PHPMailerExport.render(input)
+        case .ruby: return try RubyMailExport.render(input)
+        case .spring: return try SpringBootExport.render(input)
         }
     }
 }
