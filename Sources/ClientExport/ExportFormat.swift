@@ -17,6 +17,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case phpmailer
     case ruby
     case spring
+    case mbsync
+    case fetchmail
 
     /// One line for `mailconf export --list`.
     public var summary: String {
@@ -34,24 +36,27 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return "PHPMailer setup lines, PHP (the password from $SMTP_PASSWORD)"
         case .ruby: return "smtp_settings for Ruby's mail gem and ActionMailer (the password from $SMTP_PASSWORD)"
         case .spring: return "Spring Boot spring.mail.* properties (the password from ${SMTP_PASSWORD})"
+        case .mbsync: return "mbsync / isync (1.4) IMAP account and channel for ~/.mbsyncrc (the password by PassCmd)"
+        case .fetchmail: return "fetchmail poll entry for ~/.fetchmailrc, IMAP or POP3 (the password from ~/.netrc)"
         }
     }
 
     /// What a provider must have for this format to make sense.
     public var needsIncomingServer: Bool {
         switch self {
-        case .thunderbird, .autodiscover, .mobileconfig: return true
+        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail: return true
         default: return false
         }
     }
 
-    public var needsOutgoingServer: Bool { true }
+    /// The fetchers (mbsync, fetchmail) only read mail.
+    public var needsOutgoingServer: Bool { ![.mbsync, .fetchmail].contains(self) }
 
     /// Whether the client this format sets up can log in with OAuth2 (XOAUTH2). Postfix's
     /// SASL client and Apple's mail profiles take passwords only.
     public var supportsOAuth2: Bool {
         switch self {
-        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring: return false
+        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail: return false
         default: return true
         }
     }
@@ -72,6 +77,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "an application's SMTP_* settings hold a username and password only"
         case .django, .nodemailer, .phpmailer, .ruby, .spring:
             return "mailconf writes \(rawValue)'s SMTP settings for a password login only"
+        case .mbsync, .fetchmail:
+            return "mailconf writes \(rawValue)'s account for a password login only"
         case .thunderbird, .msmtp, .mutt, .git:
             return nil
         }
@@ -93,6 +100,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return "phpmailer.php"
         case .ruby: return "smtp_settings.rb"
         case .spring: return "application.properties"
+        case .mbsync: return "mbsyncrc"
+        case .fetchmail: return "fetchmailrc"
         }
     }
 
@@ -103,10 +112,10 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "\(provider.id) has no incoming (IMAP or POP3) server, and a \(rawValue) file sets up a mailbox that needs one"
                 + (provider.kind == .relay ? "; for a relay service use msmtp, mutt, git, postfix, env, django, nodemailer, phpmailer, ruby or spring" : "")
         }
-        guard let outgoing = input.outgoing else {
+        if needsOutgoingServer && input.outgoing == nil {
             return "\(provider.id) has no outgoing (SMTP) server, and a \(rawValue) file needs one"
         }
-        let used = [outgoing] + (needsIncomingServer ? [input.incoming[0]] : [])
+        let used = (needsOutgoingServer ? [input.outgoing].compactMap { $0 } : []) + (needsIncomingServer ? [input.incoming[0]] : [])
         if let gap = kerberosGap, let s = used.first(where: { input.usesKerberos($0) }) {
             return "\(provider.id)'s \(s.protocol.rawValue.uppercased()) server \(s.summary) logs in with Kerberos (GSSAPI) only, and \(gap)"
         }
@@ -137,6 +146,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return try PHPMailerExport.render(input)
         case .ruby: return try RubyMailExport.render(input)
         case .spring: return try SpringBootExport.render(input)
+        case .mbsync: return try MbsyncExport.render(input)
+        case .fetchmail: return try FetchmailExport.render(input)
         }
     }
 }

@@ -75,4 +75,13 @@ enum TextQuoting {
         }
         return value
     }
+
+    /// A value these fetchers' config parsers (isync's, fetchmail's) take in double
+    /// quotes: neither a double quote nor a backslash, whose escapes the two write
+    /// differently, and no line break or control character.
+    static func quotedWord(_ value: String, _ format: String) throws(ExportError) -> String {
+        if hasLineBreakOrControl(value) { throw refuse(value, format, "it holds a line break or control character") }
+        if value.contains("\"") || value.contains("\\") { throw refuse(value, format, "it holds a double quote or a backslash") }
+        return "\"" + value + "\""
+    }
 }

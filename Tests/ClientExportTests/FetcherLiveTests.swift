@@ -1,0 +1,137 @@
+import ClientExport
+import Foundation
+import MailSettings
+import Testing
+import TestSupport
+
+/// The fetchers' exports (mbsync, fetchmail), used by the real programs against the lab
+/// Dovecot over IMAP and POP3, with STARTTLS and with TLS from the first byte. A message
+/// with a header of its own is put into the lab mailbox first; the test finds it on the
+/// fetcher's side. The lab's CA is given the way each program takes a CA file; the
+/// password comes the way each export says (PassCmd, ~/.netrc), never in the file.
+@Suite(.serialized) struct FetcherExportsFetchForReal {
+    static let lab = LabServers.current
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var format: ExportFormat
+        var proto: ServerProtocol
+        var security: ConnectionSecurity
+        var testDescription: String { "\(format.rawValue) \(proto.rawValue) \(security.rawValue)" }
+        var port: String {
+            switch (proto, security) {
+            case (.pop3, .tls): return "POP3S_PORT"
+            case (.pop3, _): return "POP3_PORT"
+            case (_, .tls): return "IMAPS_PORT"
+            default: return "IMAP_PORT"
+            }
+        }
+    }
+
+    static let cases: [Case] = [
+        Case(format: .mbsync, proto: .imap, security: .starttls), Case(format: .mbsync, proto: .imap, security: .tls),
+        Case(format: .fetchmail, proto: .imap, security: .starttls), Case(format: .fetchmail, proto: .imap, security: .tls),
+        Case(format: .fetchmail, proto: .pop3, security: .starttls), Case(format: .fetchmail, proto: .pop3, security: .tls),
+    ]
+
+    /// A message put straight into the lab mailbox's new/, as a delivery leaves it.
+    static func plant(_ lab: LabServers, marker: String) throws {
+        let name = "\(Int(Date().timeIntervalSince1970)).M\(UUID().uuidString.prefix(8))P1.mailconf"
+        let text = "From: <\(lab.user)>\r\nTo: <\(lab.user)>\r\nSubject: \(marker)\r\nMessage-ID: <\(marker)@mailconf.test>\r\n\r\nfetched by a fetcher from mailconf's export\r\n"
+        try text.write(to: lab.maildir.appendingPathComponent("new").appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// Every file under `folder` whose text holds `marker`.
+    static func found(_ marker: String, under folder: URL) -> Bool {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return false }
+        for case let file as URL in walker {
+            if let text = try? String(contentsOf: file, encoding: .utf8), text.contains(marker) { return true }
+        }
+        return false
+    }
+
+    @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)), arguments: cases)
+    func anExportFetchesFromTheLabDovecot(_ c: Case) async throws {
+        let tool = c.format == .mbsync ? "mbsync" : "fetchmail"
+        guard Tool.path(tool) != nil else { print("skipped \(c.testDescription): \(Tool.missing(c.format == .mbsync ? "isync" : "fetchmail"))"); return }
+        let lab = try #require(Self.lab)
+        let server = try ServerSetting(protocol: c.proto, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
+                                       security: c.security, authentication: [.passwordCleartext], username: .emailAddress)
+        let provider = try Provider(id: "lab", displayName: "Lab mailbox", kind: .mailbox, domains: ["example.test"], servers: [server])
+        let password = lab.passwordText.trimmingCharacters(in: .newlines)
+        var text = try c.format.render(provider, address: try EmailAddress(lab.user))
+        #expect(!text.contains(password))
+        let marker = "mailconf-fetch-\(UUID().uuidString.prefix(18))"
+        try Self.plant(lab, marker: marker)
+
+        let home = TemporaryFolder()
+        let env = ProcessInfo.processInfo.environment.merging(["HOME": home.url.path]) { $1 }
+        let result: Tool.Result
+        let fetched: URL
+        switch c.format {
+        case .mbsync:
+            // isync's own way to trust another CA: CertificateFile in the account.
+            text = text.replacingOccurrences(of: "SystemCertificates yes", with: "SystemCertificates yes\nCertificateFile \(lab.caFile)")
+            let rc = try home.write("mbsyncrc", text)
+            let secrets = home.url.appendingPathComponent(".config/mbsync")
+            try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+            try home.write(".config/mbsync/lab.password", password + "\n")
+            try FileManager.default.createDirectory(at: home.url.appendingPathComponent("Mail/lab"), withIntermediateDirectories: true)
+            fetched = home.url.appendingPathComponent("Mail/lab")
+            result = try await offThePool { try Tool.run("mbsync", ["-c", rc.path, "lab"], environment: env) }
+        default:
+            let rc = try home.write(".fetchmailrc", text)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc.path)
+            let netrc = try home.write(".netrc", "machine localhost login \(lab.user) password \(password)\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: netrc.path)
+            fetched = home.url.appendingPathComponent("fetched")
+            try FileManager.default.createDirectory(at: fetched, withIntermediateDirectories: true)
+            let out = fetched.appendingPathComponent("mbox").path
+            // fetchmail's own way to trust another CA: sslcertfile (here on the command
+            // line, beside the rc file). -a: every message, seen or not; the rc says keep.
+            result = try await offThePool {
+                try Tool.run("fetchmail", ["-f", rc.path, "-a", "--nosyslog", "--sslcertfile", lab.caFile,
+                                           "--mda", "/bin/sh -c 'cat >> \(out)'", "--idfile", home.url.appendingPathComponent("fetchids").path],
+                             environment: env)
+            }
+        }
+        #expect(result.status == 0, "\(tool): \(result.stderr)\n\(result.stdout)\n--- file:\n\(text)")
+        #expect(!result.stderr.contains(password) && !result.stdout.contains(password))
+        #expect(Self.found(marker, under: fetched), "\(c.testDescription): the planted message is not in \(fetched.path)\n\(result.stderr)")
+    }
+
+    /// Values the two parsers take in quotes come back as they were; a double quote or a
+    /// backslash, whose escapes they write differently, is refused naming the format.
+    @Test func valuesAreQuotedOrRefused() throws {
+        func provider(_ user: String) throws -> Provider {
+            let imap = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 993, security: .tls,
+                                         authentication: [.passwordCleartext], username: try UsernameTemplate.lenient(user).0)
+            return try Provider(id: "p", displayName: "Zürich ?> \"Mail\"", kind: .mailbox, domains: ["example.org"], servers: [imap])
+        }
+        for format in [ExportFormat.mbsync, .fetchmail] {
+            let odd = "o'brien $HOME #{x} 100% ü"
+            #expect(try format.render(try provider(odd)).contains("\"\(odd)\""), "\(format)")
+            for bad in [#"a"b"#, #"a\b"#] {
+                #expect(throws: ExportError.self, "\(format) \(bad)") { try format.render(try provider(bad)) }
+            }
+        }
+    }
+
+    /// fetchmail reads back exactly what was written, as its --configdump shows.
+    @Test(.enabled(if: Tool.path("fetchmail") != nil, Comment(rawValue: Tool.missing("fetchmail"))))
+    func fetchmailReadsTheUsernameBack() throws {
+        // ASCII only: --configdump writes non-ASCII bytes in an escape form of its own.
+        let odd = "o'brien $HOME #{x} 100% tab"
+        let imap = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 993, security: .tls,
+                                     authentication: [.passwordCleartext], username: try UsernameTemplate.lenient(odd).0)
+        let provider = try Provider(id: "p", displayName: "p", kind: .mailbox, domains: ["example.org"], servers: [imap])
+        let home = TemporaryFolder()
+        let rc = try home.write(".fetchmailrc", try ExportFormat.fetchmail.render(provider))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc.path)
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home.url.path
+        let dump = try Tool.run("fetchmail", ["-f", rc.path, "--configdump", "--nosyslog"], environment: env)
+        #expect(dump.status == 0, "\(dump.stderr)")
+        #expect(dump.stdout.contains("\"remote\":\"\(odd)\""), "\(dump.stdout)")
+        #expect(dump.stdout.contains("'sslcertck':TRUE"), "\(dump.stdout)")
+    }
+}
