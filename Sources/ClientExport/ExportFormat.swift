@@ -19,6 +19,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case spring
     case mbsync
     case fetchmail
+    case getmail
 
     /// One line for `mailconf export --list`.
     public var summary: String {
@@ -38,25 +39,26 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .spring: return "Spring Boot spring.mail.* properties (the password from ${SMTP_PASSWORD})"
         case .mbsync: return "mbsync / isync (1.4) IMAP account and channel for ~/.mbsyncrc (the password by PassCmd)"
         case .fetchmail: return "fetchmail poll entry for ~/.fetchmailrc, IMAP or POP3 (the password from ~/.netrc)"
+        case .getmail: return "getmail6 getmailrc, IMAP or POP3 over TLS, into a Maildir (the password by a command)"
         }
     }
 
     /// What a provider must have for this format to make sense.
     public var needsIncomingServer: Bool {
         switch self {
-        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail: return true
+        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail, .getmail: return true
         default: return false
         }
     }
 
     /// The fetchers (mbsync, fetchmail) only read mail.
-    public var needsOutgoingServer: Bool { ![.mbsync, .fetchmail].contains(self) }
+    public var needsOutgoingServer: Bool { ![.mbsync, .fetchmail, .getmail].contains(self) }
 
     /// Whether the client this format sets up can log in with OAuth2 (XOAUTH2). Postfix's
     /// SASL client and Apple's mail profiles take passwords only.
     public var supportsOAuth2: Bool {
         switch self {
-        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail: return false
+        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail, .getmail: return false
         default: return true
         }
     }
@@ -77,7 +79,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "an application's SMTP_* settings hold a username and password only"
         case .django, .nodemailer, .phpmailer, .ruby, .spring:
             return "mailconf writes \(rawValue)'s SMTP settings for a password login only"
-        case .mbsync, .fetchmail:
+        case .mbsync, .fetchmail, .getmail:
             return "mailconf writes \(rawValue)'s account for a password login only"
         case .thunderbird, .msmtp, .mutt, .git:
             return nil
@@ -102,6 +104,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .spring: return "application.properties"
         case .mbsync: return "mbsyncrc"
         case .fetchmail: return "fetchmailrc"
+        case .getmail: return "getmailrc"
         }
     }
 
@@ -148,6 +151,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .spring: return try SpringBootExport.render(input)
         case .mbsync: return try MbsyncExport.render(input)
         case .fetchmail: return try FetchmailExport.render(input)
+        case .getmail: return try GetmailExport.render(input)
         }
     }
 }

@@ -31,13 +31,28 @@ import TestSupport
         Case(format: .mbsync, proto: .imap, security: .starttls), Case(format: .mbsync, proto: .imap, security: .tls),
         Case(format: .fetchmail, proto: .imap, security: .starttls), Case(format: .fetchmail, proto: .imap, security: .tls),
         Case(format: .fetchmail, proto: .pop3, security: .starttls), Case(format: .fetchmail, proto: .pop3, security: .tls),
+        // getmail6 has no STARTTLS (refused below).
+        Case(format: .getmail, proto: .imap, security: .tls), Case(format: .getmail, proto: .pop3, security: .tls),
     ]
 
-    /// A message put straight into the lab mailbox's new/, as a delivery leaves it.
+    /// A message put straight into the lab mailbox's new/, as a delivery leaves it: the
+    /// Maildir (made on a fresh lab, where nothing was delivered yet) and the file owned
+    /// by the lab's mail user, as Postfix's virtual delivery makes them.
     static func plant(_ lab: LabServers, marker: String) throws {
+        let owner = (try? FileManager.default.attributesOfItem(atPath: lab.maildir.deletingLastPathComponent().deletingLastPathComponent().path))
+        let uid = (owner?[.ownerAccountID] as? NSNumber)?.uint32Value ?? getuid()
+        let gid = (owner?[.groupOwnerAccountID] as? NSNumber)?.uint32Value ?? getgid()
+        for dir in [lab.maildir.deletingLastPathComponent(), lab.maildir] + ["new", "cur", "tmp"].map({ lab.maildir.appendingPathComponent($0) })
+            where !FileManager.default.fileExists(atPath: dir.path) {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false)
+            chown(dir.path, uid, gid)
+            chmod(dir.path, 0o700)
+        }
         let name = "\(Int(Date().timeIntervalSince1970)).M\(UUID().uuidString.prefix(8))P1.mailconf"
         let text = "From: <\(lab.user)>\r\nTo: <\(lab.user)>\r\nSubject: \(marker)\r\nMessage-ID: <\(marker)@mailconf.test>\r\n\r\nfetched by a fetcher from mailconf's export\r\n"
-        try text.write(to: lab.maildir.appendingPathComponent("new").appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let file = lab.maildir.appendingPathComponent("new").appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        chown(file.path, uid, gid)
     }
 
     /// Every file under `folder` whose text holds `marker`.
@@ -51,8 +66,8 @@ import TestSupport
 
     @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)), arguments: cases)
     func anExportFetchesFromTheLabDovecot(_ c: Case) async throws {
-        let tool = c.format == .mbsync ? "mbsync" : "fetchmail"
-        guard Tool.path(tool) != nil else { print("skipped \(c.testDescription): \(Tool.missing(c.format == .mbsync ? "isync" : "fetchmail"))"); return }
+        let (tool, package) = [ExportFormat.mbsync: ("mbsync", "isync"), .fetchmail: ("fetchmail", "fetchmail"), .getmail: ("getmail", "getmail6")][c.format]!
+        guard Tool.path(tool) != nil else { print("skipped \(c.testDescription): \(Tool.missing(package))"); return }
         let lab = try #require(Self.lab)
         let server = try ServerSetting(protocol: c.proto, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
                                        security: c.security, authentication: [.passwordCleartext], username: .emailAddress)
@@ -78,6 +93,31 @@ import TestSupport
             try FileManager.default.createDirectory(at: home.url.appendingPathComponent("Mail/lab"), withIntermediateDirectories: true)
             fetched = home.url.appendingPathComponent("Mail/lab")
             result = try await offThePool { try Tool.run("mbsync", ["-c", rc.path, "lab"], environment: env) }
+        case .getmail:
+            // getmail's own way to trust another CA: ca_certs, in place of the system's.
+            text = text.replacingOccurrences(of: "ca_certs = /etc/ssl/certs/ca-certificates.crt", with: "ca_certs = \(lab.caFile)")
+            let rc = try home.write("getmailrc", text)
+            try FileManager.default.createDirectory(at: home.url.appendingPathComponent(".config/getmail"), withIntermediateDirectories: true)
+            try home.write(".config/getmail/lab.password", password + "\n")
+            fetched = home.url.appendingPathComponent("Mail/lab")
+            for sub in ["cur", "new", "tmp"] {
+                try FileManager.default.createDirectory(at: fetched.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+            if getuid() == 0 {
+                // getmail refuses to deliver as root; its Maildir destination's `user`
+                // says whom to deliver as (CI runs the tests as root).
+                text = text.replacingOccurrences(of: "type = Maildir", with: "type = Maildir\nuser = nobody")
+                try home.write("getmailrc", text)
+                chmod(home.url.path, 0o755)
+                for dir in ["Mail", "Mail/lab", "Mail/lab/cur", "Mail/lab/new", "Mail/lab/tmp"] {
+                    chown(home.url.appendingPathComponent(dir).path, 65534, 65534)
+                }
+            }
+            let state = home.url.appendingPathComponent("getmail-state")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            result = try await offThePool {
+                try Tool.run("getmail", ["--rcfile", rc.path, "--getmaildir", state.path, "--quiet"], environment: env)
+            }
         default:
             let rc = try home.write(".fetchmailrc", text)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc.path)
@@ -97,6 +137,22 @@ import TestSupport
         #expect(result.status == 0, "\(tool): \(result.stderr)\n\(result.stdout)\n--- file:\n\(text)")
         #expect(!result.stderr.contains(password) && !result.stdout.contains(password))
         #expect(Self.found(marker, under: fetched), "\(c.testDescription): the planted message is not in \(fetched.path)\n\(result.stderr)")
+    }
+
+    /// getmail6 has no STARTTLS: a STARTTLS-only server is refused, saying what to use;
+    /// with a TLS port beside it, that one is written.
+    @Test func getmailTakesTheTLSPortAndRefusesSTARTTLSOnly() throws {
+        let starttls = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 143, security: .starttls,
+                                         authentication: [.passwordCleartext], username: try UsernameTemplate("u"))
+        let only = try Provider(id: "p", displayName: "p", kind: .mailbox, domains: ["example.org"], servers: [starttls])
+        #expect { try ExportFormat.getmail.render(only) } throws: { ($0 as? ExportError)?.message.contains("no STARTTLS") == true }
+        var tls = starttls
+        tls.port = 993
+        tls.security = .tls
+        let both = try Provider(id: "p", displayName: "p", kind: .mailbox, domains: ["example.org"], servers: [starttls, tls])
+        let text = try ExportFormat.getmail.render(both)
+        #expect(text.contains("type = SimpleIMAPSSLRetriever") && text.contains("port = 993"), "\(text)")
+        #expect(text.contains("ca_certs = "), "getmail checks certificates only when given CAs")
     }
 
     /// Values the two parsers take in quotes come back as they were; a double quote or a

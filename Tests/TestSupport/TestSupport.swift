@@ -149,6 +149,13 @@ public enum Tool {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
+        // The test runner's threads block SIGCHLD, and a child inherits the mask: a tool
+        // that waits for children of its own by that signal (getmail's delivery) would
+        // wait forever. The tool starts with nothing blocked, as from a shell.
+        var none = sigset_t(), previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
