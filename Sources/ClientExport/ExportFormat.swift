@@ -20,6 +20,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case mbsync
     case fetchmail
     case getmail
+    case offlineimap
 
     /// One line for `mailconf export --list`.
     public var summary: String {
@@ -40,25 +41,26 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .mbsync: return "mbsync / isync (1.4) IMAP account and channel for ~/.mbsyncrc (the password by PassCmd)"
         case .fetchmail: return "fetchmail poll entry for ~/.fetchmailrc, IMAP or POP3 (the password from ~/.netrc)"
         case .getmail: return "getmail6 getmailrc, IMAP or POP3 over TLS, into a Maildir (the password by a command)"
+        case .offlineimap: return "OfflineIMAP (offlineimap3) ~/.offlineimaprc, IMAP over TLS, read-only into a Maildir"
         }
     }
 
     /// What a provider must have for this format to make sense.
     public var needsIncomingServer: Bool {
         switch self {
-        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail, .getmail: return true
+        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail, .getmail, .offlineimap: return true
         default: return false
         }
     }
 
     /// The fetchers (mbsync, fetchmail) only read mail.
-    public var needsOutgoingServer: Bool { ![.mbsync, .fetchmail, .getmail].contains(self) }
+    public var needsOutgoingServer: Bool { ![.mbsync, .fetchmail, .getmail, .offlineimap].contains(self) }
 
     /// Whether the client this format sets up can log in with OAuth2 (XOAUTH2). Postfix's
     /// SASL client and Apple's mail profiles take passwords only.
     public var supportsOAuth2: Bool {
         switch self {
-        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail, .getmail: return false
+        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail, .getmail, .offlineimap: return false
         default: return true
         }
     }
@@ -79,7 +81,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "an application's SMTP_* settings hold a username and password only"
         case .django, .nodemailer, .phpmailer, .ruby, .spring:
             return "mailconf writes \(rawValue)'s SMTP settings for a password login only"
-        case .mbsync, .fetchmail, .getmail:
+        case .mbsync, .fetchmail, .getmail, .offlineimap:
             return "mailconf writes \(rawValue)'s account for a password login only"
         case .thunderbird, .msmtp, .mutt, .git:
             return nil
@@ -105,6 +107,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .mbsync: return "mbsyncrc"
         case .fetchmail: return "fetchmailrc"
         case .getmail: return "getmailrc"
+        case .offlineimap: return "offlineimaprc"
         }
     }
 
@@ -152,6 +155,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .mbsync: return try MbsyncExport.render(input)
         case .fetchmail: return try FetchmailExport.render(input)
         case .getmail: return try GetmailExport.render(input)
+        case .offlineimap: return try OfflineIMAPExport.render(input)
         }
     }
 }

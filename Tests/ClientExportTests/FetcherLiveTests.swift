@@ -33,6 +33,8 @@ import TestSupport
         Case(format: .fetchmail, proto: .pop3, security: .starttls), Case(format: .fetchmail, proto: .pop3, security: .tls),
         // getmail6 has no STARTTLS (refused below).
         Case(format: .getmail, proto: .imap, security: .tls), Case(format: .getmail, proto: .pop3, security: .tls),
+        // OfflineIMAP cannot require STARTTLS (refused below).
+        Case(format: .offlineimap, proto: .imap, security: .tls),
     ]
 
     /// A message put straight into the lab mailbox's new/, as a delivery leaves it: the
@@ -66,7 +68,7 @@ import TestSupport
 
     @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)), arguments: cases)
     func anExportFetchesFromTheLabDovecot(_ c: Case) async throws {
-        let (tool, package) = [ExportFormat.mbsync: ("mbsync", "isync"), .fetchmail: ("fetchmail", "fetchmail"), .getmail: ("getmail", "getmail6")][c.format]!
+        let (tool, package) = [ExportFormat.mbsync: ("mbsync", "isync"), .fetchmail: ("fetchmail", "fetchmail"), .getmail: ("getmail", "getmail6"), .offlineimap: ("offlineimap", "offlineimap3")][c.format]!
         guard Tool.path(tool) != nil else { print("skipped \(c.testDescription): \(Tool.missing(package))"); return }
         let lab = try #require(Self.lab)
         let server = try ServerSetting(protocol: c.proto, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
@@ -93,6 +95,16 @@ import TestSupport
             try FileManager.default.createDirectory(at: home.url.appendingPathComponent("Mail/lab"), withIntermediateDirectories: true)
             fetched = home.url.appendingPathComponent("Mail/lab")
             result = try await offThePool { try Tool.run("mbsync", ["-c", rc.path, "lab"], environment: env) }
+        case .offlineimap:
+            // OfflineIMAP's own way to trust another CA: sslcacertfile, in place of the system's.
+            text = text.replacingOccurrences(of: "sslcacertfile = OS-DEFAULT", with: "sslcacertfile = \(lab.caFile)")
+            let rc = try home.write("offlineimaprc", text)
+            try FileManager.default.createDirectory(at: home.url.appendingPathComponent(".config/offlineimap"), withIntermediateDirectories: true)
+            try home.write(".config/offlineimap/lab.password", password + "\n")
+            fetched = home.url.appendingPathComponent("Mail/lab")
+            result = try await offThePool {
+                try Tool.run("offlineimap", ["-c", rc.path, "-o", "-u", "quiet"], environment: env)
+            }
         case .getmail:
             // getmail's own way to trust another CA: ca_certs, in place of the system's.
             text = text.replacingOccurrences(of: "ca_certs = /etc/ssl/certs/ca-certificates.crt", with: "ca_certs = \(lab.caFile)")
@@ -141,7 +153,7 @@ import TestSupport
 
     /// getmail6 has no STARTTLS: a STARTTLS-only server is refused, saying what to use;
     /// with a TLS port beside it, that one is written.
-    @Test func getmailTakesTheTLSPortAndRefusesSTARTTLSOnly() throws {
+    @Test func getmailAndOfflineIMAPTakeTheTLSPortAndRefuseSTARTTLSOnly() throws {
         let starttls = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 143, security: .starttls,
                                          authentication: [.passwordCleartext], username: try UsernameTemplate("u"))
         let only = try Provider(id: "p", displayName: "p", kind: .mailbox, domains: ["example.org"], servers: [starttls])
@@ -153,6 +165,9 @@ import TestSupport
         let text = try ExportFormat.getmail.render(both)
         #expect(text.contains("type = SimpleIMAPSSLRetriever") && text.contains("port = 993"), "\(text)")
         #expect(text.contains("ca_certs = "), "getmail checks certificates only when given CAs")
+        #expect { try ExportFormat.offlineimap.render(only) } throws: { ($0 as? ExportError)?.message.contains("cannot require STARTTLS") == true }
+        let offline = try ExportFormat.offlineimap.render(both)
+        #expect(offline.contains("ssl = yes\nstarttls = no") && offline.contains("remoteport = 993") && offline.contains("sslcacertfile = "), "\(offline)")
     }
 
     /// Values the two parsers take in quotes come back as they were; a double quote or a
@@ -169,6 +184,36 @@ import TestSupport
             for bad in [#"a"b"#, #"a\b"#] {
                 #expect(throws: ExportError.self, "\(format) \(bad)") { try format.render(try provider(bad)) }
             }
+        }
+    }
+
+    /// getmail's and OfflineIMAP's own config parsers read the username back exactly
+    /// (OfflineIMAP's interpolates: `%` is written `%%`).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/offlineimap3/offlineimap/CustomConfig.py"),
+                   Comment(rawValue: Tool.missing("offlineimap3"))))
+    func getmailAndOfflineIMAPReadTheUsernameBack() throws {
+        let odd = "100% o'brien #x $HOME ü %(here)s"
+        let imap = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 993, security: .tls,
+                                     authentication: [.passwordCleartext], username: try UsernameTemplate.lenient(odd).0)
+        let provider = try Provider(id: "p", displayName: "p", kind: .mailbox, domains: ["example.org"], servers: [imap])
+        let dir = TemporaryFolder()
+        let offline = try dir.write("offlineimaprc", try ExportFormat.offlineimap.render(provider))
+        let getmail = try dir.write("getmailrc", try ExportFormat.getmail.render(provider))
+        let read = """
+            import sys
+            sys.path.insert(0, "/usr/share/offlineimap3")
+            from offlineimap.CustomConfig import CustomConfigParser
+            from configparser import RawConfigParser
+            which, path = sys.argv[1], sys.argv[2]
+            if which == "offlineimap":
+                c = CustomConfigParser(); c.read(path, encoding="utf-8"); sys.stdout.write(c.get("Repository p-remote", "remoteuser"))
+            else:
+                c = RawConfigParser(); c.read(path, encoding="utf-8"); sys.stdout.write(c.get("retriever", "username"))
+            """
+        for (which, file) in [("offlineimap", offline), ("getmail", getmail)] {
+            let r = try Tool.run("/usr/bin/python3", ["-c", read, which, file.path])
+            #expect(r.status == 0, "\(which): \(r.stderr)")
+            #expect(r.stdout == odd, "\(which) read \(r.stdout.debugDescription)")
         }
     }
 
