@@ -22,9 +22,7 @@ enum FetchmailExport {
         var poll = ["poll \(try q(host)) with proto \(s.protocol == .pop3 ? "POP3" : "IMAP") port \(s.portNumber)"]
         var user: [String] = []
         if s.needsAuthentication {
-            guard let method = input.passwordMethod(s), method != .ntlm else {
-                throw ExportError(.unsupportedAuthentication, "fetchmail as written here logs in with a password only, and \(input.provider.id)'s server \(s.summary) takes \(s.authentication.map(\.rawValue).joined(separator: ", "))")
-            }
+            let method = try input.passwordLoginMethod(s, tool: "fetchmail")
             lines += [
                 "# The password is not stored here: fetchmail reads it from ~/.netrc (chmod 600), a line",
                 "#   machine \(host) login YOUR-USER-NAME password YOUR-PASSWORD",

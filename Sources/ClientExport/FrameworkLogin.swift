@@ -17,10 +17,16 @@ extension ExportInput {
     /// nil when the server takes mail without a login.
     func frameworkLogin(_ s: ServerSetting, format: String) throws(ExportError) -> FrameworkLogin? {
         guard s.needsAuthentication else { return nil }
+        return FrameworkLogin(username: try username(s) ?? "", method: try passwordLoginMethod(s, tool: format))
+    }
+
+    /// The password method a tool written for a password login uses (CRAM-MD5, or PLAIN
+    /// and LOGIN), or the refusal naming the tool and what the server takes instead.
+    func passwordLoginMethod(_ s: ServerSetting, tool: String) throws(ExportError) -> AuthenticationMethod {
         guard let method = passwordMethod(s), method != .ntlm else {
             throw ExportError(.unsupportedAuthentication,
-                              "\(format) logs in with a password (PLAIN, LOGIN or CRAM-MD5) only, and \(provider.id)'s server \(s.summary) takes \(s.authentication.map(\.rawValue).joined(separator: ", "))")
+                              "\(tool) as written here logs in with a password (PLAIN, LOGIN or CRAM-MD5) only, and \(provider.id)'s server \(s.summary) takes \(s.authentication.map(\.rawValue).joined(separator: ", "))")
         }
-        return FrameworkLogin(username: try username(s) ?? "", method: method)
+        return method
     }
 }

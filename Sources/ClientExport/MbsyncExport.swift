@@ -27,9 +27,7 @@ enum MbsyncExport {
                       "# A CA of your own besides the system's: CertificateFile /path/to/ca.pem"]
         }
         if s.needsAuthentication {
-            guard let method = input.passwordMethod(s), method != .ntlm else {
-                throw ExportError(.unsupportedAuthentication, "mbsync as written here logs in with a password only, and \(id)'s server \(s.summary) takes \(s.authentication.map(\.rawValue).joined(separator: ", "))")
-            }
+            let method = try input.passwordLoginMethod(s, tool: "mbsync")
             if let user = try input.username(s) { lines.append("User \(try q(user))") }
             lines += [
                 "# The password is not stored here: mbsync runs this command and reads it from its output.",

@@ -53,9 +53,7 @@ enum OfflineIMAPExport {
             lines += ["ssl = no", "starttls = no"]
         }
         if s.needsAuthentication {
-            guard let method = input.passwordMethod(s), method != .ntlm else {
-                throw ExportError(.unsupportedAuthentication, "OfflineIMAP as written here logs in with a password only, and \(id)'s server \(s.summary) takes \(s.authentication.map(\.rawValue).joined(separator: ", "))")
-            }
+            let method = try input.passwordLoginMethod(s, tool: "OfflineIMAP")
             if let user = try input.username(s) { lines.append("remoteuser = \(try value(user))") }
             lines += [
                 "auth_mechanisms = \(method == .passwordEncrypted ? "CRAM-MD5" : "PLAIN, LOGIN")",
