@@ -19,13 +19,14 @@ cd "$ROOT"
 # with its WebDriver, for the admin page's tests in a real browser; and the application
 # frameworks the exports are sent with (Django, Nodemailer, PHPMailer, Ruby's mail gem;
 # Jakarta Mail with a JDK stands in for Spring Boot, which Debian does not package) and
-# the fetchers the exports sync with (isync's mbsync, fetchmail, getmail6, OfflineIMAP).
+# the fetchers the exports sync with (isync's mbsync, fetchmail, getmail6, OfflineIMAP), and
+# aerc, driven at a terminal in tmux.
 PACKAGES=(libxml2-dev libsqlite3-dev pkg-config binutils postfix dovecot-core dovecot-imapd dovecot-pop3d openssl
           libxml2-utils python3 python3-venv msmtp neomutt git curl dnsmasq-base
           libgssapi-krb5-2 krb5-kdc krb5-admin-server krb5-user dovecot-gssapi faketime
           man-db systemd strace pebble publicsuffix postgresql chromium chromium-driver
           python3-django node-nodemailer libphp-phpmailer php-cli ruby-mail libjakarta-mail-java openjdk-17-jdk-headless
-          isync fetchmail getmail6 offlineimap3)
+          isync fetchmail getmail6 offlineimap3 aerc tmux)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

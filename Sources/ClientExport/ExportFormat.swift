@@ -17,6 +17,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case phpmailer
     case ruby
     case spring
+    case aerc
     case mbsync
     case fetchmail
     case getmail
@@ -38,6 +39,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return "PHPMailer setup lines, PHP (the password from $SMTP_PASSWORD)"
         case .ruby: return "smtp_settings for Ruby's mail gem and ActionMailer (the password from $SMTP_PASSWORD)"
         case .spring: return "Spring Boot spring.mail.* properties (the password from ${SMTP_PASSWORD})"
+        case .aerc: return "aerc account for ~/.config/aerc/accounts.conf, IMAP and SMTP (the passwords by cred-cmd; needs --email)"
         case .mbsync: return "mbsync / isync (1.4) IMAP account and channel for ~/.mbsyncrc (the password by PassCmd)"
         case .fetchmail: return "fetchmail poll entry for ~/.fetchmailrc, IMAP or POP3 (the password from ~/.netrc)"
         case .getmail: return "getmail6 getmailrc, IMAP or POP3 over TLS, into a Maildir (the password by a command)"
@@ -48,7 +50,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// What a provider must have for this format to make sense.
     public var needsIncomingServer: Bool {
         switch self {
-        case .thunderbird, .autodiscover, .mobileconfig, .mbsync, .fetchmail, .getmail, .offlineimap: return true
+        case .thunderbird, .autodiscover, .mobileconfig, .aerc, .mbsync, .fetchmail, .getmail, .offlineimap: return true
         default: return false
         }
     }
@@ -60,7 +62,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     /// SASL client and Apple's mail profiles take passwords only.
     public var supportsOAuth2: Bool {
         switch self {
-        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .mbsync, .fetchmail, .getmail, .offlineimap: return false
+        case .postfix, .mobileconfig, .django, .nodemailer, .phpmailer, .ruby, .spring, .aerc, .mbsync, .fetchmail, .getmail, .offlineimap: return false
         default: return true
         }
     }
@@ -81,7 +83,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
             return "an application's SMTP_* settings hold a username and password only"
         case .django, .nodemailer, .phpmailer, .ruby, .spring:
             return "mailconf writes \(rawValue)'s SMTP settings for a password login only"
-        case .mbsync, .fetchmail, .getmail, .offlineimap:
+        case .aerc, .mbsync, .fetchmail, .getmail, .offlineimap:
             return "mailconf writes \(rawValue)'s account for a password login only"
         case .thunderbird, .msmtp, .mutt, .git:
             return nil
@@ -104,6 +106,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return "phpmailer.php"
         case .ruby: return "smtp_settings.rb"
         case .spring: return "application.properties"
+        case .aerc: return "accounts.conf"
         case .mbsync: return "mbsyncrc"
         case .fetchmail: return "fetchmailrc"
         case .getmail: return "getmailrc"
@@ -152,6 +155,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .phpmailer: return try PHPMailerExport.render(input)
         case .ruby: return try RubyMailExport.render(input)
         case .spring: return try SpringBootExport.render(input)
+        case .aerc: return try AercExport.render(input)
         case .mbsync: return try MbsyncExport.render(input)
         case .fetchmail: return try FetchmailExport.render(input)
         case .getmail: return try GetmailExport.render(input)

@@ -193,7 +193,7 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
         let rows = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]] ?? []
         #expect(Set(rows.compactMap { $0["format"] as? String })
             == ["thunderbird", "autodiscover", "mobileconfig", "msmtp", "mutt", "git", "postfix", "env", "django", "nodemailer",
-                "phpmailer", "ruby", "spring", "mbsync", "fetchmail", "getmail", "offlineimap"])
+                "phpmailer", "ruby", "spring", "aerc", "mbsync", "fetchmail", "getmail", "offlineimap"])
 
         // An address as NAME is also the address the file is for.
         let msmtp = try cli.run(["export", "msmtp", "alice@fastmail.com"])
