@@ -308,6 +308,31 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
         #expect(shown.out.contains("  ok 20"))
     }
 
+    /// A password file others may read is refused before anything is dialled, naming the
+    /// file and the fix, and never showing what it holds; so is one that is not a file.
+    @Test func aPasswordFileOthersMayReadIsRefused() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let secret = "s3cret-\(UUID().uuidString)"
+        let pw = cli.dir.appendingPathComponent("pw")
+        try Data((secret + "\n").utf8).write(to: pw)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: pw.path)
+        let args = ["verify", "--host", "localhost", "--port", "1", "--security", "tls", "--auth", "plain",
+                    "--username", "u", "--password-file", pw.path, "--json"]
+        let open = try cli.run(args)
+        #expect(open.status == 1)
+        let failure = try #require((try open.json() as? [String: Any])?["error"] as? [String: Any], "\(open.out) \(open.err)")
+        #expect(failure["kind"] as? String == "credentials-missing", "\(open.out)")
+        let message = failure["message"] as? String ?? ""
+        #expect(message.contains(pw.path) && message.contains("mode 640") && message.contains("chmod 600"), "\(message)")
+        #expect(!open.out.contains(secret) && !open.err.contains(secret))
+
+        let folder = try cli.run(["verify", "--host", "localhost", "--port", "1", "--security", "tls", "--auth", "plain",
+                                  "--username", "u", "--password-file", cli.dir.path])
+        #expect(folder.status == 1)
+        #expect(folder.err.contains("is not a regular file"), "\(folder.err)")
+    }
+
     @Test(.enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))
     func verifyWithKerberos() throws {
         let cli = CLI()

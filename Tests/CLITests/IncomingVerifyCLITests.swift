@@ -13,6 +13,7 @@ struct IncomingVerifyFromTheCommandLine {
         defer { cli.cleanUp() }
         let pw = cli.dir.appendingPathComponent("pw")
         try Data(lab.passwordText.utf8).write(to: pw)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pw.path)
         let common = ["--username", lab.user, "--password-file", pw.path, "--ca-file", lab.caFile, "--json"]
         let imap = try cli.run(["verify", "--protocol", "imap", "--host", "localhost", "--port", String(lab.port("IMAPS_PORT")),
                                 "--security", "tls", "--auth", "password-cleartext"] + common)

@@ -25,7 +25,8 @@ struct VerifyCommand: AsyncParsableCommand {
         outgoing.
 
         The password (or OAuth2 token) never comes from the command line: use \
-        --password-env VAR or --password-file FILE, or type it at the prompt.
+        --password-env VAR or --password-file FILE (its first line; a file only its \
+        owner may read, chmod 600), or type it at the prompt.
 
         Kerberos (--auth gssapi, or a setting whose authentication is gssapi) needs no \
         password: it logs in with your ticket from kinit (the cache KRB5CCNAME names, or \
@@ -67,7 +68,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("password-env"), help: "Read the password (or token) from this environment variable.")
     var passwordEnv: String?
 
-    @Option(name: .customLong("password-file"), help: "Read the password (or token) from this file (its first line).")
+    @Option(name: .customLong("password-file"), help: "Read the password (or token) from this file (its first line, mode 600).")
     var passwordFile: String?
 
     @Option(help: ArgumentHelp("Kerberos: your principal (alice@EXAMPLE.ORG), when the credential cache or keytab holds several.", valueName: "principal"))
@@ -238,9 +239,17 @@ struct VerifyCommand: AsyncParsableCommand {
             return Secret(value)
         }
         if let passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw CLIError(kind: .credentialsMissing, message: "cannot read the password file \(passwordFile); check the path and its permissions")
+            // Owner-only and bounded, as for the catalog's and the admin listener's secrets.
+            let data: Data
+            do { data = try PrivateFile.read(passwordFile, limit: 65_536) } catch {
+                let hint = switch error {
+                case .cannotRead: "; check the path and its permissions"
+                case .notRegular, .tooLarge: "; give the file that holds the password"
+                case .readableByOthers: ""
+                }
+                throw CLIError(kind: .credentialsMissing, message: "the password file \(passwordFile) \(error)\(hint)")
             }
+            let text = String(decoding: data, as: UTF8.self)
             let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             return Secret(line.hasSuffix("\r") ? String(line.dropLast()) : line)
         }
