@@ -81,7 +81,7 @@ let package = Package(
         // An ACME client (RFC 8555): account, orders, HTTP-01 and TLS-ALPN-01 challenges
         // answered by a responder it is given, CSRs, storage, and the renewal keeper.
         .target(name: "ACME", dependencies: [
-            "Failures", "WebFetch",
+            "Failures", "MailNet", "WebFetch",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),

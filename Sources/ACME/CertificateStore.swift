@@ -1,4 +1,5 @@
 import Foundation
+import MailNet
 
 /// The account key and the certificates, as files under one folder (mode 0700), each
 /// file mode 0600 and written whole (a temporary file, then rename):
@@ -34,7 +35,7 @@ public struct CertificateStore: Sendable {
     /// The account key, made and stored on first use.
     public func accountKey() throws(ACMEError) -> AccountKey {
         let path = file("account.key")
-        if let pem = try read(path) {
+        if let pem = try read(path, secret: true) {
             do { return try AccountKey(pem: pem) } catch {
                 throw ACMEError(.acmeStorage, "\(path) holds no P-256 key in PEM: move it away and a new account is made")
             }
@@ -53,7 +54,7 @@ public struct CertificateStore: Sendable {
     /// The stored certificate for a domain, if any.
     public func certificate(for domain: String) throws(ACMEError) -> IssuedCertificate? {
         let chainPath = file(domain + ".crt"), keyPath = file(domain + ".key")
-        guard let chain = try read(chainPath), let key = try read(keyPath) else { return nil }
+        guard let chain = try read(chainPath), let key = try read(keyPath, secret: true) else { return nil }
         let time = (try? FileManager.default.attributesOfItem(atPath: chainPath)[.modificationDate] as? Date) ?? Date()
         return try IssuedCertificate(chainPEM: chain, keyPEM: key, source: chainPath, obtained: time)
     }
@@ -69,8 +70,15 @@ public struct CertificateStore: Sendable {
         return (folder as NSString).appendingPathComponent(name)
     }
 
-    private func read(_ path: String) throws(ACMEError) -> String? {
+    /// The file's text, or nil when there is none. A key (`secret`) is read only when no one
+    /// but its owner may read it, as it was written; a chain may be shared (chmod 644).
+    private func read(_ path: String, secret: Bool = false) throws(ACMEError) -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        if secret {
+            do { return String(decoding: try PrivateFile.read(path, limit: 1 << 20), as: UTF8.self) } catch {
+                throw ACMEError(.acmeStorage, "the key \(path) \(error)")
+            }
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ACMEError(.acmeStorage, "cannot read \(path): check its owner and permissions")
         }

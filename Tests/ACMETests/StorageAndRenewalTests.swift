@@ -42,6 +42,7 @@ import TestSupport
     @Test func aDamagedAccountKeyIsNamedNotReplaced() throws {
         let store = try CertificateStore(folder: folder.url.appendingPathComponent("ca").path)
         try "not a key".write(toFile: store.folder + "/account.key", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: store.folder + "/account.key")
         #expect {
             _ = try store.accountKey()
         } throws: { error in
@@ -49,6 +50,28 @@ import TestSupport
             return e?.kind == .acmeStorage && (e?.description.contains(store.folder + "/account.key") ?? false)
         }
         #expect(try String(contentsOfFile: store.folder + "/account.key", encoding: .utf8) == "not a key")
+    }
+
+    /// A key someone made readable to others is refused, named with the fix; a chain
+    /// shared with chmod 644 is still read.
+    @Test func aKeyOthersMayReadIsRefusedAChainIsNot() throws {
+        let store = try CertificateStore(folder: folder.url.appendingPathComponent("shared").path)
+        _ = try store.accountKey()
+        try store.save(try certificate("autoconfig.example.org"), for: "example.org")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store.folder + "/example.org.crt")
+        #expect(try store.certificate(for: "example.org") != nil)
+        for (file, read) in [("account.key", { _ = try store.accountKey() }),
+                             ("example.org.key", { _ = try store.certificate(for: "example.org") })] as [(String, () throws -> Void)] {
+            let path = store.folder + "/" + file
+            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+            #expect {
+                try read()
+            } throws: { error in
+                let text = (error as? ACMEError)?.description ?? ""
+                return (error as? ACMEError)?.kind == .acmeStorage && text.contains(path) && text.contains("chmod 600")
+            }
+            #expect(mode(path) == 0o640, "left as it was, not replaced")
+        }
     }
 
     @Test func renewalComesAtTwoThirdsOfTheLifetimeOrTheWindowGiven() throws {
