@@ -34,7 +34,7 @@ serve() {  # $1 log file, rest: arguments; prints the port (the pid goes to $1.p
 }
 HTTPS_PORT=$(serve "$tmp/https.log" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem")
 ISPDB_PORT=$(serve "$tmp/ispdb.log" --all-domains)
-trap '"$ROOT/scripts/test-servers.sh" stop; kill $(cat "$tmp"/*.pid) 2>/dev/null; rm -rf "$tmp"' EXIT
+pids+=("$(cat "$tmp/https.log.pid")" "$(cat "$tmp/ispdb.log.pid")")
 
 args=(discover alice@disco.test --dns-server "127.0.0.1:$DNS_PORT" --ca-file "$tmp/trust.pem"
       --connect-to "autoconfig.disco.test:443:127.0.0.1:$HTTPS_PORT" --ispdb-url "http://127.0.0.1:$ISPDB_PORT/v1.1/"

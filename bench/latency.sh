@@ -20,12 +20,10 @@ IMAP_RELAY_PORT=${IMAP_RELAY_PORT:-18326}
 build_release mailconf
 tmp=$(mktemp -d)
 start_lab
-relay_pids=()
-trap 'for p in "${relay_pids[@]}"; do kill $p 2>/dev/null; done; "$ROOT/scripts/test-servers.sh" stop; rm -rf "$tmp"' EXIT
 python3 "$ROOT/bench/delay-relay.py" "$RELAY_PORT" 127.0.0.1 "$SUBMISSION_PORT" "$((RTT / 2))" > "$tmp/relay.out" &
-relay_pids+=($!)
+pids+=($!)
 python3 "$ROOT/bench/delay-relay.py" "$IMAP_RELAY_PORT" 127.0.0.1 "$IMAP_PORT" "$((RTT / 2))" > "$tmp/imap-relay.out" &
-relay_pids+=($!)
+pids+=($!)
 for _ in $(seq 50); do grep -q ready "$tmp/relay.out" 2>/dev/null && grep -q ready "$tmp/imap-relay.out" 2>/dev/null && break; sleep 0.1; done
 printf '%s' "$PW" > "$tmp/pw"; chmod 600 "$tmp/pw"
 

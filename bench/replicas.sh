@@ -39,28 +39,10 @@ command -v python3 >/dev/null || missing+=(python3)
 install_packages "${missing[@]}"
 PATH="$PATH:/usr/sbin"
 
-if [ -n "${MAILCONF_BIN:-}" ]; then
-    mailconf=$MAILCONF_BIN
-else
-    build_release mailconf
-    mailconf="$BIN/mailconf"
-fi
+mailconf_binary
 
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    "$ROOT/scripts/test-servers.sh" stop
-    rm -rf "$tmp"
-}
-env_file=$("$ROOT/scripts/test-servers.sh" start)
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# shellcheck disable=SC1090
-source "$env_file"
+start_lab
 export PGPASSWORD
 PGPASSWORD=$(cat "$POSTGRES_PASSWORD_FILE")
 for p in "$PORT_A" "$PORT_B" "$NGINX_PORT"; do
@@ -179,6 +161,7 @@ PY
     sleep "$(awk -v d="$DURATION" 'BEGIN {print d / 3}')"
     pid_a=$(start_replica "$PORT_A"); pids+=("$pid_a")
     wait "$wrk_pid"
+    wrk_pid=""
     read -r base_rps base_err < <(wrk_summary "$tmp/wrk-base-$round.txt")
     read -r kill_rps kill_err < <(wrk_summary "$tmp/wrk-kill-$round.txt")
     # The restarted replica is back in the rotation.

@@ -77,27 +77,10 @@ sys.exit(sys.argv[1] not in ("", m.version("automx2")))' "${AUTOMX2_VERSION:-}" 
         "automx2${AUTOMX2_VERSION:+==$AUTOMX2_VERSION}" gunicorn >&2
 fi
 
-if [ -n "${MAILCONF_BIN:-}" ]; then
-    mailconf=$MAILCONF_BIN
-else
-    build_release mailconf
-    mailconf="$BIN/mailconf"
-fi
+mailconf_binary
 
-# --- processes and clean-up ----------------------------------------------------------
+# --- processes (common.sh's clean_up stops them) -------------------------------------
 tmp=$(mktemp -d)
-pids=()
-wrk_pid=""
-cleanup() {
-    local p
-    [ -z "$wrk_pid" ] || kill "$wrk_pid" 2>/dev/null || true
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$MAILCONF_PORT" "$AUTOMX2_PORT" "$NGINX_PORT" "$MAILCONF_QUIET_PORT" "$NGINX_LOG_PORT"; do
@@ -254,7 +237,7 @@ echo "versions: $("$mailconf" --version 2>/dev/null | head -n 1 || echo '?') (ma
 echo "answer sizes: mailconf $(wc -c <"$tmp/mailconf.xml") B, automx2 $(wc -c <"$tmp/automx2.xml") B, nginx $(wc -c <"$tmp/nginx.xml") B"
 
 # --- load ----------------------------------------------------------------------------
-# wrk in the background, so that a signal to this script stops it at once (cleanup kills it).
+# wrk in the background, so that a signal to this script stops it at once (clean_up kills it).
 run_wrk() {
     wrk "$@" &
     wrk_pid=$!

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/common.sh"
 build_release mailconf
 RUNS=${RUNS:-20}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
 cold=(); warm=(); peer=()
 for i in $(seq "$RUNS"); do
     rm -f "$tmp"/c.sqlite*
