@@ -86,14 +86,9 @@ public struct TLSClient: Sendable {
             }
         }
         switch found.count {
-        case 0: return .handshakeFailed(Self.describe(error))
+        case 0: return .handshakeFailed(TLSErrorWording.describe(error))
         case 1: return found[0]
         default: return .certificate(found)
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let ssl = error as? NIOSSLError, case .handshakeFailed(let e) = ssl { return "handshake failed (\(e))" }
-        return "\(error)"
     }
 }

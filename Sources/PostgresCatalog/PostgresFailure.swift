@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MailNet
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -53,13 +54,7 @@ enum PostgresFailure: Error, CustomStringConvertible {
             if let first = connect.connectionErrors.first { return reason(first.error) }
             return "cannot connect"
         }
-        if error is NIOSSLError || error is BoringSSLError {
-            let text = "\(error)"
-            if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return "TLS failed: the server's certificate did not verify (CERTIFICATE_VERIFY_FAILED)"
-            }
-            return "TLS failed: \(text)"
-        }
+        if error is NIOSSLError || error is BoringSSLError { return "TLS failed: \(TLSErrorWording.describe(error))" }
         return "\(error)"
     }
 

@@ -2,7 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import MailNet
+@testable import MailNet
 import NIOCore
 import NIOPosix
 import Testing
@@ -68,11 +68,41 @@ struct TLSFailuresOverTheAsyncConnection {
         #expect(try await failure(port: "SMTPS_PORT", trust: .caFile(lab.caFile)) == nil)
     }
 
+    /// TLS to the lab's plaintext port: BoringSSL's reason, said with what it means, and
+    /// none of its packed numbers or source paths.
+    @Test func notTLSAtAllIsSaidInWordsWithoutTheLibrarysInsides() async throws {
+        let failure = try await failure(port: "PLAIN_PORT", trust: .caFile(lab.caFile))
+        guard case .handshakeFailed(let why) = failure else { Issue.record("\(String(describing: failure))"); return }
+        #expect(why == "WRONG_VERSION_NUMBER: the server did not answer in TLS; this port may be plaintext or STARTTLS")
+        #expect(!(failure?.description.contains("/") ?? true) && !(failure?.description.contains("error:") ?? true))
+    }
+
     @Test func aCAFileThatCannotBeReadIsAHandshakeFailureNamingIt() {
         #expect(throws: TLSFailure.self) { try TLSClient(trust: .caFile("/nonexistent/ca.pem"), host: "localhost") }
         do { _ = try TLSClient(trust: .caFile("/nonexistent/ca.pem"), host: "localhost") } catch {
             #expect(error.kind == "tls-handshake-failed")
             #expect(error.description.contains("CA file"))
         }
+    }
+}
+
+/// BoringSSL's error text read for its reason codes; text without one is kept as it is.
+@Suite struct TLSErrorWords {
+    @Test func reasonsAreReadInOrderOnceEach() {
+        let text = "sslError([Error: 268435703 error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at /x/tls_record.cc:127, "
+            + "Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /x/handshake.cc:393, "
+            + "Error: 1 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /x/handshake.cc:1])"
+        #expect(TLSErrorWording.reasons(in: text) == ["WRONG_VERSION_NUMBER", "CERTIFICATE_VERIFY_FAILED"])
+        #expect(TLSErrorWording.reasons(in: "uncleanShutdown") == [])
+        #expect(TLSErrorWording.reasons(in: "error:zz:SSL routines:f:lowercase") == [])
+    }
+
+    struct Plain: Error, CustomStringConvertible { var description: String }
+
+    @Test func anUnknownReasonIsNamedAndAnErrorWithoutOneKeepsItsWords() {
+        #expect(TLSErrorWording.describe(Plain(description: "[error:0a000126:SSL routines:OPENSSL_internal:SOMETHING_NEW at /x:1]"))
+                == "SOMETHING_NEW")
+        #expect(TLSErrorWording.describe(Plain(description: "the connection closed before the handshake ended"))
+                == "the connection closed before the handshake ended")
     }
 }
