@@ -7,20 +7,7 @@ enum LanguageQuoting {
     /// Python: a double-quoted literal; `\`, `"` and control characters escaped
     /// (`\n`, `\t`, `\r`, else `\xNN`); the rest as UTF-8 (Python 3's source encoding).
     static func python(_ value: String) -> String {
-        var out = "\""
-        for s in value.unicodeScalars {
-            switch s {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if s.properties.generalCategory == .control { out += hex(s, prefix: "\\x", width: 2, fallback: "\\U", fallbackWidth: 8) }
-                else { out.unicodeScalars.append(s) }
-            }
-        }
-        return out + "\""
+        doubleQuoted(value) { hex($0, prefix: "\\x", width: 2, fallback: "\\U", fallbackWidth: 8) }
     }
 
     /// PHP: a single-quoted literal, where only `\\` and `\'` are escapes; every other
@@ -37,18 +24,24 @@ enum LanguageQuoting {
     /// Ruby: a double-quoted literal; `\`, `"` and `#` (which could start `#{…}`)
     /// escaped, control characters as `\n`, `\t`, `\r` or `\u{N}`.
     static func ruby(_ value: String) -> String {
+        doubleQuoted(value, alsoEscaping: ["#"]) { "\\u{\(String($0.value, radix: 16))}" }
+    }
+
+    /// A double-quoted literal in a language of C-like escapes: `\`, `"` and `special`
+    /// after a backslash, line breaks and tabs as `\n`, `\r`, `\t`, any other control
+    /// character as `control` writes it; the rest as it is.
+    private static func doubleQuoted(_ value: String, alsoEscaping special: Set<Unicode.Scalar> = [],
+                                     control: (Unicode.Scalar) -> String) -> String {
         var out = "\""
         for s in value.unicodeScalars {
             switch s {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "#": out += "\\#"
+            case "\\", "\"": out += "\\" + String(s)
+            case _ where special.contains(s): out += "\\" + String(s)
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            default:
-                if s.properties.generalCategory == .control { out += "\\u{\(String(s.value, radix: 16))}" }
-                else { out.unicodeScalars.append(s) }
+            case _ where s.properties.generalCategory == .control: out += control(s)
+            default: out.unicodeScalars.append(s)
             }
         }
         return out + "\""
