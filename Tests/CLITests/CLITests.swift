@@ -331,6 +331,13 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
                                   "--username", "u", "--password-file", cli.dir.path])
         #expect(folder.status == 1)
         #expect(folder.err.contains("is not a regular file"), "\(folder.err)")
+
+        // Not UTF-8: refused, not sent as some other password.
+        try Data([0x70, 0xff, 0x77, 0x0a]).write(to: pw)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pw.path)
+        let latin = try cli.run(args)
+        #expect(latin.status == 1)
+        #expect(latin.err.contains("not UTF-8"), "\(latin.err)")
     }
 
     @Test(.enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))

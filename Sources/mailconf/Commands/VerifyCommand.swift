@@ -249,7 +249,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
                 throw CLIError(kind: .credentialsMissing, message: "the password file \(passwordFile) \(error)\(hint)")
             }
-            let text = String(decoding: data, as: UTF8.self)
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CLIError(kind: .credentialsMissing, message: "the password file \(passwordFile) is not UTF-8 text; save it as UTF-8")
+            }
             let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             return Secret(line.hasSuffix("\r") ? String(line.dropLast()) : line)
         }
