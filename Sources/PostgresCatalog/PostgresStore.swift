@@ -114,7 +114,7 @@ public final class PostgresStore: CatalogStore, @unchecked Sendable {
         _ = try transaction.rows("SELECT pg_notify(?, ?)", [Self.channel, String(generation)])
     }
 
-    private func transaction<T>(begin: String, lockWriters: Bool = false, _ body: (any CatalogTransaction) throws -> T) throws -> T {
+    func transaction<T>(begin: String, lockWriters: Bool = false, _ body: (any CatalogTransaction) throws -> T) throws -> T {
         try lock.withLock {
             let conn = try connected()
             let tx = PostgresTransaction(connection: conn, store: self)
@@ -224,44 +224,6 @@ public final class PostgresStore: CatalogStore, @unchecked Sendable {
         return try promise.futureResult.wait()
     }
 
-    // MARK: Schema
-
-    /// Where the applied migrations are recorded.
-    static let migrationsTable = "mailconf_migrations"
-
-    public func prepareSchema() throws {
-        let known = Schema.migrations.map(\.identifier)
-        let applied = try appliedMigrations()
-        let unknown = Set(applied).subtracting(known)
-        if !unknown.isEmpty { throw CatalogError.schemaNewer(location: location, unknown: unknown.sorted()) }
-        let missing = known.filter { !applied.contains($0) }
-        guard !missing.isEmpty else { return }
-        if isReadOnly {
-            if applied.isEmpty { throw CatalogError.noSchema(location: location) }
-            throw CatalogError.schemaBehind(location: location, missing: missing)
-        }
-        try transaction(begin: "BEGIN", lockWriters: true) { tx in
-            try tx.execute("""
-                CREATE TABLE IF NOT EXISTS \(Self.migrationsTable) (
-                    identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                """)
-            // Another process may have migrated while this one waited for the lock.
-            let done = Set(try tx.strings("SELECT identifier FROM \(Self.migrationsTable)"))
-            for migration in Schema.migrations where !done.contains(migration.identifier) {
-                for statement in migration.postgres { try tx.execute(statement) }
-                try tx.execute("INSERT INTO \(Self.migrationsTable)(identifier) VALUES (?)", [migration.identifier])
-            }
-        }
-    }
-
-    func appliedMigrations() throws -> [String] {
-        try read { tx in
-            let present = try tx.rows("SELECT to_regclass(?) IS NOT NULL AS present", [Self.migrationsTable]).first
-            guard try present?.bool("present") == true else { return [] }
-            return try tx.strings("SELECT identifier FROM \(Self.migrationsTable) ORDER BY applied_at, identifier")
-        }
-    }
-
     public func reason(for error: any Error) -> String {
         PostgresFailure.reason(error)
     }
@@ -272,85 +234,5 @@ public final class PostgresStore: CatalogStore, @unchecked Sendable {
     func connectForListening() async throws -> PostgresConnection {
         let id = ids.withLockedValue { $0 += 1; return $0 }
         return try await PostgresConnection.connect(configuration: configuration, id: id, logger: quiet)
-    }
-}
-
-/// Statements on the store's connection, inside its transaction.
-struct PostgresTransaction: CatalogTransaction {
-    let connection: PostgresConnection
-    let store: PostgresStore
-
-    func run(_ sql: String, _ arguments: [any SQLArgument]) throws -> PostgresQueryResult {
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments {
-            switch argument.sqlValue {
-            case .null: binds.appendNull()
-            case .integer(let i): binds.append(i)
-            case .real(let d): binds.append(d)
-            case .text(let s): binds.append(s)
-            case .bool(let b): binds.append(b)
-            case .date(let d): binds.append(d)
-            }
-        }
-        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds)
-        let conn = connection
-        return try PostgresStore.wait(conn.query(query, logger: store.quiet), seconds: PostgresStore.statementTimeout,
-                                      onTimeout: { let _: EventLoopFuture<Void> = conn.close() })
-    }
-
-    func rows(_ sql: String, _ arguments: [any SQLArgument]) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
-        var out: [SQLRow] = []
-        var columns: [String: Int]?
-        for row in result.rows {
-            if columns == nil {
-                var c: [String: Int] = [:]
-                for (i, cell) in row.enumerated() where c[cell.columnName] == nil { c[cell.columnName] = i }
-                columns = c
-            }
-            var values: [SQLValue] = []
-            values.reserveCapacity(row.count)
-            for cell in row { values.append(try Self.value(cell)) }
-            out.append(SQLRow(columns: columns ?? [:], values: values))
-        }
-        return out
-    }
-
-    func execute(_ sql: String, _ arguments: [any SQLArgument]) throws -> Int {
-        try run(sql, arguments).metadata.rows ?? 0
-    }
-
-    static func value(_ cell: PostgresCell) throws -> SQLValue {
-        guard cell.bytes != nil else { return .null }
-        switch cell.dataType {
-        case .int2, .int4, .int8: return .integer(Int64(try cell.decode(Int.self)))
-        case .bool: return .bool(try cell.decode(Bool.self))
-        case .float4, .float8: return .real(try cell.decode(Double.self))
-        case .timestamptz, .timestamp: return .date(try cell.decode(Date.self))
-        default: return .text(try cell.decode(String.self))
-        }
-    }
-
-    /// `?` → `$1`, `$2`, …, outside quoted text and names.
-    static func numbered(_ sql: String) -> String {
-        var out = ""
-        out.reserveCapacity(sql.utf8.count + 16)
-        var n = 0
-        var quote: Character?
-        for c in sql {
-            if let q = quote {
-                if c == q { quote = nil }
-                out.append(c)
-            } else if c == "'" || c == "\"" {
-                quote = c
-                out.append(c)
-            } else if c == "?" {
-                n += 1
-                out += "$\(n)"
-            } else {
-                out.append(c)
-            }
-        }
-        return out
     }
 }
