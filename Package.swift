@@ -48,12 +48,13 @@ let package = Package(
         ),
         // SASL GSSAPI (RFC 4752) for the SMTP client, over MIT Kerberos' GSS-API library,
         // which it opens at run time (dlopen): no Kerberos headers or link-time library.
-        .target(name: "Kerberos", dependencies: ["Failures", "MailNet", "SASL"]),
+        .target(name: "Kerberos", dependencies: ["Failures", "SASL"]),
+        // Failure kinds as values (one small protocol every module's errors conform to),
+        // and the command-text check every protocol line goes through.
+        .target(name: "Failures"),
         // Network plumbing every client shares: deadlines, blocking calls off the
         // cooperative pool, TLS trust and certificate verification with named failures,
-        // connect failures told apart, and the TCP(+TLS) connection for async clients.
-        // Failure kinds as values: one small protocol every module's errors conform to.
-        .target(name: "Failures"),
+        // connect failures told apart, address resolvers, the transcript.
         .target(name: "MailNet", dependencies: [
             "Failures",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -81,7 +82,7 @@ let package = Package(
         // An ACME client (RFC 8555): account, orders, HTTP-01 and TLS-ALPN-01 challenges
         // answered by a responder it is given, CSRs, storage, and the renewal keeper.
         .target(name: "ACME", dependencies: [
-            "Failures", "MailNet", "WebFetch",
+            "Failures", "WebFetch",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -89,7 +90,7 @@ let package = Package(
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "MailFormats", "MailNet", "MailSettings", "WebFetch",
+            "ACME", "Catalog", "ClientExport", "Failures", "MailFormats", "MailNet", "MailSettings", "WebFetch",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -115,11 +116,8 @@ let package = Package(
         // discover: every source mail clients use (catalog, autoconfig URLs, ISPDB, MX,
         // SRV, guessing) at once, with its own DNS client, then checked live.
         .target(name: "Discovery", dependencies: [
-            "Catalog", "DNSClient", "Failures", "MailFormats", "MailNet", "MailSettings", "SMTPClient", "Validator", "WebFetch",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            "Catalog", "DNSClient", "Failures", "IMAPClient", "MailFormats", "MailNet", "MailSettings", "POP3Client", "Validator",
+            "WebFetch",
         ]),
         // The catalog: schema, migrations, presets, import, queries, over one storage
         // interface (CatalogStore); SQLite (GRDB), the embedded default, lives here.
@@ -166,41 +164,42 @@ let package = Package(
             "Failures",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The SMTP client: replies, capabilities, commands, transcript, the session. Of
-        // ours it imports only MailNet, SASL and Failures.
-        .target(name: "SMTPClient", dependencies: [
+        // The session core the three protocol clients are built on: options, the
+        // failures they share, the opening (connect, greeting, implicit TLS or STARTTLS),
+        // the connection and its channel handler, what a session shows.
+        .target(name: "MailSession", dependencies: [
             "Failures", "MailNet", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "X509", package: "swift-certificates"),
+        ]),
+        // The SMTP client: replies, capabilities, commands, transcript, the session's
+        // SMTP steps over the session core.
+        .target(name: "SMTPClient", dependencies: [
+            "Failures", "MailNet", "MailSession", "SASL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The IMAP client (RFC 9051/3501): responses, capabilities, commands, the session;
         // it checks incoming settings as SMTPClient checks outgoing ones.
         .target(name: "IMAPClient", dependencies: [
-            "Failures", "MailNet", "SASL",
+            "Failures", "MailNet", "MailSession", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The POP3 client (RFC 1939, 2449 CAPA, 2595 STLS, 5034 SASL): responses,
-        // capabilities, commands, transcript, the session. Of ours it imports only
-        // MailNet, SASL and Failures.
+        // capabilities, commands, transcript, the session's POP3 steps over the core.
         .target(name: "POP3Client", dependencies: [
-            "Failures", "MailNet", "SASL",
+            "Failures", "MailNet", "MailSession", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Lint rules over settings: pure, no network.
         .target(name: "Lint", dependencies: ["MailSettings"]),
-        // Live verification on SMTPClient (Kerberos for GSSAPI): a verdict, the reason,
-        // and the setting that works instead.
-        .target(name: "Validator", dependencies: ["Failures", "IMAPClient", "Lint", "MailNet", "MailSettings", "POP3Client", "SASL", "SMTPClient", "Kerberos"]),
+        // Live verification of SMTP, IMAP and POP3 settings on mailconf's own clients
+        // (Kerberos for GSSAPI): a verdict, the reason, and the setting that works instead.
+        .target(name: "Validator", dependencies: ["Failures", "IMAPClient", "Lint", "MailNet", "MailSession", "MailSettings", "POP3Client", "SASL", "SMTPClient", "Kerberos"]),
         // The command line.
         .executableTarget(
             name: "mailconf",
@@ -289,25 +288,25 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SMTPClientTests", dependencies: [
-            "SMTPClient", "MailNet", "SASL", "TestSupport",
+            "SMTPClient", "MailNet", "MailSession", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "IMAPClientTests", dependencies: [
-            "IMAPClient", "MailNet", "SASL", "TestSupport",
+            "IMAPClient", "MailNet", "MailSession", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "POP3ClientTests", dependencies: [
-            "POP3Client", "Failures", "MailNet", "SASL", "TestSupport",
+            "POP3Client", "Failures", "MailNet", "MailSession", "SASL", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "SASL", "SMTPClient", "TestSupport"]),
-        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSettings", "SASL", "IMAPClient", "POP3Client", "Catalog", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "MailSession", "SASL", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSession", "MailSettings", "SASL", "IMAPClient", "POP3Client", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

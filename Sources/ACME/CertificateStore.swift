@@ -1,5 +1,5 @@
+import Failures
 import Foundation
-import MailNet
 
 /// The account key and the certificates, as files under one folder (mode 0700), each
 /// file mode 0600 and written whole (a temporary file, then rename):
@@ -74,17 +74,11 @@ public struct CertificateStore: Sendable {
     /// but its owner may read it, as it was written; a chain may be shared (chmod 644).
     private func read(_ path: String, secret: Bool = false) throws(ACMEError) -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        if secret {
-            do { return String(decoding: try PrivateFile.read(path, limit: 1 << 20), as: UTF8.self) } catch {
-                throw ACMEError(.acmeStorage, "the key \(path) \(error)")
-            }
+        do {
+            return String(decoding: try BoundedFile.read(path, limit: 1 << 20, ownerOnly: secret), as: UTF8.self)
+        } catch {
+            throw ACMEError(.acmeStorage, secret ? "the key \(path) \(error)" : "\(path) \(error): check its owner and permissions")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ACMEError(.acmeStorage, "cannot read \(path): check its owner and permissions")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Written to a temporary file created 0600, then renamed over the old one.

@@ -1,6 +1,6 @@
 import Crypto
+import Failures
 import Foundation
-import MailNet
 
 /// The admin API's bearer tokens, read from `--admin-token-file` at start: one per line,
 /// `LABEL:TOKEN` (the label names who changed what in the catalog's history; a line

@@ -1,4 +1,5 @@
 import Catalog
+import Failures
 import HTTPTypes
 import Hummingbird
 import NIOCore

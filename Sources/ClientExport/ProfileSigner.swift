@@ -40,7 +40,7 @@ public struct ProfileSigner: Sendable {
     /// Reads the chain and the key from files (the key is never echoed in an error).
     public init(chainFile: String, keyFile: String) throws(ExportError) {
         try self.init(chainPEM: try Self.read(chainFile, what: "certificate file"),
-                      keyPEM: try Self.read(keyFile, what: "key file"), chainName: chainFile, keyName: keyFile)
+                      keyPEM: try Self.read(keyFile, what: "key file", secret: true), chainName: chainFile, keyName: keyFile)
     }
 
     /// The signed profile: the unsigned profile's bytes, unchanged, inside the SignedData.
@@ -53,13 +53,13 @@ public struct ProfileSigner: Sendable {
         }
     }
 
-    private static func read(_ path: String, what: String) throws(ExportError) -> String {
-        // Bounded: a certificate chain or a key is a few kilobytes.
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ExportError(.signingFileUnreadable, "cannot read the \(what) \(path): check the path and its permissions")
+    /// A certificate chain or a key: a few kilobytes, read bounded; the key (`secret`)
+    /// only when no one but its owner may read it.
+    private static func read(_ path: String, what: String, secret: Bool = false) throws(ExportError) -> String {
+        let data: Data
+        do { data = try BoundedFile.read(path, limit: 1 << 20, ownerOnly: secret) } catch {
+            throw ExportError(.signingFileUnreadable, "the \(what) \(path) \(error)")
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 20)) ?? Data()
         guard let text = String(data: data, encoding: .utf8), !text.isEmpty else {
             throw ExportError(.signingFileInvalid, "the \(what) \(path) is empty or not text: give a PEM file")
         }

@@ -1,3 +1,5 @@
+import Failures
+
 /// One IMAP command as it goes on the wire: a tag, a name, arguments. Strings are sent
 /// quoted, or as literals when they need it (8-bit text); a CR, LF or NUL in any value
 /// is refused before anything is sent.
@@ -9,10 +11,7 @@ public struct IMAPCommand: Sendable, Equatable {
         case string(String)
     }
 
-    public struct EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
-        public var field: String
-        public var description: String { "the \(field) contains a NUL, CR or LF, which an IMAP command cannot carry" }
-    }
+    public typealias EncodingError = CommandTextError
 
     public var tag: String
     public var name: String
@@ -95,9 +94,7 @@ public struct IMAPCommand: Sendable, Equatable {
         return out
     }
 
-    static func check(_ text: String, field: String) throws(EncodingError) {
-        if text.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D }) { throw EncodingError(field: field) }
-    }
+    static func check(_ text: String, field: String) throws(EncodingError) { try CommandText.check(text, field: field) }
 }
 
 extension String {

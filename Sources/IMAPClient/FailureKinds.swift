@@ -1,9 +1,9 @@
 import Failures
-import MailNet
+import MailSession
 import SASL
 
 /// The kinds of failure an IMAP session raises: the mail-session kinds every protocol
-/// client shares (MailNet), SASL's, and IMAP's own.
+/// client shares (the session core's), SASL's, and IMAP's own.
 extension FailureKind {
     /// The server's greeting is not an IMAP greeting at all.
     public static let notIMAP = FailureKind("not-imap")
@@ -12,10 +12,6 @@ extension FailureKind {
     /// The server could not check the login just now (`[UNAVAILABLE]`): try again later.
     public static let serverUnavailable = FailureKind("server-unavailable", hint: "try again later")
 
-    /// Every kind a session raises beyond connecting and TLS, in the order it meets them.
-    public static let imapClient: [FailureKind] = [
-        connectionClosed, greetingTimeout, greetingRejected, notIMAP, startTLSNotOffered, startTLSRefused, startTLSInjection,
-        tlsRequired, plaintextAuthRefused, authNotOffered, authMechanismNotOffered, authRejected, authPrivacyRequired,
-        serverUnavailable, saslError, protocolError, replyTooLarge, timeout, invalidInput,
-    ]
+    /// Every kind a session raises beyond connecting and TLS: the shared ones, then its own.
+    public static let imapClient: [FailureKind] = session + [notIMAP, tlsRequired, authPrivacyRequired, serverUnavailable]
 }

@@ -1,6 +1,5 @@
 import Failures
 import Foundation
-import MailNet
 import SASL
 
 /// SASL GSSAPI (RFC 4752) over MIT Kerberos: the client's ticket for `smtp@HOST` (or

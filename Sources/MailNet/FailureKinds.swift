@@ -21,23 +21,3 @@ extension FailureKind {
         tlsHandshakeFailed, tlsHandshakeTimeout, certificateUntrusted, certificateExpired, certificateNameMismatch,
     ]
 }
-
-/// The kinds of failure every mail-protocol session (SMTP, IMAP, POP3) raises after
-/// connecting: declared once here, where all three clients find them.
-extension FailureKind {
-    public static let connectionClosed = FailureKind("connection-closed")
-    public static let greetingTimeout = FailureKind("greeting-timeout")
-    public static let greetingRejected = FailureKind("greeting-rejected")
-    public static let startTLSNotOffered = FailureKind("starttls-not-offered")
-    public static let startTLSRefused = FailureKind("starttls-refused")
-    public static let startTLSInjection = FailureKind("starttls-injection")
-    /// The server allows a login only after STARTTLS (STLS), or only over TLS.
-    public static let tlsRequired = FailureKind("tls-required")
-    public static let plaintextAuthRefused = FailureKind("plaintext-auth-refused")
-    public static let authNotOffered = FailureKind("auth-not-offered")
-    public static let authMechanismNotOffered = FailureKind("auth-mechanism-not-offered")
-    public static let authRejected = FailureKind("auth-rejected")
-    public static let protocolError = FailureKind("protocol-error")
-    public static let replyTooLarge = FailureKind("reply-too-large")
-    public static let timeout = FailureKind("timeout")
-}

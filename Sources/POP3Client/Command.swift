@@ -1,3 +1,4 @@
+import Failures
 import SASL
 
 /// A POP3 command. Every argument is checked before it is encoded: a CR, LF or NUL
@@ -17,17 +18,7 @@ public enum POP3Command: Sendable {
     case noop
     case quit
 
-    public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
-        case forbiddenCharacter(argument: String)
-        case tooLong(limit: Int)
-        public var description: String {
-            switch self {
-            case .forbiddenCharacter(let argument):
-                return "the value \(argument) contains a CR, LF or NUL and cannot go into a POP3 command"
-            case .tooLong(let limit): return "the command would be longer than \(limit) bytes"
-            }
-        }
-    }
+    public typealias EncodingError = CommandTextError
 
     /// RFC 2449 §4: a command line is at most 255 octets, CRLF included. SASL answers
     /// (RFC 5034) are not bound by it; they are bounded here as SMTP's are.
@@ -41,7 +32,7 @@ public enum POP3Command: Sendable {
         case .capa: line = "CAPA"
         case .stls: line = "STLS"
         case .user(let name): line = "USER \(try Self.checked(name))"
-        case .pass(let secret): line = "PASS \(try Self.checked(Self.text(of: secret), shown: "password"))"
+        case .pass(let secret): line = "PASS \(try Self.checked(secret.protocolText, shown: "password"))"
         case .auth(let mechanism, let initial):
             var text = "AUTH \(try Self.checked(mechanism))"
             if let initial { text += " " + (try Self.checked(initial.isEmpty ? "=" : initial, shown: "initial response")) }
@@ -79,35 +70,8 @@ public enum POP3Command: Sendable {
 
     /// `value` when it holds no CR, LF or NUL; `shown` names a value that must not be printed.
     static func checked(_ value: String, shown: String? = nil) throws(EncodingError) -> String {
-        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
-            throw .forbiddenCharacter(argument: shown.map { "of the \($0)" } ?? Self.visible(value))
-        }
+        guard let shown else { return try CommandText.checked(value) }
+        try CommandText.check(value, field: shown)
         return value
-    }
-
-    /// The password's text. `Secret` hands its value only to SASL mechanisms, and PASS
-    /// carries it exactly as LOGIN's second answer does, so LOGIN reads it out.
-    static func text(of secret: Secret) throws(EncodingError) -> String {
-        var login = LoginMechanism(username: "", password: secret)
-        do {
-            _ = try login.start()
-            _ = try login.next(challenge: [])
-            return String(decoding: try login.next(challenge: []), as: UTF8.self)
-        } catch {
-            throw .forbiddenCharacter(argument: "of the password")
-        }
-    }
-
-    static func visible(_ value: String) -> String {
-        var out = "'"
-        for s in value.unicodeScalars.prefix(80) {
-            switch s {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\0": out += "\\0"
-            default: out.unicodeScalars.append(s)
-            }
-        }
-        return out + "'"
     }
 }

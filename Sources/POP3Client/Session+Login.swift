@@ -1,5 +1,6 @@
+import Failures
 import Foundation
-import MailNet
+import MailSession
 import SASL
 
 extension POP3Session {
@@ -10,26 +11,20 @@ extension POP3Session {
     @discardableResult
     public func authenticate(username: String, password: Secret) async throws -> String {
         // Refused before anything is sent.
-        if username.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
-            throw POP3ClientError.sasl(.invalidCharacter(field: "username"))
+        do {
+            try CommandText.check(username, field: "username")
+            try CommandText.check(password.protocolText, field: "password")
+        } catch {
+            throw POP3ClientError.session(.invalidCommand(error))
         }
-        do { _ = try POP3Command.pass(password).encoded() } catch { throw POP3ClientError.invalidCommand(error) }
-        guard let caps = capabilities else { throw POP3ClientError.connectionClosed(phase: "the session") }
+        guard let caps = capabilities else { throw POP3ClientError.session(.connectionClosed(phase: "the session")) }
         let offered = caps.saslMechanisms
         if !offered.isEmpty {
-            var available: Set<String> = ["CRAM-MD5"]
-            if isEncrypted || options.allowPlaintextPassword { available.formUnion(["PLAIN", "LOGIN"]) }
-            if let name = SASLPreference.strongest(offered: offered, available: available),
-               let mechanism = SASLMechanisms.make(name, username: username, secret: password) {
+            if let mechanism = core.passwordMechanism(offered: offered, username: username, password: password) {
                 try await authenticate(mechanism)
-                return name
+                return mechanism.name
             }
-            if !caps.user {
-                if let exposed = ["PLAIN", "LOGIN"].first(where: { offered.contains($0) }) {
-                    throw POP3ClientError.plaintextPasswordRefused(mechanism: "SASL \(exposed)")
-                }
-                throw POP3ClientError.authMechanismNotOffered("PLAIN, LOGIN or CRAM-MD5", offered: offered)
-            }
+            if !caps.user { throw POP3ClientError.session(core.noPasswordMechanism(offered: offered, prefix: "SASL ")) }
         }
         try await userPass(username: username, password: password)
         return "USER"
@@ -37,9 +32,7 @@ extension POP3Session {
 
     /// USER then PASS (RFC 1939 §7).
     private func userPass(username: String, password: Secret) async throws {
-        guard isEncrypted || options.allowPlaintextPassword else {
-            throw POP3ClientError.plaintextPasswordRefused(mechanism: "USER/PASS")
-        }
+        guard core.mayShowPassword else { throw POP3ClientError.session(.plaintextPasswordRefused(mechanism: "USER/PASS")) }
         let user = try await exchange(.user(username), phase: "auth")
         guard user.isOK else { throw refusal(user, step: .user) }
         let pass = try await exchange(.pass(password), phase: "auth")
@@ -50,16 +43,18 @@ extension POP3Session {
     /// refused unless allowed.
     public func authenticate(_ mechanism: some SASLMechanism) async throws {
         var mechanism = mechanism
-        guard let caps = capabilities else { throw POP3ClientError.connectionClosed(phase: "the session") }
-        guard !caps.saslMechanisms.isEmpty else { throw POP3ClientError.authNotOffered }
+        guard let caps = capabilities else { throw POP3ClientError.session(.connectionClosed(phase: "the session")) }
+        guard !caps.saslMechanisms.isEmpty else { throw POP3ClientError.session(.authNotOffered) }
         guard caps.offers(mechanism.name) else {
-            throw POP3ClientError.authMechanismNotOffered(mechanism.name, offered: caps.saslMechanisms)
+            throw POP3ClientError.session(.authMechanismNotOffered(mechanism.name, offered: caps.saslMechanisms))
         }
-        if mechanism.exposesPassword && !isEncrypted && !options.allowPlaintextPassword {
-            throw POP3ClientError.plaintextPasswordRefused(mechanism: "SASL \(mechanism.name)")
+        if mechanism.exposesPassword && !core.mayShowPassword {
+            throw POP3ClientError.session(.plaintextPasswordRefused(mechanism: "SASL \(mechanism.name)"))
         }
         let initial: String?
-        do { initial = try mechanism.start().map { Data($0).base64EncodedString() } } catch { throw POP3ClientError.sasl(error) }
+        do { initial = try mechanism.start().map { Data($0).base64EncodedString() } } catch {
+            throw POP3ClientError.session(.sasl(error))
+        }
         // RFC 5034 §4: an initial response that would make AUTH longer than 255 octets
         // waits for the server's first (empty) challenge instead.
         var held: String?
@@ -82,7 +77,7 @@ extension POP3Session {
                     throw await cancel(POP3ClientError.unexpectedResponse(phase: "auth", response))
                 }
                 do { answer = Data(try mechanism.next(challenge: [UInt8](challenge))).base64EncodedString() } catch {
-                    throw await cancel(POP3ClientError.sasl(error))
+                    throw await cancel(POP3ClientError.session(.sasl(error)))
                 }
             }
             response = try await exchange(.authResponse(answer), phase: "auth", form: .sasl)

@@ -3,5 +3,4 @@ import Failures
 /// The kinds of failure a SASL exchange raises on the client's side.
 extension FailureKind {
     public static let saslError = FailureKind("sasl-error")
-    public static let invalidInput = FailureKind("invalid-input")
 }

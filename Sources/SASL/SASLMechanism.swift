@@ -1,8 +1,8 @@
 import Failures
 import Foundation
 
-/// A SASL mechanism as an SMTP client runs it (RFC 4954): an optional initial
-/// response sent with AUTH, then one answer per server challenge. Challenges and
+/// A SASL mechanism as a mail client runs it (SMTP AUTH, IMAP AUTHENTICATE, POP3 AUTH):
+/// an optional initial response, then one answer per server challenge. Challenges and
 /// answers are raw bytes; the session does the base64.
 public protocol SASLMechanism: Sendable {
     /// The name in AUTH and in the EHLO list, such as `PLAIN`.
@@ -45,5 +45,5 @@ public enum SASLError: MailconfError, Equatable {
 }
 
 func checkSASLText(_ text: String, field: String) throws(SASLError) {
-    if text.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D }) { throw .invalidCharacter(field: field) }
+    do { try CommandText.check(text, field: field) } catch { throw .invalidCharacter(field: field) }
 }

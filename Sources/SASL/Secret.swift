@@ -7,4 +7,7 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     public var debugDescription: String { "<redacted>" }
     public var customMirror: Mirror { Mirror(self, children: []) }
     public var isEmpty: Bool { value.isEmpty }
+    /// The value, for the one place a protocol carries it outside SASL (POP3 PASS, IMAP
+    /// LOGIN). Never for printing or logging.
+    package var protocolText: String { value }
 }

@@ -1,3 +1,5 @@
+import Failures
+
 /// An SMTP command. Every argument is checked before it is encoded: a CR, LF or NUL
 /// (which would let a value smuggle in a second command) is refused.
 public enum SMTPCommand: Sendable, Equatable {
@@ -15,17 +17,7 @@ public enum SMTPCommand: Sendable, Equatable {
     case noop
     case quit
 
-    public enum EncodingError: Error, Equatable, Sendable, CustomStringConvertible {
-        case forbiddenCharacter(argument: String)
-        case tooLong(limit: Int)
-        public var description: String {
-            switch self {
-            case .forbiddenCharacter(let argument):
-                return "the value \(argument) contains a CR, LF or NUL and cannot go into an SMTP command"
-            case .tooLong(let limit): return "the command would be longer than \(limit) bytes"
-            }
-        }
-    }
+    public typealias EncodingError = CommandTextError
 
     /// RFC 5321 §4.5.3.1.4: a command line is at most 512 octets; AUTH responses may be longer (RFC 4954 §4).
     static let maxCommandLength = 512
@@ -80,25 +72,7 @@ public enum SMTPCommand: Sendable, Equatable {
         }
     }
 
-    static func checked(_ value: String) throws(EncodingError) -> String {
-        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
-            throw .forbiddenCharacter(argument: Self.visible(value))
-        }
-        return value
-    }
-
-    static func visible(_ value: String) -> String {
-        var out = "'"
-        for s in value.unicodeScalars.prefix(80) {
-            switch s {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\0": out += "\\0"
-            default: out.unicodeScalars.append(s)
-            }
-        }
-        return out + "'"
-    }
+    static func checked(_ value: String) throws(EncodingError) -> String { try CommandText.checked(value) }
 }
 
 /// The message body of DATA: line ends made CRLF, lines starting with a dot doubled

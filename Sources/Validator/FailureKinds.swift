@@ -2,6 +2,7 @@ import Failures
 import IMAPClient
 import Kerberos
 import MailNet
+import MailSession
 import POP3Client
 import SMTPClient
 

@@ -1,91 +1,30 @@
 import Failures
 import Foundation
-import Kerberos
-import Lint
+import IMAPClient
+import MailSession
 import MailNet
 import MailSettings
-import SASL
+import POP3Client
 import SMTPClient
 
-/// Runs the live checks on mailconf's own SMTP client.
+/// Runs the live checks on mailconf's own clients: one path for SMTP, IMAP and POP3,
+/// which differ only in the steps between opening and closing the session.
 public enum LiveCheck {
 
     public static func verify(_ request: VerifyRequest) async -> VerifyResult {
-        if request.setting.protocol == .imap || request.setting.protocol == .pop3 { return await verifyIncoming(request) }
-        let s = request.setting
-        let started = Date()
-        let mode: TLSMode = s.security == .tls ? .implicit : s.security == .starttls ? .startTLS : .none
-        let session = SMTPSession(options: SMTPSessionOptions(
-            host: s.hostname?.name ?? "", port: Int(s.port?.value ?? 25), tls: mode, trust: request.trust,
-            connectTimeout: request.timeout, replyTimeout: request.timeout, allowPlaintextPassword: request.allowPlaintextAuth,
-            resolver: request.resolver ?? SystemResolver()))
-        var kind: FailureKind?
-        var message = "works"
-        var mechanismUsed: String?
-        var queueID: String?
-        var certificateProblems: [FailureKind]?
-        do {
-            try await session.open(checking: [request.username, request.sender].compactMap { $0 } + request.recipients)
-            // A mechanism asked for by name means a login, whatever the setting says.
-            let needsAuth = request.mechanism != nil || s.loginPlan(secretAtHand: request.secret != nil) != .noLogin
-            if needsAuth && !request.logIn {
-                throw CheckFailure(kind: .credentialsMissing, message: "the login was not tried: this check stops before AUTH")
-            }
-            // A port that offers AUTH only after STARTTLS says so by offering STARTTLS and
-            // no AUTH in plaintext: the fix is STARTTLS, not another mechanism.
-            if needsAuth, !session.isEncrypted, let caps = session.capabilities, caps.startTLS, caps.authMechanisms.isEmpty {
-                throw CheckFailure(kind: .tlsRequired, message:
-                    "this port offers AUTH only after STARTTLS: its plaintext EHLO offers STARTTLS and no AUTH; set the security to STARTTLS")
-            }
-            if needsAuth && request.usesKerberos {
-                mechanismUsed = try await kerberosLogin(session, request)
-            } else if needsAuth {
-                guard let username = request.username, let secret = request.secret else {
-                    throw CheckFailure(kind: .credentialsMissing, message: "this setting needs a username and a password (or token); give them to verify the login")
-                }
-                mechanismUsed = try await authenticate(session, username: username, secret: secret,
-                                                       mechanism: request.usesToken ? "XOAUTH2" : request.mechanism)
-            }
-            if let sender = request.sender, !request.recipients.isEmpty {
-                do {
-                    let reply = try await session.send(from: sender, to: request.recipients,
-                                                       message: testMessage(from: sender, to: request.recipients))
-                    queueID = Self.queueID(in: reply)
-                    message = "works; test message accepted: \(reply.text)"
-                } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isPermanentFailure {
-                    throw CheckFailure(kind: .bounced, message: "the server refused the test message at \(phase.uppercased()): \(reply)")
-                } catch SMTPClientError.unexpectedReply(let phase, let reply) where reply.isTransientFailure {
-                    throw CheckFailure(kind: .deferred, message: "the server deferred the test message at \(phase.uppercased()): \(reply)")
-                }
-            } else {
-                // Would the server take mail from this client as it is? Nothing is sent:
-                // MAIL FROM, RCPT TO an address elsewhere, RSET.
-                let probe = try await session.probeEnvelope(from: request.sender ?? defaultSender(for: s.hostname),
-                                                            to: relayProbeRecipient)
-                try classify(probe.mail, probe.rcpt, authenticated: mechanismUsed != nil)
-            }
-        } catch let e as CheckFailure {
-            kind = e.kind
-            message = e.message
-        } catch let e as SMTPClientError {
-            kind = e.kind
-            message = e.description
-            if case .tls(let failure) = e, failure.kind != .tlsHandshakeFailed { certificateProblems = failure.problems.map(\.kind) }
-        } catch {
-            kind = .protocolError
-            message = "\(error)"
+        switch request.setting.protocol {
+        case .imap: return await check(IMAPSession(options: request.sessionOptions(defaultPort: 993)), request, steps: incomingSteps)
+        case .pop3: return await check(POP3Session(options: request.sessionOptions(defaultPort: 995)), request, steps: incomingSteps)
+        default: return await check(SMTPSession(options: request.sessionOptions(defaultPort: 25)), request, steps: smtpSteps)
         }
-        await session.close()
-        return VerifyResult(
-            setting: s.summary, ok: kind == nil, kind: kind, message: message,
-            addresses: session.addressesTried,
-            capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords,
-            capabilities: session.capabilities?.keywords,
-            authMechanisms: session.capabilities?.authMechanisms,
-            mechanismUsed: mechanismUsed, tls: await session.tls,
-            timings: PhaseTiming.phases(of: session.transcript),
-            transcript: request.keepTranscript ? session.transcript : nil,
-            totalSeconds: Date().timeIntervalSince(started), queueID: queueID, certificateProblems: certificateProblems)
+    }
+
+    /// What a check's steps found beyond the session itself.
+    struct Outcome {
+        var mechanismUsed: String?
+        /// The sentence for a check that worked, when more than "works".
+        var message = "works"
+        var queueID: String?
     }
 
     /// A verdict of the check's own (what the server's answers mean), carried to the result.
@@ -95,9 +34,56 @@ public enum LiveCheck {
         var description: String { message }
     }
 
-    static func authenticate(_ session: SMTPSession, username: String, secret: Secret, mechanism: String?) async throws -> String {
-        guard let mechanism else { return try await session.authenticate(username: username, password: secret) }
-        try await session.authenticate(mechanism: mechanism, username: username, secret: secret)
-        return mechanism.uppercased()
+    /// The one verify path: the protocol's `steps` on the session, the failure they met
+    /// (with every problem of the certificate when that was it), the session closed, and
+    /// the result from what the session learnt.
+    static func check<Session: VerifiableSession>(
+        _ session: Session, _ request: VerifyRequest, steps: (Session, VerifyRequest) async throws -> Outcome
+    ) async -> VerifyResult {
+        let started = Date()
+        var outcome = Outcome()
+        var kind: FailureKind?
+        var certificateProblems: [FailureKind]?
+        do {
+            outcome = try await steps(session, request)
+        } catch let e as any MailconfError {
+            kind = e.kind
+            outcome.message = e.message
+            if let failure = (e as? any SessionError)?.tlsFailure, failure.kind != .tlsHandshakeFailed {
+                certificateProblems = failure.problems.map(\.kind)
+            }
+        } catch {
+            kind = .protocolError
+            outcome.message = "\(error)"
+        }
+        await session.close()
+        return VerifyResult(
+            setting: request.setting.summary, ok: kind == nil, kind: kind, message: outcome.message,
+            addresses: session.addressesTried,
+            capabilitiesBeforeTLS: session.capabilitiesBeforeTLS?.keywords,
+            capabilities: session.capabilities?.keywords,
+            authMechanisms: session.capabilities?.saslMechanisms,
+            mechanismUsed: outcome.mechanismUsed, tls: await session.tls,
+            timings: PhaseTiming.phases(of: session.transcript),
+            transcript: request.keepTranscript ? session.transcript : nil,
+            totalSeconds: Date().timeIntervalSince(started), queueID: outcome.queueID, certificateProblems: certificateProblems)
+    }
+}
+
+extension VerifyRequest {
+    /// The session options this request asks for, on the protocol's `defaultPort` when
+    /// the setting names none.
+    func sessionOptions<Limits: SessionLimits>(defaultPort: Int) -> SessionOptions<Limits> {
+        let s = setting
+        return SessionOptions(host: s.hostname?.name ?? "", port: Int(s.port?.value ?? UInt16(defaultPort)), tls: TLSMode(s.security),
+                              trust: trust, connectTimeout: timeout, replyTimeout: timeout,
+                              allowPlaintextPassword: allowPlaintextAuth, resolver: resolver ?? SystemResolver())
+    }
+}
+
+extension TLSMode {
+    /// How a setting's security is spoken on the wire.
+    init(_ security: ConnectionSecurity?) {
+        self = security == .tls ? .implicit : security == .starttls ? .startTLS : .none
     }
 }

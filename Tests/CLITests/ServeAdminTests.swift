@@ -38,6 +38,11 @@ import TestSupport
         let tokens = cli.dir.appendingPathComponent("tokens")
         try "ops:\(String(repeating: "ab", count: 20))\n".write(to: tokens, atomically: true, encoding: .utf8)
         chmod(tokens.path, 0o600)
+        // The lab shares its key with Postfix and Dovecot (chmod 644); serve reads a key
+        // only its owner may read, so it gets a copy of its own.
+        let key = cli.dir.appendingPathComponent("valid.key")
+        try FileManager.default.copyItem(at: pki.appendingPathComponent("valid.key"), to: key)
+        chmod(key.path, 0o600)
         let adminPort = try await offThePool { () throws -> Int in
             let probe = try ServeProcess(cli)
             defer { probe.signal(SIGTERM); _ = probe.exitStatus(within: 10) }
@@ -45,7 +50,7 @@ import TestSupport
         }
         let server = try await ServeProcess.start(cli, arguments: [
             "--admin", "127.0.0.1:\(adminPort)", "--admin-token-file", tokens.path,
-            "--admin-tls-cert", pki.appendingPathComponent("valid.pem").path, "--admin-tls-key", pki.appendingPathComponent("valid.key").path])
+            "--admin-tls-cert", pki.appendingPathComponent("valid.pem").path, "--admin-tls-key", key.path])
         defer { server.signal(SIGTERM); _ = server.exitStatus(within: 10) }
         #expect(await server.waitForLog("web page on https://127.0.0.1:\(adminPort)/ui/", seconds: 10), "\(server.log)")
         let https = try await cli.run(["curl", "-sS", "-i", "--max-time", "10", "--cacert", lab.caFile,

@@ -111,7 +111,7 @@ import Testing
 
     @Test func lineBreaksAndNULAreRefused() {
         for bad in ["a\rb", "a\nb", "a\u{0}b"] {
-            #expect(throws: IMAPCommand.EncodingError(field: "password")) {
+            #expect(throws: IMAPCommand.EncodingError.forbiddenCharacter(field: "password")) {
                 try IMAPCommand.login(tag: "a1", username: "alice", password: bad).chunks(literalPlus: true)
             }
         }

@@ -119,7 +119,7 @@ struct GSSAPIAgainstAHostileServer {
         } catch let e as SMTPClientError {
             failure = e
         } catch let e as SASLError {
-            failure = .sasl(e)
+            failure = .session(.sasl(e))
         }
         await session.close()
         await server.stop()

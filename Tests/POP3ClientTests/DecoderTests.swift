@@ -112,7 +112,7 @@ import Testing
 @Suite struct Commands {
     @Test func valuesWithLineBreaksAreRefusedAndPasswordsRedacted() throws {
         #expect(throws: POP3Command.EncodingError.self) { try POP3Command.user("alice\r\nDELE 1").encoded() }
-        #expect(throws: POP3Command.EncodingError.forbiddenCharacter(argument: "of the password")) {
+        #expect(throws: POP3Command.EncodingError.forbiddenCharacter(field: "password")) {
             try POP3Command.pass(Secret("pw\nQUIT")).encoded()
         }
         #expect(try POP3Command.pass(Secret("hunter2")).encoded() == Array("PASS hunter2\r\n".utf8))
@@ -130,22 +130,24 @@ import Testing
     @Test func everyErrorHasADeclaredKindAndSaysWhatToDo() {
         let err = POP3Response(status: .err, text: "[AUTH] no")
         let errors: [POP3ClientError] = [
-            .timeout(phase: "greeting", seconds: 1), .timeout(phase: "capa", seconds: 1), .connectionClosed(phase: "capa"),
+            .session(.timeout(phase: "greeting", seconds: 1)), .session(.timeout(phase: "capa", seconds: 1)),
+            .session(.connectionClosed(phase: "capa")),
             .protocolViolation(phase: "greeting", .malformed(line: "220 x")), .protocolViolation(phase: "capa", .malformed(line: "x")),
             .protocolViolation(phase: "capa", .lineTooLong(limit: 1)), .protocolViolation(phase: "capa", .unsolicited(bytes: 1)),
-            .unexpectedResponse(phase: "auth", err), .greetingRejected(err), .startTLSNotOffered, .startTLSRefused(err),
-            .startTLSInjection(bytes: 3), .authNotOffered, .authMechanismNotOffered("X", offered: []),
-            .plaintextPasswordRefused(mechanism: "USER/PASS"), .tlsRequired(err), .authRejected(err), .mailboxInUse(err),
-            .temporaryFailure(err), .invalidCommand(.tooLong(limit: 255)), .sasl(.invalidCharacter(field: "username")),
-            .sasl(.unexpectedChallenge(mechanism: "PLAIN")),
+            .unexpectedResponse(phase: "auth", err), .session(.greetingRejected("\(err)")), .session(.startTLSNotOffered),
+            .session(.startTLSRefused("\(err)")), .session(.startTLSInjection(bytes: 3)), .session(.authNotOffered),
+            .session(.authMechanismNotOffered("X", offered: [])), .session(.plaintextPasswordRefused(mechanism: "USER/PASS")),
+            .tlsRequired(err), .authRejected(err), .mailboxInUse(err), .temporaryFailure(err),
+            .session(.invalidCommand(.tooLong(limit: 255))), .session(.sasl(.invalidCharacter(field: "username"))),
+            .session(.sasl(.unexpectedChallenge(mechanism: "PLAIN"))),
         ]
         for e in errors {
             #expect(FailureKind.pop3Client.contains(e.kind), "\(e) has kind \(e.kind), not in FailureKind.pop3Client")
             #expect(!e.message.isEmpty)
         }
         #expect(POP3ClientError.protocolViolation(phase: "greeting", .malformed(line: "220 x")).kind == "not-pop3")
-        #expect(POP3ClientError.timeout(phase: "greeting", seconds: 1).kind == "greeting-timeout")
-        #expect(POP3ClientError.sasl(.invalidCharacter(field: "username")).kind == "invalid-input")
+        #expect(POP3ClientError.session(.timeout(phase: "greeting", seconds: 1)).kind == "greeting-timeout")
+        #expect(POP3ClientError.session(.sasl(.invalidCharacter(field: "username"))).kind == "invalid-input")
     }
 
     @Test func loginRefusalsAreToldApart() {

@@ -62,7 +62,7 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
     @Test func anImplicitTLSPortThatNeverFinishesTheHandshakeIsTLSHandshakeTimeout() async throws {
         let (e, _, session) = try await failure(greeting: [], tls: .implicit, replyTimeout: 1) { _ in [] }
         #expect(e?.kind == "tls-handshake-timeout", "\(String(describing: e))")
-        #expect(e == .timeout(phase: "tls-handshake", seconds: 1))
+        #expect(e == .session(.timeout(phase: "tls-handshake", seconds: 1)))
         #expect(e?.description.contains("TLS handshake did not finish") == true)
         #expect(session.greeting == nil)
     }
@@ -116,7 +116,7 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
             if line == "STARTTLS" { return [.send("220 2.0.0 go ahead\r\n250 injected\r\n")] }
             return []
         }
-        #expect(e == .startTLSInjection(bytes: 14))
+        #expect(e == .session(.startTLSInjection(bytes: 14)))
         #expect(!server.lines.contains { $0.hasPrefix("AUTH") })
     }
 
@@ -124,7 +124,7 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         let (e, server, _) = try await failure(tls: .startTLS, auth: true) { line in
             line.hasPrefix("EHLO") ? [.send(EHLOReply.make(["AUTH PLAIN LOGIN"]))] : [.send("250 ok\r\n")]
         }
-        #expect(e == .startTLSNotOffered)
+        #expect(e == .session(.startTLSNotOffered))
         #expect(!server.lines.contains { $0.hasPrefix("AUTH") })
         #expect(server.lines.allSatisfy { !$0.contains("s3cret") })
     }
@@ -149,7 +149,7 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
         let (e, _, _) = try await failure(replyTimeout: 1, allowPlaintext: true, auth: true) { line in
             line.hasPrefix("EHLO") ? [.send(EHLOReply.make(["AUTH PLAIN"]))] : []
         }
-        #expect(e == .timeout(phase: "auth", seconds: 1))
+        #expect(e == .session(.timeout(phase: "auth", seconds: 1)))
     }
 
     @Test func mixedCodesInOneReplyAreAProtocolError() async throws {
@@ -190,8 +190,8 @@ private func failure(greeting: [FakeSMTPServer.Action] = [.send("220 fake.test E
 
     @Test func injectionInClientNameIsRefusedBeforeConnecting() async throws {
         let server = try await FakeSMTPServer(greeting: [.send("220 x\r\n")]) { _ in [] }
-        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none,
-                                                              clientName: "me\r\nMAIL FROM:<x@y>"))
+        let session = SMTPSession(options: SMTPSessionOptions(host: "127.0.0.1", port: server.port, tls: .none),
+                                  clientName: "me\r\nMAIL FROM:<x@y>")
         do { try await session.open(); Issue.record("opened") } catch let e as SMTPClientError {
             #expect(e.kind == "invalid-input")
         }

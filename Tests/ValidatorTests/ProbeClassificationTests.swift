@@ -64,9 +64,11 @@ struct ProbeClassification {
         let listed = FailureKind.verifyGeneral + FailureKind.verifyKerberos
         #expect(Set(listed).count == listed.count)
         let raised: [FailureKind] = [
-            SMTPClientError.timeout(phase: "greeting", seconds: 1).kind, SMTPClientError.timeout(phase: "auth", seconds: 1).kind,
-            SMTPClientError.connect(host: "h", port: 25, .hostUnreachable).kind, SMTPClientError.tls(.expired(notValidAfter: .distantPast)).kind,
-            SMTPClientError.sasl(.unknownMechanism("x")).kind, SMTPClientError.startTLSInjection(bytes: 3).kind,
+            SMTPClientError.session(.timeout(phase: "greeting", seconds: 1)).kind,
+            SMTPClientError.session(.timeout(phase: "auth", seconds: 1)).kind,
+            SMTPClientError.session(.connect(host: "h", port: 25, .hostUnreachable)).kind,
+            SMTPClientError.session(.tls(.expired(notValidAfter: .distantPast))).kind,
+            SMTPClientError.session(.sasl(.unknownMechanism("x"))).kind, SMTPClientError.session(.startTLSInjection(bytes: 3)).kind,
             LiveCheck.worthProbing.first!, .credentialsMissing, .kerberosRejected, .kerberosUnavailable,
         ]
         for kind in raised { #expect(listed.contains(kind), "\(kind)") }

@@ -1,20 +1,20 @@
+import MailNet
 import NIOCore
 
 /// The connect step every protocol session shares: resolve the host, then try each of its
 /// addresses in turn until one takes, noting each in the transcript and in `attempts`.
-/// `dnsFailure` says a host without addresses in the client's own error; `connect` makes
+/// A host without addresses is the client's `.session(.dnsFailure(…))`; `connect` makes
 /// one connection, and the last address's error is thrown when none takes.
-public func connectInTurn<Connection, Failure: Error & CustomStringConvertible>(
+func connectInTurn<Connection, Failure: SessionError>(
     host: String, port: Int, mode: TLSMode, resolver: any AddressResolver, timeout: Double,
-    transcript: inout Transcript, attempts: inout [AddressAttempt],
-    dnsFailure: (_ host: String, _ reason: String) -> Failure,
+    transcript: inout Transcript, attempts: inout [AddressAttempt], failing: Failure.Type,
     connect: (SocketAddress) async throws -> Connection
 ) async throws -> Connection {
     let addresses: [SocketAddress]
     do {
         addresses = try await resolver.resolve(host: host, port: port, timeout: timeout)
     } catch {
-        throw dnsFailure(error.host, error.reason)
+        throw Failure.session(.dnsFailure(host: error.host, reason: error.reason))
     }
     transcript.record(.note, "\(host) has \(addresses.count) address(es): "
                       + addresses.map { $0.ipAddress ?? "\($0)" }.joined(separator: ", "), phase: "connect")
@@ -32,5 +32,5 @@ public func connectInTurn<Connection, Failure: Error & CustomStringConvertible>(
             lastError = e
         }
     }
-    throw lastError ?? dnsFailure(host, "no address")
+    throw lastError ?? Failure.session(.dnsFailure(host: host, reason: "no address"))
 }

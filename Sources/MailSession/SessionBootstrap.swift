@@ -1,3 +1,4 @@
+import MailNet
 import NIOCore
 import NIOPosix
 
@@ -6,8 +7,8 @@ extension SessionChannelHandler where Self: ChannelInboundHandler {
     /// byte when `implicitTLS` is given, with the handshake then awaited before the
     /// greeting), and registers the wait for the greeting before any byte can arrive.
     /// A connection that cannot be made is its ``ConnectFailure`` (refused, unreachable,
-    /// timed out…), for the client to wrap in its own error.
-    public func connect<Greeting: Sendable>(
+    /// timed out…), for ``SessionConnection`` to wrap in the client's error.
+    package func connect<Greeting: Sendable>(
         to address: SocketAddress, group: any EventLoopGroup, connectTimeout: TimeAmount, implicitTLS: TLSClient?,
         expectGreeting: @escaping @Sendable (ChannelHandlerContext) -> EventLoopFuture<Greeting>
     ) async throws(ConnectFailure) -> (any Channel, EventLoopFuture<Greeting>) {
@@ -20,7 +21,7 @@ extension SessionChannelHandler where Self: ChannelInboundHandler {
                     try channel.pipeline.syncOperations.addHandler(QuickAck())
                     if let tls = implicitTLS {
                         try channel.pipeline.syncOperations.addHandler(try tls.makeHandler())
-                        self.handshake = channel.eventLoop.makePromise(of: Void.self)
+                        self.link.handshake = channel.eventLoop.makePromise(of: Void.self)
                     }
                     try channel.pipeline.syncOperations.addHandler(self)
                     box.future = expectGreeting(try channel.pipeline.syncOperations.context(handler: self))

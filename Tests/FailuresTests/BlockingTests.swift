@@ -1,5 +1,5 @@
 import Foundation
-import MailNet
+import Failures
 import Testing
 
 /// Blocking work (getaddrinfo, the KDC exchange) is waited for off the cooperative pool,
