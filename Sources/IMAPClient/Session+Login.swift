@@ -5,7 +5,7 @@ import SASL
 /// How a session logged in.
 public enum IMAPLoginMethod: Sendable, Equatable, CustomStringConvertible {
     /// AUTHENTICATE with this SASL mechanism.
-    case authenticate(String)
+    case authenticate(MechanismName)
     /// The LOGIN command.
     case login
 
@@ -28,7 +28,7 @@ extension IMAPSession {
         do { try IMAPCommand.check(username, field: "username") } catch { throw IMAPClientError.session(.invalidCommand(error)) }
         try await openConnection(askingAfterTLS: false)
         if capabilities == nil, try await authenticateWithCapabilities(PlainMechanism(username: username, password: password)) {
-            return .authenticate("PLAIN")
+            return .authenticate(.plain)
         }
         return try await authenticate(username: username, password: password)
     }
@@ -57,7 +57,7 @@ extension IMAPSession {
         }
         let connection = try core.requireConnection()
         let ask = IMAPCommand.simple(tag: nextTag(), "CAPABILITY")
-        let login = IMAPCommand.authenticate(tag: nextTag(), mechanism: attempt.name,
+        let login = IMAPCommand.authenticate(tag: nextTag(), mechanism: attempt.name.text,
                                              initialResponse: initial.isEmpty ? "=" : Data(initial).base64EncodedString())
         let askBytes = try encode(ask, literalPlus: false), loginBytes = try encode(login, literalPlus: false)
         core.transcript.sent(ask, phase: Self.capabilityAfterTLS)
@@ -75,7 +75,7 @@ extension IMAPSession {
         var reply = try await connection.awaitReply(replies[1], phase: "authenticate")
         core.transcript.received(reply, phase: "authenticate", redactChallenge: true)
         reply = try await challenges(&attempt, tag: login.tag, reply: reply, pendingInitial: nil)
-        guard reply.final.status == .ok || caps.authMechanisms.contains(attempt.name.uppercased()) else { return false }
+        guard reply.final.status == .ok || attempt.name.isOffered(in: caps.authMechanisms) else { return false }
         try check(reply, phase: "authenticate")
         return true
     }
@@ -122,9 +122,9 @@ extension IMAPSession {
     public func authenticate(_ mechanism: some SASLMechanism) async throws {
         var mechanism = mechanism
         guard let caps = capabilities else { throw IMAPClientError.session(.connectionClosed(phase: "authenticate")) }
-        guard caps.authMechanisms.contains(mechanism.name.uppercased()) else {
+        guard mechanism.name.isOffered(in: caps.authMechanisms) else {
             if caps.authMechanisms.isEmpty { throw IMAPClientError.session(.authNotOffered) }
-            throw IMAPClientError.session(.authMechanismNotOffered(mechanism.name, offered: caps.authMechanisms))
+            throw IMAPClientError.session(.authMechanismNotOffered(mechanism.name.text, offered: caps.authMechanisms))
         }
         if mechanism.exposesPassword && !core.mayShowPassword {
             throw IMAPClientError.session(.plaintextPasswordRefused(mechanism: "AUTHENTICATE \(mechanism.name)"))
@@ -134,7 +134,7 @@ extension IMAPSession {
         let tag = nextTag()
         // SASL-IR: the initial response on the command line ("=" for an empty one).
         let inline = caps.saslIR ? initial.map { $0.isEmpty ? "=" : Data($0).base64EncodedString() } : nil
-        let reply = try await run(.authenticate(tag: tag, mechanism: mechanism.name, initialResponse: inline),
+        let reply = try await run(.authenticate(tag: tag, mechanism: mechanism.name.text, initialResponse: inline),
                                   phase: "authenticate", redactChallenge: true)
         try check(try await challenges(&mechanism, tag: tag, reply: reply, pendingInitial: inline == nil ? initial : nil),
                   phase: "authenticate")

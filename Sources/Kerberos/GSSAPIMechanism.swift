@@ -12,7 +12,7 @@ import SASL
 /// Getting a service ticket may ask the KDC over the network, so call ``prepare(timeout:)``
 /// before AUTH: it does that work off Swift's cooperative threads, with a deadline.
 public struct GSSAPIMechanism: SASLMechanism {
-    public let name = "GSSAPI"
+    public let name = MechanismName.gssapi
     public let exposesPassword = false
     private let context: GSSClientContext
 
@@ -48,7 +48,7 @@ public struct GSSAPIMechanism: SASLMechanism {
     public func prepare(timeout: Double) async throws(SASLError) {
         let context = self.context
         let outcome: Result<Void, SASLError> = await runBlocking(timeout: timeout, onTimeout: .failure(.mechanismFailed(
-            mechanism: "GSSAPI", kind: .kerberosRealmUnreachable,
+            mechanism: MechanismName.gssapi.text, kind: .kerberosRealmUnreachable,
             message: "no answer from the Kerberos KDC within \(timeout) s while getting a ticket for \(context.service): check the network path to the KDC and krb5.conf's kdc lines"))) {
             do throws(SASLError) { try context.prepareFirstToken() } catch { return .failure(error) }
             return .success(())
@@ -102,17 +102,17 @@ final class GSSClientContext: @unchecked Sendable {
     private func gss() throws(SASLError) -> GSSAPILibrary {
         switch library {
         case .success(let gss): return gss
-        case .failure(let f): throw .mechanismFailed(mechanism: "GSSAPI", kind: f.kind, message: f.message)
+        case .failure(let f): throw .mechanismFailed(mechanism: MechanismName.gssapi.text, kind: f.kind, message: f.message)
         }
     }
 
     private func failure(_ status: GSSStatus) -> SASLError {
         let f = KerberosFailure.classify(status, KerberosFailure.Context(options: options, service: service))
-        return .mechanismFailed(mechanism: "GSSAPI", kind: f.kind, message: f.message)
+        return .mechanismFailed(mechanism: MechanismName.gssapi.text, kind: f.kind, message: f.message)
     }
 
     private func protocolFailure(_ message: String) -> SASLError {
-        .mechanismFailed(mechanism: "GSSAPI", kind: .saslError, message: message)
+        .mechanismFailed(mechanism: MechanismName.gssapi.text, kind: .saslError, message: message)
     }
 
     func prepareFirstToken() throws(SASLError) {
@@ -129,7 +129,7 @@ final class GSSClientContext: @unchecked Sendable {
             preparedToken = nil
             return token
         }
-        guard security == nil else { throw SASLError.unexpectedChallenge(mechanism: "GSSAPI") }
+        guard security == nil else { throw SASLError.unexpectedChallenge(mechanism: MechanismName.gssapi.text) }
         return try step(nil)
     }
 
@@ -137,7 +137,7 @@ final class GSSClientContext: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if !established { return try step(challenge) }
-        guard !layerChosen else { throw SASLError.unexpectedChallenge(mechanism: "GSSAPI") }
+        guard !layerChosen else { throw SASLError.unexpectedChallenge(mechanism: MechanismName.gssapi.text) }
         // RFC 4752 section 3.1: the server's wrapped offer: one octet of security layers
         // it supports, then its largest buffer. mailconf answers "no security layer".
         let offer = try unwrap(challenge)

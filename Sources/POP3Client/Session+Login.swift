@@ -22,7 +22,7 @@ extension POP3Session {
         if !offered.isEmpty {
             if let mechanism = core.passwordMechanism(offered: offered, username: username, password: password) {
                 try await authenticate(mechanism)
-                return mechanism.name
+                return mechanism.name.text
             }
             if !caps.user { throw POP3ClientError.session(core.noPasswordMechanism(offered: offered, prefix: "SASL ")) }
         }
@@ -45,8 +45,8 @@ extension POP3Session {
         var mechanism = mechanism
         guard let caps = capabilities else { throw POP3ClientError.session(.connectionClosed(phase: "the session")) }
         guard !caps.saslMechanisms.isEmpty else { throw POP3ClientError.session(.authNotOffered) }
-        guard caps.offers(mechanism.name) else {
-            throw POP3ClientError.session(.authMechanismNotOffered(mechanism.name, offered: caps.saslMechanisms))
+        guard mechanism.name.isOffered(in: caps.saslMechanisms) else {
+            throw POP3ClientError.session(.authMechanismNotOffered(mechanism.name.text, offered: caps.saslMechanisms))
         }
         if mechanism.exposesPassword && !core.mayShowPassword {
             throw POP3ClientError.session(.plaintextPasswordRefused(mechanism: "SASL \(mechanism.name)"))
@@ -58,10 +58,10 @@ extension POP3Session {
         // RFC 5034 §4: an initial response that would make AUTH longer than 255 octets
         // waits for the server's first (empty) challenge instead.
         var held: String?
-        var command = POP3Command.auth(mechanism: mechanism.name, initialResponse: initial)
+        var command = POP3Command.auth(mechanism: mechanism.name.text, initialResponse: initial)
         if let initial, (try? command.encoded()) == nil {
             held = initial
-            command = .auth(mechanism: mechanism.name, initialResponse: nil)
+            command = .auth(mechanism: mechanism.name.text, initialResponse: nil)
         }
         var response = try await exchange(command, phase: "auth", form: .sasl)
         var rounds = 0

@@ -5,7 +5,7 @@ import Foundation
 /// password never crosses the wire, but the username does, and the scheme is weak
 /// against an eavesdropper; prefer TLS.
 public struct CramMD5Mechanism: SASLMechanism {
-    public let name = "CRAM-MD5"
+    public let name = MechanismName.cramMD5
     public let exposesPassword = false
     let username: String
     let password: Secret
@@ -22,7 +22,7 @@ public struct CramMD5Mechanism: SASLMechanism {
     }
 
     public mutating func next(challenge: [UInt8]) throws(SASLError) -> [UInt8] {
-        guard !answered else { throw .unexpectedChallenge(mechanism: name) }
+        guard !answered else { throw .unexpectedChallenge(mechanism: name.text) }
         answered = true
         let mac = HMAC<Insecure.MD5>.authenticationCode(for: challenge, using: SymmetricKey(data: Array(password.value.utf8)))
         let hex = mac.map { String(format: "%02x", $0) }.joined()

@@ -2,7 +2,7 @@ import Foundation
 
 /// LOGIN (draft-murchison-sasl-login): the username, then the password, each answering a prompt.
 public struct LoginMechanism: SASLMechanism {
-    public let name = "LOGIN"
+    public let name = MechanismName.login
     public let exposesPassword = true
     let username: String
     let password: Secret
@@ -24,7 +24,7 @@ public struct LoginMechanism: SASLMechanism {
         switch step {
         case 1: return Array(username.utf8)
         case 2: return Array(password.value.utf8)
-        default: throw .unexpectedChallenge(mechanism: name)
+        default: throw .unexpectedChallenge(mechanism: name.text)
         }
     }
 }

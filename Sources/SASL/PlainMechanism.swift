@@ -2,7 +2,7 @@ import Foundation
 
 /// PLAIN (RFC 4616): `authzid NUL authcid NUL password` as the initial response.
 public struct PlainMechanism: SASLMechanism {
-    public let name = "PLAIN"
+    public let name = MechanismName.plain
     public let exposesPassword = true
     let authorizationIdentity: String
     let username: String
@@ -22,6 +22,6 @@ public struct PlainMechanism: SASLMechanism {
     }
 
     public mutating func next(challenge: [UInt8]) throws(SASLError) -> [UInt8] {
-        throw .unexpectedChallenge(mechanism: name)
+        throw .unexpectedChallenge(mechanism: name.text)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// answers are raw bytes; the session does the base64.
 public protocol SASLMechanism: Sendable {
     /// The name in AUTH and in the EHLO list, such as `PLAIN`.
-    var name: String { get }
+    var name: MechanismName { get }
     /// True when the password crosses the connection in a form anyone reading it can
     /// use (PLAIN, LOGIN); such a mechanism needs TLS unless the caller allows otherwise.
     var exposesPassword: Bool { get }

@@ -4,7 +4,7 @@ import Foundation
 /// response. On failure the server sends a JSON error as a challenge, which is
 /// answered with an empty line so that it ends the exchange with its 5xx reply.
 public struct XOAuth2Mechanism: SASLMechanism {
-    public let name = "XOAUTH2"
+    public let name = MechanismName.xoauth2
     public let exposesPassword = false
     let username: String
     let token: Secret
@@ -23,7 +23,7 @@ public struct XOAuth2Mechanism: SASLMechanism {
     }
 
     public mutating func next(challenge: [UInt8]) throws(SASLError) -> [UInt8] {
-        guard errorChallenge == nil else { throw .unexpectedChallenge(mechanism: name) }
+        guard errorChallenge == nil else { throw .unexpectedChallenge(mechanism: name.text) }
         errorChallenge = String(decoding: challenge, as: UTF8.self)
         return []
     }

@@ -101,15 +101,15 @@ public final class SMTPSession: CoreSession, @unchecked Sendable {
     public func authenticate(_ mechanism: some SASLMechanism) async throws {
         var mechanism = mechanism
         guard let caps = capabilities, !caps.authMechanisms.isEmpty else { throw SMTPClientError.session(.authNotOffered) }
-        guard caps.offers(mechanism.name) else {
-            throw SMTPClientError.session(.authMechanismNotOffered(mechanism.name, offered: caps.authMechanisms))
+        guard mechanism.name.isOffered(in: caps.authMechanisms) else {
+            throw SMTPClientError.session(.authMechanismNotOffered(mechanism.name.text, offered: caps.authMechanisms))
         }
         if mechanism.exposesPassword && !core.mayShowPassword {
-            throw SMTPClientError.session(.plaintextPasswordRefused(mechanism: mechanism.name))
+            throw SMTPClientError.session(.plaintextPasswordRefused(mechanism: mechanism.name.text))
         }
         let initial: [UInt8]?
         do { initial = try mechanism.start() } catch { throw SMTPClientError.session(.sasl(error)) }
-        let command = SMTPCommand.auth(mechanism: mechanism.name, initialResponse: initial.map { Data($0).base64EncodedString() })
+        let command = SMTPCommand.auth(mechanism: mechanism.name.text, initialResponse: initial.map { Data($0).base64EncodedString() })
         var reply = try await exchange(command, phase: "auth", redactChallenge: true)
         var rounds = 0
         while reply.code == 334 {
@@ -127,7 +127,7 @@ public final class SMTPSession: CoreSession, @unchecked Sendable {
     /// CRAM-MD5, then PLAIN, then LOGIN (PLAIN and LOGIN only under TLS unless allowed).
     /// Returns the mechanism used.
     @discardableResult
-    public func authenticate(username: String, password: Secret) async throws -> String {
+    public func authenticate(username: String, password: Secret) async throws -> MechanismName {
         guard let offered = capabilities?.authMechanisms, !offered.isEmpty else { throw SMTPClientError.session(.authNotOffered) }
         guard let mechanism = core.passwordMechanism(offered: offered, username: username, password: password) else {
             throw SMTPClientError.session(core.noPasswordMechanism(offered: offered))
@@ -138,9 +138,9 @@ public final class SMTPSession: CoreSession, @unchecked Sendable {
 
     /// Authenticates with the password mechanism (or XOAUTH2 with a token) named, as
     /// ``SASLMechanisms/make(_:username:secret:)`` makes it.
-    public func authenticate(mechanism name: String, username: String, secret: Secret) async throws {
+    public func authenticate(mechanism name: MechanismName, username: String, secret: Secret) async throws {
         guard let mechanism = SASLMechanisms.make(name, username: username, secret: secret) else {
-            throw SMTPClientError.session(.sasl(.unknownMechanism(name)))
+            throw SMTPClientError.session(.sasl(.unknownMechanism(name.text)))
         }
         try await authenticate(mechanism)
     }

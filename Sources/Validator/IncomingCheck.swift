@@ -42,9 +42,9 @@ extension LiveCheck {
             throw CheckFailure(kind: .credentialsMissing, message:
                 "this setting needs a username and a password (or token); give them to verify the login")
         }
-        if let name = request.mechanism ?? (request.usesToken ? "XOAUTH2" : nil) {
+        if let name = request.mechanism ?? (request.usesToken ? .xoauth2 : nil) {
             guard let made = SASLMechanisms.make(name, username: username, secret: secret) else {
-                throw SASLError.unknownMechanism(name)
+                throw SASLError.unknownMechanism(name.text)
             }
             return .mechanism(made)
         }

@@ -15,7 +15,7 @@ extension LiveCheck {
         let host = request.setting.hostname?.name ?? ""
         let mechanism = GSSAPIMechanism(host: host, service: Session.gssapiService, options: request.kerberos,
                                         authorizationIdentity: request.username ?? "")
-        guard offered.contains("GSSAPI") else {
+        guard MechanismName.gssapi.isOffered(in: offered) else {
             throw CheckFailure(kind: .gssapiNotOffered, message: offered.isEmpty
                 ? "the server offers no login mechanism at all here, so no Kerberos (GSSAPI) login"
                 : "the server does not offer Kerberos (GSSAPI) here; it offers \(offered.joined(separator: ", "))")
@@ -28,6 +28,6 @@ extension LiveCheck {
             throw CheckFailure(kind: .kerberosRejected, message:
                 "the server refused the Kerberos ticket for \(mechanism.servicePrincipal) (\(refused.message)): the KDC issued it, so either the server's keytab has no current key for that principal (a wrong or outdated keytab, or the host name is not the one in its keytab; try the name it has with --service-principal), or the server's clock is off, or \(who) may not log in\(request.username.map { " as \($0)" } ?? "")")
         }
-        return "GSSAPI"
+        return MechanismName.gssapi.text
     }
 }

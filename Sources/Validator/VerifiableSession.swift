@@ -28,7 +28,7 @@ extension VerifiableSession {
         case .kerberos: return try await LiveCheck.kerberosLogin(self, request)
         case .mechanism(let mechanism):
             try await authenticate(mechanism)
-            return mechanism.name
+            return mechanism.name.text
         case .password(let username, let secret): return try await logIn(username: username, password: secret)
         }
     }
@@ -37,7 +37,7 @@ extension VerifiableSession {
 extension SMTPSession: VerifiableSession {
     static var gssapiService: String { "smtp" }
     func logIn(username: String, password: Secret) async throws -> String {
-        try await authenticate(username: username, password: password)
+        try await authenticate(username: username, password: password).text
     }
 }
 
@@ -61,7 +61,7 @@ extension IMAPSession: VerifiableSession {
             return try await LiveCheck.kerberosLogin(self, request)
         case .mechanism(let mechanism):
             try await openAndAuthenticate(mechanism)
-            return mechanism.name
+            return mechanism.name.text
         case .password(let username, let secret):
             return "\(try await openAndAuthenticate(username: username, password: secret))"
         }

@@ -12,7 +12,7 @@ public struct VerifyRequest: Sendable {
     public var secret: Secret?
     /// PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or GSSAPI; nil picks the strongest password
     /// mechanism offered (GSSAPI when Kerberos is the setting's way and no password is given).
-    public var mechanism: String?
+    public var mechanism: MechanismName?
     /// For GSSAPI: the credential cache or keytab, the client and the service principal.
     public var kerberos = KerberosOptions()
     public var trust: TrustPolicy
@@ -28,7 +28,7 @@ public struct VerifyRequest: Sendable {
     /// always may be (discovery's probes log in nowhere).
     public var logIn = true
 
-    public init(setting: ServerSetting, username: String? = nil, secret: Secret? = nil, mechanism: String? = nil,
+    public init(setting: ServerSetting, username: String? = nil, secret: Secret? = nil, mechanism: MechanismName? = nil,
                 trust: TrustPolicy = .system, allowPlaintextAuth: Bool = false, timeout: Double = 15,
                 sender: String? = nil, recipients: [String] = [], keepTranscript: Bool = false) {
         self.setting = setting
@@ -48,14 +48,14 @@ extension VerifyRequest {
     /// The secret is an OAuth2 access token: XOAUTH2 was asked for, or OAuth2 is the
     /// setting's way of logging in with what is at hand.
     var usesToken: Bool {
-        if let m = mechanism { return m.uppercased() == "XOAUTH2" }
+        if let m = mechanism { return m == .xoauth2 }
         return setting.loginPlan(secretAtHand: secret != nil) == .oauth2
     }
 
     /// The login is Kerberos (SASL GSSAPI): asked for, or the setting's way of logging in
     /// with what is at hand (``MailSettings/ServerSetting/loginPlan(secretAtHand:)``).
     public var usesKerberos: Bool {
-        if let m = mechanism { return m.uppercased() == "GSSAPI" }
+        if let m = mechanism { return m == .gssapi }
         return setting.loginPlan(secretAtHand: secret != nil) == .kerberos
     }
 }

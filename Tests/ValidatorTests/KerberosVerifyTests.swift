@@ -15,7 +15,7 @@ struct KerberosVerification {
     var krb: LabKerberos { lab.kerberos! }
 
     func request(_ proto: ServerProtocol = .smtp, port: String, host: String = "localhost", security: ConnectionSecurity = .none,
-                 cache: String?, mechanism: String? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
+                 cache: String?, mechanism: MechanismName? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
         let setting = try ServerSetting(protocol: proto, hostname: Hostname(host), port: Port(lab.port(port)),
                                         security: security, authentication: [.gssapi])
         var r = VerifyRequest(setting: setting, mechanism: mechanism, trust: .caFile(lab.caFile), timeout: 15)

@@ -138,7 +138,7 @@ struct VerifyAgainstPostfix {
         let trust: TrustPolicy = c.trust == "ca" ? .caFile(lab.values["CA_FILE"] ?? "") : c.trust == "system" ? .system : .noVerification
         let result = await LiveCheck.verifyWithAlternatives(VerifyRequest(
             setting: setting, username: lab.values["USER"], secret: c.goodPassword ? lab.password : Secret("wrong"),
-            mechanism: c.mechanism, trust: trust, timeout: 15, keepTranscript: true), alternatives: labAlternatives, probeTimeout: 15)
+            mechanism: c.mechanism.map { MechanismName($0) }, trust: trust, timeout: 15, keepTranscript: true), alternatives: labAlternatives, probeTimeout: 15)
         #expect(result.kind?.name == c.expected, "\(c): \(result.message)")
         var suggestion = c.suggestion
         for name in ["SMTPS_PORT", "SUBMISSION_PORT", "PLAIN_PORT"] {

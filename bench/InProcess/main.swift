@@ -112,7 +112,7 @@ case "verify":
     let password = Secret(try String(contentsOfFile: args[4], encoding: .utf8))
     func request(_ f: [Substring]) throws -> VerifyRequest {
         let security = try ConnectionSecurity(parsing: String(f[1]))
-        let mechanism = f[2] == "-" ? nil : String(f[2])
+        let mechanism = f[2] == "-" ? nil : MechanismName(String(f[2]))
         let setting = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(parsing: String(f[0])),
                                         security: security, authentication: mechanism == nil ? [.none] : [.passwordCleartext])
         return VerifyRequest(setting: setting, username: user, secret: f[3] == "good" ? password : Secret("wrong"),

@@ -6,7 +6,6 @@ import Kerberos
 import MailNet
 import MailSettings
 import SASL
-import SMTPClient
 import Validator
 
 struct VerifyCommand: AsyncParsableCommand {
@@ -112,7 +111,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let explicit = try explicitMechanism()
         let settings = try resolveSettings(explicit: explicit)
-        let secret = try readSecret(needed: settings.contains { mechanism(for: $0.setting, explicit: explicit) != "GSSAPI"
+        let secret = try readSecret(needed: settings.contains { mechanism(for: $0.setting, explicit: explicit) != .gssapi
             && $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
         let trust: TrustPolicy = skipVerify ? .noVerification : caFile.map { .caFile($0) } ?? .system
         let kerberos = KerberosOptions(principal: principal, keytab: keytab, servicePrincipal: servicePrincipal)
@@ -159,12 +158,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     struct Item { var setting: ServerSetting; var username: String?; var providerID: String? }
 
-    func resolveSettings(explicit: String?) throws -> [Item] {
+    func resolveSettings(explicit: MechanismName?) throws -> [Item] {
         let address = try email.map { e in try usage { () throws(MailSettings.ValidationError) in try EmailAddress(e) } }
         func username(_ s: ServerSetting) throws -> String? {
             if let given = fields.username { return given }
             // A Kerberos login is the ticket's principal: the template is not needed.
-            guard let template = s.username, mechanism(for: s, explicit: explicit) != "GSSAPI" else { return nil }
+            guard let template = s.username, mechanism(for: s, explicit: explicit) != .gssapi else { return nil }
             if template.isLiteral { return template.text }
             guard let address else {
                 throw ArgumentParser.ValidationError("the username is '\(template.text)': give --email ADDRESS to fill it in, or --username")
@@ -204,28 +203,28 @@ struct VerifyCommand: AsyncParsableCommand {
 
     /// `--auth plain` (and login, cram-md5, xoauth2, gssapi) names the SASL mechanism to
     /// use; --keytab, --principal or --service-principal mean Kerberos.
-    func explicitMechanism() throws -> String? {
+    func explicitMechanism() throws -> MechanismName? {
         let names = fields.auth.flatMap { $0.split(separator: ",").map { $0.lowercased() } }
         let named = names.first { ["plain", "login", "cram-md5", "xoauth2", "gssapi", "kerberos"].contains($0) }
-            .map { $0 == "kerberos" ? "GSSAPI" : $0.uppercased() }
+            .map { $0 == "kerberos" ? MechanismName.gssapi : MechanismName($0) }
         let kerberosOptions = [("--keytab", keytab), ("--principal", principal), ("--service-principal", servicePrincipal)]
             .filter { $0.1 != nil }.map(\.0)
         guard let first = kerberosOptions.first else { return named }
-        if let named, named != "GSSAPI" {
+        if let named, named != .gssapi {
             throw ArgumentParser.ValidationError("\(first) is for a Kerberos login, and --auth asks for \(named): drop one of them")
         }
         if passwordEnv != nil || passwordFile != nil {
             throw ArgumentParser.ValidationError("\(first) is for a Kerberos login, which takes no password: drop --password-env/--password-file")
         }
-        return "GSSAPI"
+        return .gssapi
     }
 
     /// The mechanism for one setting: the one asked for, else GSSAPI when Kerberos is the
     /// setting's way of logging in and no password was given, else the strongest offered.
-    func mechanism(for setting: ServerSetting, explicit: String?) -> String? {
+    func mechanism(for setting: ServerSetting, explicit: MechanismName?) -> MechanismName? {
         if let explicit { return explicit }
         let passwordGiven = passwordEnv != nil || passwordFile != nil
-        return setting.loginPlan(secretAtHand: passwordGiven) == .kerberos ? "GSSAPI" : nil
+        return setting.loginPlan(secretAtHand: passwordGiven) == .kerberos ? .gssapi : nil
     }
 
     func readSecret(needed: Bool) throws -> Secret? {
