@@ -87,12 +87,24 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The autoconfig / Autodiscover HTTP service over a read-only catalog.
-        .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "MailFormats", "MailNet", "MailSettings", "WebFetch",
+        // What serve's listener and the admin one share: one route table → router + 405,
+        // one refusal (text, JSON, HTML), one listener builder (TLS, limits, bind errors).
+        .target(name: "HTTPKit", dependencies: [
+            "Failures",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The autoconfig / Autodiscover HTTP service over a read-only catalog.
+        .target(name: "AutoconfigService", dependencies: [
+            "ACME", "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailSettings", "WebFetch",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -205,7 +217,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService", "HTTPKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -249,6 +261,13 @@ let package = Package(
         ]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
+        .testTarget(name: "HTTPKitTests", dependencies: [
+            "HTTPKit", "Failures",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
             "AutoconfigService", "Catalog", "ClientExport", "MailFormats", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -43,7 +43,7 @@ public final class AccessLog: Sendable {
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
     /// One answered request. The line is put together as bytes, in the buffer itself.
-    func record(_ endpoint: Route.Name, domain: String?, address: String?, status: Int, seconds: Double) {
+    func record(_ endpoint: Endpoint, domain: String?, address: String?, status: Int, seconds: Double) {
         let who = logAddresses ? (address ?? domain ?? "-") : (domain ?? "-")
         // Milliseconds with three decimals, from the rounded microseconds.
         let micros = max(0, Int((seconds * 1_000_000).rounded()))

@@ -6,7 +6,7 @@ import Synchronization
 /// the context the middleware read from theirs.
 final class AccessRecord: Sendable {
     struct Fields {
-        var endpoint = Route.Name.other
+        var endpoint = Endpoint.other
         /// Set only when the route answers for them (not when it refuses).
         var domain: String?
         var address: String?
@@ -14,7 +14,7 @@ final class AccessRecord: Sendable {
 
     private let fields = Mutex(Fields())
 
-    var endpoint: Route.Name {
+    var endpoint: Endpoint {
         get { fields.withLock { $0.endpoint } }
         set { fields.withLock { $0.endpoint = newValue } }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPKit
 import Hummingbird
 
 /// Autodiscover v2 (JSON): which URL answers a protocol for an address, asked as
@@ -9,16 +10,16 @@ struct AutodiscoverJSONRoute: Sendable {
     let store: SettingsStore
     let configuration: ServiceConfiguration
 
-    func byQuery(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
+    func byQuery(_ request: Request, context: ServiceContext) throws(ServiceRefusal) -> Response {
         guard let raw = request.uri.queryParameters["Email"] ?? request.uri.queryParameters["email"] else {
-            throw Refusal(.badRequest, "give the address as ?Email=you@example.com")
+            throw ServiceRefusal(.badRequest, "give the address as ?Email=you@example.com")
         }
         return try answer(request, address: raw, context: context)
     }
 
     /// The address is all the rest of the path, percent-decoded, in lower case as the
     /// whole path always was.
-    func byPath(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
+    func byPath(_ request: Request, context: ServiceContext) throws(ServiceRefusal) -> Response {
         let rest = (context.parameters.get(String(Parameters.recursiveCaptureKey)) ?? "").lowercased()
         return try answer(request, address: (rest.removingPercentEncoding ?? rest)[...], context: context)
     }
@@ -26,7 +27,7 @@ struct AutodiscoverJSONRoute: Sendable {
     struct Found: Encodable { var `Protocol`: String; var Url: String }
     struct Failure: Encodable { var ErrorCode: String; var ErrorMessage: String }
 
-    func answer(_ request: Request, address raw: Substring, context: ServiceContext) throws(Refusal) -> Response {
+    func answer(_ request: Request, address raw: Substring, context: ServiceContext) throws(ServiceRefusal) -> Response {
         let address = try RequestChecks.address(raw, parameter: "Email")
         context.record.answered(domain: address.domain, address: address.description)
         let proto = request.uri.queryParameters["Protocol"] ?? request.uri.queryParameters["protocol"] ?? ""

@@ -1,4 +1,5 @@
 import ClientExport
+import HTTPKit
 import Hummingbird
 
 /// `POST /autodiscover/autodiscover.xml`: Outlook's POX Autodiscover. The body is read
@@ -9,10 +10,10 @@ struct AutodiscoverRoute: Sendable {
     let store: SettingsStore
     let configuration: ServiceConfiguration
 
-    func answer(_ request: Request, context: ServiceContext) async throws(Refusal) -> Response {
+    func answer(_ request: Request, context: ServiceContext) async throws(ServiceRefusal) -> Response {
         let parsed: AutodiscoverRequest
         do { parsed = try AutodiscoverRequest(body: try await body(of: request), limit: configuration.maxRequestBody) } catch {
-            throw Refusal(error.kind == .requestTooLarge ? .contentTooLarge : .badRequest, error.message)
+            throw ServiceRefusal(error.kind == .requestTooLarge ? .contentTooLarge : .badRequest, error.message, kind: error.kind)
         }
         let address = try RequestChecks.address(parsed.emailAddress[...], parameter: "EMailAddress")
         guard parsed.wantsOutlookSettings else {
@@ -25,7 +26,7 @@ struct AutodiscoverRoute: Sendable {
         guard let provider = store.provider(for: address.domain) else { throw .unknown(address.domain) }
         let text: String
         do { text = try ServedAnswers.autodiscover(provider, address: address) } catch {
-            throw Refusal(.notFound, "no Autodiscover answer for \(address.domain): \(error.message)")
+            throw ServiceRefusal(.notFound, "no Autodiscover answer for \(address.domain): \(error.message)")
         }
         context.record.answered(domain: address.domain, address: address.description)
         return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],

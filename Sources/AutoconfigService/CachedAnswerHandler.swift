@@ -29,7 +29,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private struct Answer {
-        var endpoint: Route.Name
+        var endpoint: Endpoint
         var domain: String
         var address: String?
         var body: CachedBody
@@ -92,7 +92,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let question = uri.utf8.firstIndex(of: UInt8(ascii: "?"))
         let path = uri[..<(question ?? uri.endIndex)].lowercased()
         let query = question.map { uri[uri.utf8.index(after: $0)...] }
-        let endpoint: Route.Name
+        let endpoint: Endpoint
         let domain: String
         var address: EmailAddress?
         do {

@@ -1,3 +1,4 @@
+import HTTPKit
 import Synchronization
 
 /// Requests by endpoint and status, and a latency histogram, in Prometheus' text format.
@@ -8,7 +9,7 @@ public final class Metrics: Sendable {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
     /// The statuses the service answers with; any other is counted apart.
     static let statuses = [200, 304, 400, 404, 405, 413, 431, 500, 503]
-    static let endpoints = Route.Name.allCases
+    static let endpoints = Endpoint.allCases
 
     /// One counter, alone in its object so that arrays of them can be built.
     final class Counter: Sendable {
@@ -29,14 +30,14 @@ public final class Metrics: Sendable {
     private let count = Counter()
     private let sumNanoseconds = Counter()
     /// Open connections and what the limits closed.
-    public let connections = ConnectionStats()
+    package let connections = ConnectionStats()
 
     public init() {
         requests = Self.endpoints.map { _ in Self.statuses.map { _ in Counter() } }
         bucketCounts = Self.buckets.map { _ in Counter() }
     }
 
-    func record(endpoint: Route.Name, status: Int, seconds: Double) {
+    func record(endpoint: Endpoint, status: Int, seconds: Double) {
         if let e = Self.endpoints.firstIndex(of: endpoint), let s = Self.statuses.firstIndex(of: status) {
             requests[e][s].add()
         } else {

@@ -1,10 +1,11 @@
+import HTTPKit
 import Hummingbird
 import MailSettings
 
 /// Untrusted request values, checked before use. Messages never repeat the value back.
 enum RequestChecks {
     /// The address from `?emailaddress=` when given, and the domain it or the Host names.
-    static func addressAndDomain(_ request: Request) throws(Refusal) -> (EmailAddress?, String) {
+    static func addressAndDomain(_ request: Request) throws(ServiceRefusal) -> (EmailAddress?, String) {
         if let raw = request.uri.queryParameters["emailaddress"] {
             let address = try address(raw, parameter: "emailaddress")
             return (address, address.domain)
@@ -14,10 +15,10 @@ enum RequestChecks {
 
     /// An e-mail address from a query or a body: at most 254 octets, one @, a valid
     /// domain, no control characters or spaces.
-    static func address(_ raw: Substring, parameter: String) throws(Refusal) -> EmailAddress {
+    static func address(_ raw: Substring, parameter: String) throws(ServiceRefusal) -> EmailAddress {
         let text = String(raw)
         guard !text.isEmpty, text.utf8.count <= 254 else {
-            throw Refusal(.badRequest, "\(parameter) must be an e-mail address of at most 254 characters")
+            throw ServiceRefusal(.badRequest, "\(parameter) must be an e-mail address of at most 254 characters")
         }
         // Bytes, not scalars: C0 controls, space, DEL, and UTF-8's C1 controls (C2 80–9F).
         var ats = 0
@@ -29,20 +30,20 @@ enum RequestChecks {
             previous = b
         }
         guard clean, ats == 1 else {
-            throw Refusal(.badRequest, "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
+            throw ServiceRefusal(.badRequest, "\(parameter) is not an e-mail address (one @, no spaces or control characters)")
         }
         do { return try EmailAddress(text) } catch {
-            throw Refusal(.badRequest, "\(parameter) is not an e-mail address: \(error.reason)")
+            throw ServiceRefusal(.badRequest, "\(parameter) is not an e-mail address: \(error.reason)")
         }
     }
 
     /// The mail domain a Host header stands for: `autoconfig.example.com:443` → `example.com`
     /// (likewise `autodiscover.` and `ua-auto-config.`).
-    static func domain(fromHost raw: String?) throws(Refusal) -> String {
+    static func domain(fromHost raw: String?) throws(ServiceRefusal) -> String {
         guard var host = raw?.lowercased(), !host.isEmpty else {
-            throw Refusal(.badRequest, "no address given and no Host header: add ?emailaddress=you@example.com")
+            throw ServiceRefusal(.badRequest, "no address given and no Host header: add ?emailaddress=you@example.com")
         }
-        if host.hasPrefix("[") { throw Refusal(.notFound, "an IP address is not a mail domain: add ?emailaddress=") }
+        if host.hasPrefix("[") { throw ServiceRefusal(.notFound, "an IP address is not a mail domain: add ?emailaddress=") }
         if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
         for prefix in ["autoconfig.", "autodiscover.", "ua-auto-config."] where host.hasPrefix(prefix) {
             host = String(host.dropFirst(prefix.count))
@@ -51,9 +52,9 @@ enum RequestChecks {
     }
 
     /// A bare domain (from a path or the Host header), lower-cased and checked.
-    static func domain(_ raw: String, what: String) throws(Refusal) -> String {
+    static func domain(_ raw: String, what: String) throws(ServiceRefusal) -> String {
         guard raw.utf8.count <= 253, let host = try? Hostname(raw.lowercased()), !host.isTemplate, !host.isIPAddress else {
-            throw Refusal(.badRequest, "\(what) is not a mail domain")
+            throw ServiceRefusal(.badRequest, "\(what) is not a mail domain")
         }
         return host.name
     }

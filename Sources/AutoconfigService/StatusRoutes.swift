@@ -1,3 +1,4 @@
+import HTTPKit
 import Hummingbird
 
 /// `/healthz` for load balancers and `/metrics` for Prometheus: about the service, not

@@ -1,4 +1,5 @@
 import ClientExport
+import HTTPKit
 import Hummingbird
 
 /// Apple's user-agent auto-configuration: `/.well-known/user-agent-configuration.json`,
@@ -7,11 +8,11 @@ import Hummingbird
 struct UserAgentConfigurationRoute: Sendable {
     let store: SettingsStore
 
-    func answer(_ request: Request, context: ServiceContext) throws(Refusal) -> Response {
+    func answer(_ request: Request, context: ServiceContext) throws(ServiceRefusal) -> Response {
         let domain = try RequestChecks.domain(fromHost: request.head.authority)
         let body: CachedBody?
         do { body = try store.userAgentConfiguration(for: domain) } catch {
-            throw Refusal(.notFound, "\(domain) has no settings a user-agent configuration can carry: \(error.message)")
+            throw ServiceRefusal(.notFound, "\(domain) has no settings a user-agent configuration can carry: \(error.message)")
         }
         guard let body else { throw .unknown(domain) }
         context.record.answered(domain: domain, address: nil)

@@ -5,6 +5,7 @@ import AutoconfigService
 import Catalog
 import Failures
 import Foundation
+import HTTPKit
 import Logging
 import MailFormats
 
@@ -275,17 +276,17 @@ struct ServeCommand: AsyncParsableCommand {
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
         }
-        let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
+        let tls = tlsCert.map { TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
         let scheme = tls == nil && acmeSettings == nil ? "http" : "https"
         let domains = store.domainCount
-        // A certificate or key that cannot be used is a StartError (kind tls-error), which
+        // A certificate or key that cannot be used is a ListenerError (kind tls-error), which
         // Mailconf.main reports like every other failure.
         let limits = ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
         if maxConnections == nil { logger.info("at most \(limits.maxConnections) connections at once (from the open-file limit)") }
         try await AutoconfigServer.serve(
             store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, extras: extras, logger: logger,
             onRunning: { [host] bound in
-                print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
+                print("mailconf serve: listening on \(Listener.url(scheme: scheme, host: host, port: bound))/ for \(domains) domains")
                 fflush(nil)
                 // Under systemd (Type=notify): the port answers now.
                 SystemdNotifier().ready(status: "serving \(domains) domains on port \(bound)")

@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Open connections, and how many each limit closed, for `/metrics`. Lock-free: every
-/// connection's event loop counts here.
-public final class ConnectionStats: Sendable {
+/// A listener's open connections, and how many each limit closed (serve shows them in
+/// `/metrics`). Lock-free: every connection's event loop counts here.
+package final class ConnectionStats: Sendable {
     /// Why a connection was closed by the server.
-    public enum Closure: Int, CaseIterable, Sendable {
+    package enum Closure: Int, CaseIterable, Sendable {
         case idleTimeout, headerTimeout, headerTooLarge, overConnectionLimit
 
         var label: String {
@@ -20,9 +20,9 @@ public final class ConnectionStats: Sendable {
     let open = Atomic<Int>(0)
     private let idle = Atomic<Int>(0), header = Atomic<Int>(0), tooLarge = Atomic<Int>(0), overLimit = Atomic<Int>(0)
 
-    public init() {}
+    package init() {}
 
-    public var openConnections: Int { open.load(ordering: .relaxed) }
+    package var openConnections: Int { open.load(ordering: .relaxed) }
 
     private func counter<T>(_ reason: Closure, _ body: (borrowing Atomic<Int>) -> T) -> T {
         switch reason {
@@ -33,12 +33,12 @@ public final class ConnectionStats: Sendable {
         }
     }
 
-    public func closedCount(_ reason: Closure) -> Int { counter(reason) { $0.load(ordering: .relaxed) } }
+    package func closedCount(_ reason: Closure) -> Int { counter(reason) { $0.load(ordering: .relaxed) } }
 
     func count(_ reason: Closure) { counter(reason) { _ = $0.wrappingAdd(1, ordering: .relaxed) } }
 
     /// The exposition lines for /metrics.
-    func render() -> String {
+    package func render() -> String {
         var out = "# HELP mailconf_connections_open Client connections open now.\n"
         out += "# TYPE mailconf_connections_open gauge\n"
         out += "mailconf_connections_open \(openConnections)\n"

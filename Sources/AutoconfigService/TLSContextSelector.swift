@@ -1,28 +1,9 @@
-import HummingbirdCore
-import Logging
 import NIOCore
 import NIOSSL
 
 /// TLS whose certificate is chosen per connection, from the ClientHello: a TLS-ALPN-01
 /// challenge's when one is pending for the name and the client offers only
 /// `acme-tls/1`, else the served certificate for the name (``ServedCertificates``).
-struct SelectingTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
-    typealias Value = Base.Value
-    let base: Base
-    let certificates: ServedCertificates
-    let challenges: ChallengeBoard?
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(TLSContextSelector(certificates: certificates, challenges: challenges))
-        }.flatMap {
-            base.setup(channel: channel, logger: logger)
-        }
-    }
-
-    func handle(value: Value, logger: Logger) async { await base.handle(value: value, logger: logger) }
-}
-
 /// Holds the first bytes until the ClientHello's first record is in, then puts the TLS
 /// handler with the chosen context behind itself, hands it those bytes, and leaves.
 /// A connection with no certificate to serve is closed.

@@ -2,26 +2,29 @@
 import Glibc
 #endif
 
-/// What one client connection may cost `mailconf serve`: how long it may sit idle, how
-/// long a request's head may take to arrive and how large it may be, and how many
-/// connections may be open at once. Past a limit the connection is closed (a head too
-/// large first gets 431), and `/metrics` counts it.
-public struct ConnectionLimits: Sendable, Equatable {
+/// What one client connection may cost a listener (serve's and the admin one): how long
+/// it may sit idle, how long a request's head may take to arrive and how large it may
+/// be, and how many connections may be open at once. Past a limit the connection is
+/// closed (a head too large first gets 431), and ``ConnectionStats`` counts it.
+package struct ConnectionLimits: Sendable, Equatable {
     /// Seconds a kept-alive connection may wait for its next request.
-    public var idleTimeout: Double
+    package var idleTimeout: Double
     /// Seconds from a new connection, or from a request's first byte, until its head
     /// (request line and headers) is complete: the slowloris defence.
-    public var headerTimeout: Double
+    package var headerTimeout: Double
     /// The largest request head (request line and headers) taken, in bytes.
-    public var maxHeaderBytes: Int
+    package var maxHeaderBytes: Int
+    /// The most header fields in one request head.
+    package var maxHeaderFields: Int
     /// Connections open at once; past it new ones are closed at once.
-    public var maxConnections: Int
+    package var maxConnections: Int
 
-    public init(idleTimeout: Double = 60, headerTimeout: Double = 10, maxHeaderBytes: Int = 16 * 1024,
-                maxConnections: Int? = nil) {
+    package init(idleTimeout: Double = 60, headerTimeout: Double = 10, maxHeaderBytes: Int = 16 * 1024,
+                 maxHeaderFields: Int = 1000, maxConnections: Int? = nil) {
         self.idleTimeout = idleTimeout
         self.headerTimeout = headerTimeout
         self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderFields = maxHeaderFields
         self.maxConnections = maxConnections ?? Self.connectionsTheFileLimitAllows()
     }
 
@@ -31,7 +34,7 @@ public struct ConnectionLimits: Sendable, Equatable {
 
     /// Raises the soft limit on open files to the hard one (as servers do), and derives
     /// the connection limit from it, keeping a tenth and ``reservedDescriptors`` back.
-    public static func connectionsTheFileLimitAllows() -> Int {
+    package static func connectionsTheFileLimitAllows() -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
         let unlimited = rlim_t.max  // RLIM_INFINITY
