@@ -102,9 +102,8 @@ let package = Package(
         ]),
         // The autoconfig / Autodiscover HTTP service over a read-only catalog.
         .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailSettings", "WebFetch",
+            "ACME", "Catalog", "ClientExport", "HTTPKit", "MailFormats", "MailSettings", "WebFetch",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -150,12 +149,9 @@ let package = Package(
         // The admin API: the catalog's domains and providers as JSON resources, behind
         // bearer tokens, on serve's admin listener.
         .target(name: "AdminService", dependencies: [
-            "Catalog", "ClientExport", "Failures", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
+            "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -244,7 +240,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "AdminServiceTests", dependencies: [
-            "AdminService", "Catalog", "MailNet", "MailSettings", "TestSupport",
+            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

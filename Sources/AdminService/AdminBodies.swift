@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import HTTPKit
 import Hummingbird
 import MailSettings
 
@@ -68,19 +69,18 @@ enum AdminBodies {
         do {
             buffer = try await request.body.collect(upTo: AdminAPI.largestBody)
         } catch {
-            throw AdminError(status: .contentTooLarge, kind: "body-too-large",
-                             message: "the request body is over \(AdminAPI.largestBody) bytes")
+            throw ServiceRefusal(.contentTooLarge, "the request body is over \(AdminAPI.largestBody) bytes", kind: .adminBodyTooLarge)
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, context) {
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            throw AdminError.badRequest("the field '\(path)' is missing", field: path)
+            throw ServiceRefusal.badRequest("the field '\(path)' is missing", field: path)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw AdminError.badRequest("the field '\(path)' has the wrong type: \(context.debugDescription)", field: path)
+            throw ServiceRefusal.badRequest("the field '\(path)' has the wrong type: \(context.debugDescription)", field: path)
         } catch {
-            throw AdminError.badRequest("the body is not the JSON object this endpoint takes (see docs/admin-api.yaml)")
+            throw ServiceRefusal.badRequest("the body is not the JSON object this endpoint takes (see docs/admin-api.yaml)")
         }
     }
 

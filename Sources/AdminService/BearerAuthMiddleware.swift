@@ -1,4 +1,5 @@
 import Catalog
+import HTTPKit
 import HTTPTypes
 import Hummingbird
 
@@ -20,9 +21,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
               header.lowercased().hasPrefix("bearer "),
               let label = tokens.label(for: header.dropFirst(7).drop(while: { $0 == " " }))
         else {
-            throw AdminError(status: .unauthorized, kind: "unauthorized",
-                             message: "give one of the --admin-token-file tokens as 'Authorization: Bearer TOKEN'",
-                             headers: [.wwwAuthenticate: "Bearer realm=\"mailconf admin\""])
+            throw ServiceRefusal(.unauthorized, "give one of the --admin-token-file tokens as 'Authorization: Bearer TOKEN'",
+                                 headers: [.wwwAuthenticate: "Bearer realm=\"mailconf admin\""])
         }
         var context = context
         context.tokenLabel = label

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPKit
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -35,9 +36,8 @@ final class RateLimitMiddleware: RouterMiddleware, Sendable {
     func handle(_ request: Request, context: AdminContext,
                 next: (Request, AdminContext) async throws -> Response) async throws -> Response {
         if let label = context.tokenLabel, let wait = take(label) {
-            throw AdminError(status: .tooManyRequests, kind: "rate-limited",
-                             message: "more than \(Int(burst)) requests at once for token '\(label)'; wait \(Int(wait.rounded(.up))) s",
-                             headers: [.retryAfter: String(Int(wait.rounded(.up)))])
+            throw ServiceRefusal(.tooManyRequests, "more than \(Int(burst)) requests at once for token '\(label)'; wait \(Int(wait.rounded(.up))) s",
+                                 headers: [.retryAfter: String(Int(wait.rounded(.up)))])
         }
         return try await next(request, context)
     }

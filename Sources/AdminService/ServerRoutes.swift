@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import HTTPKit
 import Hummingbird
 import Logging
 import MailNet
@@ -38,22 +39,20 @@ struct ServerRoutes: Sendable {
         var description: String?
     }
 
-    func add(to router: Router<AdminContext>) {
-        router.get("/servers") { _, _ in try list() }
-        router.post("/servers") { request, context in try await add(request, context) }
-        router.patch("/servers/{id}") { request, context in try await edit(request, context) }
-        router.delete("/servers/{id}") { _, context in try remove(context) }
-        router.post("/servers/{id}/verify") { request, context in try await verify(request, context) }
+    var routes: [Route<AdminContext>] {
+        [
+            Route(.get, "/servers") { _, _ in try list() },
+            Route(.post, "/servers") { request, context in try await add(request, context) },
+            Route(.patch, "/servers/{id}") { request, context in try await edit(request, context) },
+            Route(.delete, "/servers/{id}") { _, context in try remove(context) },
+            Route(.post, "/servers/{id}/verify") { request, context in try await verify(request, context) },
+        ]
     }
 
     static func id(_ context: AdminContext) throws -> Int64 {
         let text = try context.parameters.require("id")
-        guard let id = Int64(text), id > 0 else { throw AdminError.notFound("no server '\(text)': ids are whole numbers; GET /servers lists them") }
+        guard let id = Int64(text), id > 0 else { throw ServiceRefusal.notFound("no server '\(text)': ids are whole numbers; GET /servers lists them") }
         return id
-    }
-
-    static func invalid(_ e: MailSettings.ValidationError) -> AdminError {
-        AdminError(status: .unprocessableContent, kind: e.kind.name, message: e.description, field: e.field)
     }
 
     static func body(_ s: UserServer) -> AdminBodies.Server {
@@ -65,7 +64,7 @@ struct ServerRoutes: Sendable {
 
     func list() throws -> Response {
         do { return try AdminBodies.json(AdminBodies.ServerList(servers: try catalog.userServers().map(Self.body))) }
-        catch let e as CatalogError { throw AdminError.from(e) }
+        catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
     func add(_ request: Request, _ context: AdminContext) async throws -> Response {
@@ -81,7 +80,7 @@ struct ServerRoutes: Sendable {
 
     /// Adds a server as `POST /servers` and the page's form do: validated as the CLI
     /// validates it, then stored.
-    func create(_ b: NewServer, _ context: AdminContext) throws(AdminError) -> UserServer {
+    func create(_ b: NewServer, _ context: AdminContext) throws(ServiceRefusal) -> UserServer {
         let server: ServerSetting
         do {
             server = try ServerSetting(
@@ -90,19 +89,19 @@ struct ServerRoutes: Sendable {
                 security: try ConnectionSecurity(parsing: b.security),
                 choices: try b.authentication.map { a throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: a) },
                 username: try b.username.map { u throws(MailSettings.ValidationError) in try UsernameTemplate(u) })
-        } catch { throw Self.invalid(error) }
+        } catch { throw ServiceRefusal.invalid(error) }
         do {
             let id = try catalog.addServer(server, toProvider: b.provider, displayName: b.name, domains: b.domains ?? [])
-            guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
+            guard let stored = try catalog.server(id: id)?.server else { throw ServiceRefusal.notFound("server \(id) vanished") }
             logger.info("admin \(context.tokenLabel ?? "?"): added server #\(id) to \(stored.providerID)")
             return stored
-        } catch let e as CatalogError { throw AdminError.from(e) } catch let e as AdminError { throw e } catch {
-            throw AdminError.badRequest("\(error)")
+        } catch let e as CatalogError { throw ServiceRefusal.from(e) } catch let e as ServiceRefusal { throw e } catch {
+            throw ServiceRefusal.badRequest("\(error)")
         }
     }
 
     /// Edits a server as `PATCH /servers/{id}` and the page's form do.
-    func change(id: Int64, _ c: Change, _ context: AdminContext) throws(AdminError) -> UserServer {
+    func change(id: Int64, _ c: Change, _ context: AdminContext) throws(ServiceRefusal) -> UserServer {
         do {
             _ = try catalog.editServer(id: id) { old throws(MailSettings.ValidationError) in
                 var new = old
@@ -115,11 +114,11 @@ struct ServerRoutes: Sendable {
                 if let d = c.description { new.description = d.isEmpty ? nil : d }
                 return new
             }
-            guard let stored = try catalog.server(id: id)?.server else { throw AdminError.notFound("server \(id) vanished") }
+            guard let stored = try catalog.server(id: id)?.server else { throw ServiceRefusal.notFound("server \(id) vanished") }
             logger.info("admin \(context.tokenLabel ?? "?"): edited server #\(id)")
             return stored
-        } catch let e as CatalogError { throw AdminError.from(e) } catch let e as AdminError { throw e } catch {
-            throw AdminError.badRequest("\(error)")
+        } catch let e as CatalogError { throw ServiceRefusal.from(e) } catch let e as ServiceRefusal { throw e } catch {
+            throw ServiceRefusal.badRequest("\(error)")
         }
     }
 
@@ -129,7 +128,7 @@ struct ServerRoutes: Sendable {
             try catalog.removeServer(id: id)
             logger.info("admin \(context.tokenLabel ?? "?"): removed server #\(id)")
             return Response(status: .noContent)
-        } catch let e as CatalogError { throw AdminError.from(e) }
+        } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
     /// A login to try: kept for this one check, never stored or logged.
@@ -151,10 +150,10 @@ struct ServerRoutes: Sendable {
     }
 
     /// Runs the validator on server `id` and records the outcome, for the API and the page.
-    func check(id: Int64, _ login: Login, _ context: AdminContext) async throws(AdminError) -> VerifyResult {
+    func check(id: Int64, _ login: Login, _ context: AdminContext) async throws(ServiceRefusal) -> VerifyResult {
         let found: (server: UserServer, origin: ProviderOrigin)?
-        do { found = try catalog.server(id: id) } catch { throw AdminError.from(error) }
-        guard let found else { throw AdminError.notFound("no server #\(id); GET /servers lists them") }
+        do { found = try catalog.server(id: id) } catch { throw ServiceRefusal.from(error) }
+        guard let found else { throw ServiceRefusal.notFound("no server #\(id); GET /servers lists them") }
         var check = VerifyRequest(setting: found.server.server, username: login.username, secret: login.password.map(Secret.init),
                                   trust: trust, timeout: 10)
         check.logIn = login.password != nil
@@ -164,7 +163,7 @@ struct ServerRoutes: Sendable {
         do {
             try catalog.recordVerification(providerID: found.server.providerID, setting: found.server.server.summary, ok: result.ok,
                                            kind: result.kind?.name, message: result.message)
-        } catch { throw AdminError.from(error) }
+        } catch { throw ServiceRefusal.from(error) }
         logger.info("admin \(context.tokenLabel ?? "?"): verified server #\(id): \(result.ok ? "works" : result.kind?.name ?? "fails")")
         return result
     }
