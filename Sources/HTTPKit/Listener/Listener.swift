@@ -1,5 +1,3 @@
-import Failures
-import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
