@@ -263,6 +263,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
             "AutoconfigService", "Catalog", "ClientExport", "MailFormats", "MailSettings", "TestSupport",
