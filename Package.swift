@@ -88,12 +88,23 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The autoconfig / Autodiscover HTTP service over a read-only catalog.
-        .target(name: "AutoconfigService", dependencies: [
-            "ACME", "Catalog", "ClientExport", "Failures", "MailFormats", "MailNet", "MailSettings", "WebFetch",
+        // What serve's listener and the admin one share: one route table → router + 405,
+        // one refusal (text, JSON, HTML), one listener builder (TLS, limits, bind errors).
+        .target(name: "HTTPKit", dependencies: [
+            "Failures",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The autoconfig / Autodiscover HTTP service over a read-only catalog.
+        .target(name: "AutoconfigService", dependencies: [
+            "ACME", "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailSettings", "WebFetch",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -136,12 +147,9 @@ let package = Package(
         // The admin API: the catalog's domains and providers as JSON resources, behind
         // bearer tokens, on serve's admin listener.
         .target(name: "AdminService", dependencies: [
-            "Catalog", "ClientExport", "Failures", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
+            "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -204,7 +212,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService", "HTTPKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -231,7 +239,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "AdminServiceTests", dependencies: [
-            "AdminService", "Catalog", "MailNet", "MailSettings", "TestSupport",
+            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -248,6 +256,15 @@ let package = Package(
         ]),
         .testTarget(name: "MailFormatsTests", dependencies: ["MailFormats", "MailSettings", "TestSupport"]),
         .testTarget(name: "ClientExportTests", dependencies: ["ClientExport", "MailFormats", "MailSettings", "Catalog", "TestSupport"]),
+        .testTarget(name: "HTTPKitTests", dependencies: [
+            "HTTPKit", "Failures",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
             "AutoconfigService", "Catalog", "ClientExport", "MailFormats", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

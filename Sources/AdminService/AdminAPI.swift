@@ -1,12 +1,10 @@
 import Catalog
 import Failures
+import HTTPKit
 import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import MailFormats
 import MailNet
-import NIOSSL
 import ServiceLifecycle
 
 /// The admin API (`serve --admin HOST:PORT`): the catalog's organisation domains and
@@ -17,77 +15,63 @@ public enum AdminAPI {
     /// The largest request body read.
     public static let largestBody = 16 * 1024
 
-    /// Every route, as method and path (Hummingbird's `{name}` form), in one place: the
-    /// router is built from it, and the OpenAPI test compares it with the description.
-    public static let routes: [(method: String, path: String)] = [
-        ("GET", "/domains"), ("POST", "/domains"), ("PUT", "/domains/{domain}"), ("DELETE", "/domains/{domain}"),
-        ("GET", "/servers"), ("POST", "/servers"), ("PATCH", "/servers/{id}"), ("DELETE", "/servers/{id}"),
-        ("POST", "/servers/{id}/verify"),
-        ("GET", "/providers"), ("GET", "/providers/{id}"),
-        ("GET", "/changes"),
-    ]
-
-    /// The API's routes and the web page's (`/ui/`).
+    /// The listener's routes, the API's and the web page's (`/ui/`), in one table: the
+    /// router and its 405s are built from it, and the OpenAPI test compares the API's
+    /// with the description.
     /// - verifyTrust: whose certificates `POST /servers/{id}/verify` trusts.
     /// - secure: the listener is on TLS (the page's cookies are then `Secure`).
+    static func routes(catalog: Catalog, tokens: AdminTokens, limiter: RateLimitMiddleware, logger: Logger,
+                       verifyTrust: TrustPolicy, secure: Bool, clientConfigVersion: ClientConfig.Version) -> RouteTable<AdminContext> {
+        let servers = ServerRoutes(catalog: catalog, logger: logger, trust: verifyTrust)
+        // Sign-in attempts: 10 at once from one address, then one every 5 s.
+        let page = PageRoutes(catalog: catalog, tokens: tokens, sessions: PageSessions(), limiter: limiter,
+                              signIns: RateLimitMiddleware(perSecond: 0.2, burst: 10), servers: servers, logger: logger,
+                              secure: secure, clientConfigVersion: clientConfigVersion)
+        return RouteTable(DomainRoutes(catalog: catalog, logger: logger).routes + servers.routes
+                          + ProviderRoutes(catalog: catalog).routes + ChangeRoutes(catalog: catalog).routes + page.routes)
+    }
+
+    /// The API's refusals as JSON, the page's as HTML; a wrong method names the right ones.
+    static func refusals(_ table: RouteTable<AdminContext>) -> RefusalMiddleware<AdminContext> {
+        RefusalMiddleware(methods: MethodNotAllowed(table) { path, allowed in "\(path) takes \(allowed)" }) { refusal, request in
+            BearerAuthMiddleware.isPage(request.uri.path) ? PageResponse.refused(refusal) : refusal.json
+        }
+    }
+
+    /// The router over ``routes(catalog:tokens:limiter:logger:verifyTrust:secure:clientConfigVersion:)``.
     public static func router(catalog: Catalog, tokens: AdminTokens, logger: Logger, verifyTrust: TrustPolicy = .system,
                               requestsPerSecond: Double = 10, burst: Int = 50, secure: Bool = false,
                               clientConfigVersion: ClientConfig.Version = .v1_1) -> Router<AdminContext> {
-        let router = Router(context: AdminContext.self)
         let limiter = RateLimitMiddleware(perSecond: requestsPerSecond, burst: burst)
+        let table = routes(catalog: catalog, tokens: tokens, limiter: limiter, logger: logger, verifyTrust: verifyTrust,
+                           secure: secure, clientConfigVersion: clientConfigVersion)
+        let router = Router(context: AdminContext.self, options: table.options)
+        router.add(middleware: refusals(table))
         router.add(middleware: BearerAuthMiddleware(tokens: tokens))
         router.add(middleware: limiter)
-        router.add(middleware: MethodsMiddleware())
-        let servers = ServerRoutes(catalog: catalog, logger: logger, trust: verifyTrust)
-        DomainRoutes(catalog: catalog, logger: logger).add(to: router)
-        servers.add(to: router)
-        ProviderRoutes(catalog: catalog).add(to: router)
-        ChangeRoutes(catalog: catalog).add(to: router)
-        // Sign-in attempts: 10 at once from one address, then one every 5 s.
-        PageRoutes(catalog: catalog, tokens: tokens, sessions: PageSessions(), limiter: limiter,
-                   signIns: RateLimitMiddleware(perSecond: 0.2, burst: 10), servers: servers, logger: logger,
-                   secure: secure, clientConfigVersion: clientConfigVersion).add(to: router)
+        table.register(on: router)
         return router
     }
 }
 
 extension AdminAPI {
-    /// A certificate chain and key for the admin listener (`--admin-tls-cert`, `--admin-tls-key`).
-    public typealias TLSFiles = ServerTLSFiles
-
-    public struct StartError: MailconfError {
-        public var description: String
-        public var kind: FailureKind { .adminTLSError }
-    }
-
-    /// The admin listener, run beside serve's own (a Service for its ServiceGroup), on TLS
-    /// when given a certificate. Request heads are at most 16 KiB, idle connections are
-    /// closed after 60 s, and bodies are capped by the context.
-    public static func application(catalog: Catalog, tokens: AdminTokens, host: String, port: Int, tls: TLSFiles? = nil,
-                                   verifyTrust: TrustPolicy = .system, clientConfigVersion: ClientConfig.Version = .v1_1,
-                                   logger: Logger) throws(StartError) -> some Service {
-        let http = HTTP1Channel.Configuration(
-            idleTimeout: .seconds(60),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100))
-        var server = HTTPServerBuilder.http1(configuration: http)
-        if let tls {
-            do {
-                server = try .tls(server, tlsConfiguration: try tls.serverConfiguration())
-            } catch {
-                throw StartError(description: "cannot use --admin-tls-cert \(tls.certificateChain) with --admin-tls-key \(tls.privateKey): \(error); give a PEM certificate chain and its PEM private key")
-            }
-        }
+    /// The admin listener, run beside serve's own (a Service for its ServiceGroup), built
+    /// as serve's is (``Listener``: the same head and idle timeouts, its own connection
+    /// cap), on TLS when given a certificate; bodies are capped by the context.
+    package static func application(catalog: Catalog, tokens: AdminTokens, listener: Listener, tls: TLSFiles? = nil,
+                                    verifyTrust: TrustPolicy = .system, clientConfigVersion: ClientConfig.Version = .v1_1,
+                                    logger: Logger) throws(ListenerError) -> some Service {
+        let server = listener.server(tls: try tls?.handlers())
         let scheme = tls == nil ? "http" : "https"
-        return Application(
+        let app = listener.application(
             router: router(catalog: catalog, tokens: tokens, logger: logger, verifyTrust: verifyTrust, secure: tls != nil,
                            clientConfigVersion: clientConfigVersion),
-            server: server,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mailconf-admin"),
-            onServerRunning: { channel in
-                let url = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? port)"
+            server: server, serverName: "mailconf-admin", logger: logger,
+            onRunning: { port in
+                let url = Listener.url(scheme: scheme, host: listener.host, port: port)
                 logger.info("admin API on \(url)/ (docs/admin-api.yaml), web page on \(url)/ui/")
-            },
-            logger: logger)
+            })
+        return listener.service(app)
     }
 
     /// `HOST:PORT`, `[V6]:PORT`, or a port alone (on 127.0.0.1).

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPKit
 import Hummingbird
 
 /// A posted form (`application/x-www-form-urlencoded`), read within the body cap, as
@@ -22,25 +23,25 @@ struct PageForm: Sendable {
 
     init(fields: [String: [String]]) { self.fields = fields }
 
-    static func read(_ request: Request) async throws(PageRefusal) -> PageForm {
+    static func read(_ request: Request) async throws(ServiceRefusal) -> PageForm {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
-            throw PageRefusal(status: .unsupportedMediaType,
-                              message: "the page's forms are sent as application/x-www-form-urlencoded, not '\(type)'")
+            throw ServiceRefusal(.unsupportedMediaType,
+                                 "the page's forms are sent as application/x-www-form-urlencoded, not '\(type)'")
         }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: AdminAPI.largestBody) } catch {
-            throw PageRefusal(status: .contentTooLarge, message: "a form is at most \(AdminAPI.largestBody) bytes")
+            throw ServiceRefusal(.contentTooLarge, "a form is at most \(AdminAPI.largestBody) bytes")
         }
         return try parse(String(buffer: buffer))
     }
 
-    static func parse(_ body: String) throws(PageRefusal) -> PageForm {
+    static func parse(_ body: String) throws(ServiceRefusal) -> PageForm {
         var fields: [String: [String]] = [:]
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw PageRefusal(status: .badRequest, message: "the form has a field that is not percent-encoded UTF-8")
+                throw ServiceRefusal(.badRequest, "the form has a field that is not percent-encoded UTF-8")
             }
             fields[name, default: []].append(value)
         }

@@ -1,3 +1,4 @@
+import HTTPKit
 import HTTPTypes
 import Hummingbird
 
@@ -37,26 +38,16 @@ enum PageResponse {
         return Response(status: .seeOther, headers: headers)
     }
 
+    /// A refusal as a page that says why and what to do, with the page's headers.
+    static func refused(_ refusal: ServiceRefusal) -> Response {
+        refusal.html(PageViews.page(title: "Refused", session: nil, problem: .init(form: "page", message: refusal.message),
+                                    "<p><a href=\"/ui/\">Back to domains and servers</a></p>").html, pageHeaders: securityHeaders)
+    }
+
     static func asset(_ text: String, contentType: String) -> Response {
         var headers = securityHeaders
         headers[.contentType] = contentType
         headers[.cacheControl] = "max-age=300"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// A page request refused before any route ran (no CSRF token, too many requests): an
-/// HTML page that says why and what to do, with the page's headers.
-struct PageRefusal: Error, HTTPResponseError {
-    var status: HTTPResponse.Status
-    var message: String
-    var headers: HTTPFields = [:]
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = PageResponse.html(PageViews.page(
-            title: "Refused", session: nil, problem: .init(form: "page", message: message),
-            "<p><a href=\"/ui/\">Back to domains and servers</a></p>"), status: status)
-        for field in headers { response.headers.append(field) }
-        return response
     }
 }

@@ -1,6 +1,7 @@
 import Catalog
 import ClientExport
 import Foundation
+import HTTPKit
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -29,23 +30,32 @@ struct PageRoutes: Sendable {
     let secure: Bool
     let clientConfigVersion: ClientConfig.Version
 
-    func add(to router: Router<AdminContext>) {
-        router.get("/") { _, _ in PageResponse.redirect(to: "/ui/") }
-        router.get("/ui/assets/admin.css") { _, _ in PageResponse.asset(PageAssets.css, contentType: "text/css; charset=utf-8") }
-        router.get("/ui/assets/admin.js") { _, _ in PageResponse.asset(PageAssets.js, contentType: "text/javascript; charset=utf-8") }
-        router.get("/ui/login") { request, _ in signInPage(request) }
-        router.post("/ui/login") { request, context in try await signIn(request, context) }
-        let ui = router.group("/ui").add(middleware: PageSessionMiddleware(sessions: sessions, limiter: limiter))
-        ui.get("") { _, context in try dashboard(context) }
-        ui.post("logout") { _, context in signOut(context) }
-        ui.post("domains") { _, context in try addDomain(context) }
-        ui.post("domains/{domain}/provider") { _, context in try mapDomain(context) }
-        ui.post("domains/{domain}/remove") { _, context in try removeDomain(context) }
-        ui.post("servers") { _, context in try addServer(context) }
-        ui.get("servers/{id}") { _, context in try serverPage(context) }
-        ui.post("servers/{id}") { _, context in try editServer(context) }
-        ui.post("servers/{id}/remove") { _, context in try removeServer(context) }
-        ui.post("servers/{id}/verify") { _, context in try await verifyServer(context) }
+    var routes: [Route<AdminContext>] {
+        let open: [Route<AdminContext>] = [
+            Route(.get, "/") { _, _ in PageResponse.redirect(to: "/ui/") },
+            Route(.get, "/ui/assets/admin.css") { _, _ in PageResponse.asset(PageAssets.css, contentType: "text/css; charset=utf-8") },
+            Route(.get, "/ui/assets/admin.js") { _, _ in PageResponse.asset(PageAssets.js, contentType: "text/javascript; charset=utf-8") },
+            Route(.get, "/ui/login") { request, _ in signInPage(request) },
+            Route(.post, "/ui/login") { request, context in try await signIn(request, context) },
+        ]
+        let signedIn: [Route<AdminContext>] = [
+            Route(.get, "/ui") { _, context in try dashboard(context) },
+            Route(.post, "/ui/logout") { _, context in signOut(context) },
+            Route(.post, "/ui/domains") { _, context in try addDomain(context) },
+            Route(.post, "/ui/domains/{domain}/provider") { _, context in try mapDomain(context) },
+            Route(.post, "/ui/domains/{domain}/remove") { _, context in try removeDomain(context) },
+            Route(.post, "/ui/servers") { _, context in try addServer(context) },
+            Route(.get, "/ui/servers/{id}") { _, context in try serverPage(context) },
+            Route(.post, "/ui/servers/{id}") { _, context in try editServer(context) },
+            Route(.post, "/ui/servers/{id}/remove") { _, context in try removeServer(context) },
+            Route(.post, "/ui/servers/{id}/verify") { _, context in try await verifyServer(context) },
+        ]
+        let session = PageSessionMiddleware(sessions: sessions, limiter: limiter)
+        return open + signedIn.map { route in
+            var guarded = route
+            guarded.answer = { request, context in try await session.handle(request, context: context, next: route.answer) }
+            return guarded
+        }
     }
 
     // MARK: - Signing in and out
@@ -70,13 +80,13 @@ struct PageRoutes: Sendable {
         let peer = context.remoteAddress?.ipAddress ?? "?"
         if let wait = signIns.take("sign-in:\(peer)") {
             let seconds = Int(wait.rounded(.up))
-            throw PageRefusal(status: .tooManyRequests, message: "too many sign-in attempts from \(peer): wait \(seconds) s",
+            throw ServiceRefusal(.tooManyRequests, "too many sign-in attempts from \(peer): wait \(seconds) s",
                               headers: [.retryAfter: String(seconds)])
         }
         let form = try await PageForm.read(request)
         guard let sent = form["csrf"], let expected = request.cookies[Self.signInCookie]?.value,
               ConstantTime.equal(Array(sent.utf8), Array(expected.utf8)) else {
-            throw PageRefusal(status: .forbidden, message: "refused: the sign-in form came without its CSRF token; reload the sign-in page and try again")
+            throw ServiceRefusal(.forbidden, "refused: the sign-in form came without its CSRF token; reload the sign-in page and try again")
         }
         guard let token = form["token"], token.count <= 1024, let label = tokens.label(for: Substring(token)) else {
             logger.notice("admin page: a sign-in from \(peer) gave a token that is not one of --admin-token-file's")
@@ -100,7 +110,7 @@ struct PageRoutes: Sendable {
     // MARK: - Domains and servers
 
     static func session(_ context: AdminContext) throws -> PageSessions.Session {
-        guard let session = context.session else { throw PageRefusal(status: .unauthorized, message: "sign in first") }
+        guard let session = context.session else { throw ServiceRefusal(.unauthorized, "sign in first") }
         return session
     }
 
@@ -128,7 +138,7 @@ struct PageRoutes: Sendable {
                 catalog: catalog.path, domains: domains,
                 servers: servers.map { PageViews.ServerRow(server: $0, last: last[$0.providerID]?[$0.server.summary]) },
                 providers: entries.map(\.provider.id).sorted(), changes: try catalog.changes(limit: 20))
-        } catch { throw PageRefusal(status: .serviceUnavailable, message: "\(error)") }
+        } catch { throw ServiceRefusal(.serviceUnavailable, "\(error)") }
         return PageResponse.html(PageViews.dashboard(view, session: session, notice: sessions.takeNotice(for: session), problem: problem),
                                  status: status)
     }
@@ -142,7 +152,7 @@ struct PageRoutes: Sendable {
     }
 
     /// A refusal from the catalog, shown beside the form with the form's values kept.
-    func refused(_ error: AdminError, form name: String, _ context: AdminContext) throws -> Response {
+    func refused(_ error: ServiceRefusal, form name: String, _ context: AdminContext) throws -> Response {
         let values = Self.form(context).fields.compactMapValues(\.first).filter { $0.key != "csrf" && $0.key != "password" }
         let problem = PageViews.Problem(form: name, message: error.message, field: error.field, values: values)
         return try dashboard(context, problem: problem, status: error.status)
@@ -151,15 +161,15 @@ struct PageRoutes: Sendable {
     func addDomain(_ context: AdminContext) throws -> Response {
         let form = Self.form(context)
         guard let domain = form.text("domain") else {
-            return try refused(.init(status: .unprocessableContent, kind: "bad-request", message: "give the domain", field: "domain"),
+            return try refused(ServiceRefusal(.unprocessableContent, "give the domain", kind: .httpBadRequest, field: "domain"),
                                form: "add-domain", context)
         }
         guard let provider = form.text("provider") else {
-            return try refused(.init(status: .unprocessableContent, kind: "bad-request", message: "give the provider the domain's clients get",
+            return try refused(ServiceRefusal(.unprocessableContent, "give the provider the domain's clients get", kind: .httpBadRequest,
                                      field: "provider"), form: "add-domain", context)
         }
         do { try catalog.addOrganisationDomain(domain, providerID: provider) } catch {
-            return try refused(AdminError.from(error), form: "add-domain", context)
+            return try refused(ServiceRefusal.from(error), form: "add-domain", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): added the domain \(domain.lowercased())")
         return done(context, "Added \(domain.lowercased()), answered from \(provider.lowercased()).")
@@ -168,11 +178,11 @@ struct PageRoutes: Sendable {
     func mapDomain(_ context: AdminContext) throws -> Response {
         let domain = try context.parameters.require("domain")
         guard let provider = Self.form(context).text("provider") else {
-            return try refused(.init(status: .unprocessableContent, kind: "bad-request", message: "give the provider", field: "provider"),
+            return try refused(ServiceRefusal(.unprocessableContent, "give the provider", kind: .httpBadRequest, field: "provider"),
                                form: "map:\(domain)", context)
         }
         do { try catalog.mapOrganisationDomain(domain, providerID: provider) } catch {
-            return try refused(AdminError.from(error), form: "map:\(domain)", context)
+            return try refused(ServiceRefusal.from(error), form: "map:\(domain)", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): mapped the domain \(domain.lowercased())")
         return done(context, "\(domain.lowercased()) is now answered from \(provider.lowercased()).")
@@ -181,15 +191,15 @@ struct PageRoutes: Sendable {
     func removeDomain(_ context: AdminContext) throws -> Response {
         let domain = try context.parameters.require("domain")
         do { try catalog.removeOrganisationDomain(domain) } catch {
-            return try refused(AdminError.from(error), form: "map:\(domain)", context)
+            return try refused(ServiceRefusal.from(error), form: "map:\(domain)", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): removed the domain \(domain.lowercased())")
         return done(context, "Removed \(domain.lowercased()).")
     }
 
     /// The form's port, or a refusal that names it.
-    static func port(_ form: PageForm) throws(AdminError) -> Int {
-        do { return Int(try Port(parsing: form.text("port") ?? "").value) } catch { throw ServerRoutes.invalid(error) }
+    static func port(_ form: PageForm) throws(ServiceRefusal) -> Int {
+        do { return Int(try Port(parsing: form.text("port") ?? "").value) } catch { throw ServiceRefusal.invalid(error) }
     }
 
     /// "password-cleartext, oauth2" or one per line.
@@ -206,8 +216,8 @@ struct PageRoutes: Sendable {
         }
     }
 
-    func newServer(_ form: PageForm, _ context: AdminContext) -> Result<UserServer, AdminError> {
-        Result { () throws(AdminError) -> UserServer in
+    func newServer(_ form: PageForm, _ context: AdminContext) -> Result<UserServer, ServiceRefusal> {
+        Result { () throws(ServiceRefusal) -> UserServer in
             let body = ServerRoutes.NewServer(
                 provider: form.text("provider") ?? "", name: nil, domains: nil, protocol: form.text("protocol"),
                 hostname: form.text("hostname") ?? "", port: try Self.port(form), security: form.text("security") ?? "",
@@ -219,32 +229,28 @@ struct PageRoutes: Sendable {
     func serverRow(_ id: Int64) throws -> PageViews.ServerRow {
         do {
             guard let (found, origin) = try catalog.server(id: id) else {
-                throw PageRefusal(status: .notFound, message: "there is no server #\(id)")
+                throw ServiceRefusal(.notFound, "there is no server #\(id)")
             }
             guard origin == .user else {
-                throw PageRefusal(status: .notFound, message: "server #\(id) is one of \(found.providerID)'s, a \(origin.rawValue) provider: only your own servers are edited here")
+                throw ServiceRefusal(.notFound, "server #\(id) is one of \(found.providerID)'s, a \(origin.rawValue) provider: only your own servers are edited here")
             }
             let last = try catalog.lastVerifications(providerID: found.providerID)[found.server.summary]
             return PageViews.ServerRow(server: found, last: last)
-        } catch let error as CatalogError { throw PageRefusal(status: .serviceUnavailable, message: "\(error)") }
-    }
-
-    static func id(_ context: AdminContext) throws -> Int64 {
-        do { return try ServerRoutes.id(context) } catch let error as AdminError { throw PageRefusal(status: error.status, message: error.message) }
+        } catch let error as CatalogError { throw ServiceRefusal(.serviceUnavailable, "\(error)") }
     }
 
     func serverPage(_ context: AdminContext, problem: PageViews.Problem? = nil, result: VerifyResult? = nil,
                     status: HTTPResponse.Status = .ok) throws -> Response {
         let session = try Self.session(context)
-        let row = try serverRow(try Self.id(context))
+        let row = try serverRow(try ServerRoutes.id(context))
         return PageResponse.html(PageViews.server(row, session: session, notice: sessions.takeNotice(for: session), problem: problem,
                                                   result: result), status: status)
     }
 
     func editServer(_ context: AdminContext) throws -> Response {
-        let id = try Self.id(context)
+        let id = try ServerRoutes.id(context)
         let form = Self.form(context)
-        let edited = Result { () throws(AdminError) -> UserServer in
+        let edited = Result { () throws(ServiceRefusal) -> UserServer in
             let change = ServerRoutes.Change(
                 protocol: form.text("protocol"), hostname: form.text("hostname"), port: try Self.port(form),
                 security: form.text("security"), authentication: Self.authentication(form),
@@ -261,9 +267,9 @@ struct PageRoutes: Sendable {
     }
 
     func removeServer(_ context: AdminContext) throws -> Response {
-        let id = try Self.id(context)
+        let id = try ServerRoutes.id(context)
         do { try catalog.removeServer(id: id) } catch {
-            throw PageRefusal(status: AdminError.from(error).status, message: error.description)
+            throw ServiceRefusal(ServiceRefusal.from(error).status, error.description)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): removed server #\(id)")
         return done(context, "Removed server #\(id).")
@@ -271,7 +277,7 @@ struct PageRoutes: Sendable {
 
     /// Runs the validator now and shows its report on the server's page.
     func verifyServer(_ context: AdminContext) async throws -> Response {
-        let id = try Self.id(context)
+        let id = try ServerRoutes.id(context)
         let form = Self.form(context)
         let login = ServerRoutes.Login(username: form.text("username"), password: form["password"].flatMap { $0.isEmpty ? nil : $0 })
         let result: VerifyResult

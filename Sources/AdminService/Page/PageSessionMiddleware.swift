@@ -1,4 +1,5 @@
 import Catalog
+import HTTPKit
 import HTTPTypes
 import Hummingbird
 
@@ -17,7 +18,7 @@ struct PageSessionMiddleware: RouterMiddleware {
         }
         if let wait = limiter.take(session.label) {
             let seconds = Int(wait.rounded(.up))
-            throw PageRefusal(status: .tooManyRequests, message: "too many requests at once for token '\(session.label)': wait \(seconds) s",
+            throw ServiceRefusal(.tooManyRequests, "too many requests at once for token '\(session.label)': wait \(seconds) s",
                               headers: [.retryAfter: String(seconds)])
         }
         var context = context
@@ -25,11 +26,11 @@ struct PageSessionMiddleware: RouterMiddleware {
         context.session = session
         if request.method != .get && request.method != .head {
             if request.headers[PageSessionMiddleware.fetchSite] == "cross-site" {
-                throw PageRefusal(status: .forbidden, message: "refused: the form was sent from another site")
+                throw ServiceRefusal(.forbidden, "refused: the form was sent from another site")
             }
             let form = try await PageForm.read(request)
             guard let sent = form["csrf"], ConstantTime.equal(Array(sent.utf8), Array(session.csrf.utf8)) else {
-                throw PageRefusal(status: .forbidden, message: """
+                throw ServiceRefusal(.forbidden, """
                     refused: the form came without this session's CSRF token. Reload the page and send the form again \
                     (a form from before you signed in again carries the old one).
                     """)

@@ -5,6 +5,7 @@ import AutoconfigService
 import Catalog
 import Failures
 import Foundation
+import HTTPKit
 import Logging
 import MailFormats
 
@@ -40,7 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
         (mode 0600); changes are written to the history under the token's label. Requests \
         are limited per token and bodies to 16 KiB. The same listener serves a web admin \
         page at /ui/ (sign in with a token; it works without JavaScript). Keep it on \
-        loopback, or give it TLS with --admin-tls-cert and --admin-tls-key.
+        loopback, or give it TLS with --admin-tls-cert and --admin-tls-key. It has the \
+        limits below too (--header-timeout, --idle-timeout, 16 KiB heads), with a cap \
+        of its own on open connections (--admin-max-connections).
 
         Many machines: point every replica at one PostgreSQL catalog (--db \
         postgres://USER@HOST:PORT/DB, password in PGPASSWORD, PGPASSFILE or \
@@ -93,7 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
         defence); one idle between requests for --idle-timeout seconds is closed; a head \
         over 16 KiB gets 431; past --max-connections (by default from the open-file limit, \
         which is raised to its hard maximum) new connections are closed at once. /metrics \
-        shows the open connections and how many each limit closed.
+        shows the open connections and how many each limit closed. The admin listener \
+        has the same timeouts and head limit, and closes connections past \
+        --admin-max-connections (32 by default).
 
         Examples:
           mailconf domains add example.org --provider fastmail
@@ -175,6 +180,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-tls-key"), help: ArgumentHelp("PEM private key for the admin listener's HTTPS.", valueName: "file"))
     var adminTLSKey: String?
 
+    @Option(name: .customLong("admin-max-connections"), help: ArgumentHelp(
+        "Connections open at once on the admin listener (its head and idle timeouts are --header-timeout's and --idle-timeout's).",
+        valueName: "n"))
+    var adminMaxConnections = 32
+
     @OptionGroup var acme: ACMEOptions
 
     @OptionGroup var catalog: CatalogOptions
@@ -184,6 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(name) \(value): expected seconds, more than 0 and at most 86400")
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections \(maxConnections): expected 1 or more") }
+        if adminMaxConnections < 1 { throw ValidationError("--admin-max-connections \(adminMaxConnections): expected 1 or more") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         if (signCert == nil) != (signKey == nil) { throw ValidationError("give --sign-cert and --sign-key together") }
         if signCert != nil && !signProfiles { throw ValidationError("--sign-cert and --sign-key are for --sign-profiles: add it") }
@@ -264,8 +275,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CLIError(kind: .adminTokens, message: "\(error)")
             }
             let writable = try catalog.open()
-            let adminTLS = adminTLSCert.map { AdminAPI.TLSFiles(certificateChain: $0, privateKey: adminTLSKey ?? "") }
-            extras.services.append(try AdminAPI.application(catalog: writable, tokens: tokens, host: adminHost, port: adminPort,
+            let adminTLS = adminTLSCert.map {
+                TLSFiles(certificateChain: $0, privateKey: adminTLSKey ?? "", options: ("--admin-tls-cert", "--admin-tls-key"),
+                         failure: .adminTLSError)
+            }
+            let listener = Listener(host: adminHost, port: adminPort, limits: adminLimits, hostOption: "--admin", portOption: "--admin")
+            extras.services.append(try AdminAPI.application(catalog: writable, tokens: tokens, listener: listener,
                                                             tls: adminTLS, verifyTrust: adminVerifyCAFile.map { .caFile($0) } ?? .system,
                                                             clientConfigVersion: configVersion, logger: logger))
             if !["127.0.0.1", "::1", "localhost"].contains(adminHost) && adminTLS == nil {
@@ -275,20 +290,31 @@ struct ServeCommand: AsyncParsableCommand {
         if store.domainCount == 0 {
             logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
         }
-        let tls = tlsCert.map { AutoconfigServer.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
+        let tls = tlsCert.map { TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
         let scheme = tls == nil && acmeSettings == nil ? "http" : "https"
         let domains = store.domainCount
-        // A certificate or key that cannot be used is a StartError (kind tls-error), which
+        // A certificate or key that cannot be used is a ListenerError (kind tls-error), which
         // Mailconf.main reports like every other failure.
-        let limits = ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
+        let limits = serveLimits
         if maxConnections == nil { logger.info("at most \(limits.maxConnections) connections at once (from the open-file limit)") }
         try await AutoconfigServer.serve(
             store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, extras: extras, logger: logger,
             onRunning: { [host] bound in
-                print("mailconf serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ for \(domains) domains")
+                print("mailconf serve: listening on \(Listener.url(scheme: scheme, host: host, port: bound))/ for \(domains) domains")
                 fflush(nil)
                 // Under systemd (Type=notify): the port answers now.
                 SystemdNotifier().ready(status: "serving \(domains) domains on port \(bound)")
             })
+    }
+
+    /// serve's own listener: --header-timeout, --idle-timeout, --max-connections.
+    var serveLimits: ConnectionLimits {
+        ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
+    }
+
+    /// The admin listener: serve's timeouts, at most 100 header fields, its own cap.
+    var adminLimits: ConnectionLimits {
+        ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxHeaderFields: 100,
+                         maxConnections: adminMaxConnections)
     }
 }
