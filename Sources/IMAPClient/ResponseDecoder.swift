@@ -1,3 +1,5 @@
+import MailSession
+
 /// Bounds on what a server may send; past them the session ends with an error instead
 /// of buffering without limit.
 public struct IMAPLimits: Sendable, Equatable {
@@ -46,8 +48,7 @@ public enum IMAPResponseError: Error, Equatable, Sendable, CustomStringConvertib
 /// of the response. Every limit is checked before buffering more.
 public struct ResponseDecoder: Sendable {
     public let limits: IMAPLimits
-    private var buffer: [UInt8] = []
-    private var scanned = 0
+    private var lines: LineBuffer
     /// The current response's text so far, and its literals.
     private var text: [UInt8] = []
     private var literals: [[UInt8]] = []
@@ -58,41 +59,30 @@ public struct ResponseDecoder: Sendable {
 
     public init(limits: IMAPLimits = .default) {
         self.limits = limits
+        lines = LineBuffer(maxLineLength: limits.maxLineLength)
     }
 
     /// True when bytes of an unfinished line or response are held.
-    public var hasPartialData: Bool { !buffer.isEmpty || !text.isEmpty || literalRemaining != nil }
+    public var hasPartialData: Bool { lines.count > 0 || !text.isEmpty || literalRemaining != nil }
 
     /// Bytes received but not yet part of a complete response.
-    public var bufferedByteCount: Int { buffer.count + text.count + literals.reduce(0) { $0 + $1.count } }
+    public var bufferedByteCount: Int { lines.count + text.count + literals.reduce(0) { $0 + $1.count } }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(IMAPResponseError) -> [IMAPResponse] {
-        var incoming = Array(bytes)
+        lines.append(bytes)
         var responses: [IMAPResponse] = []
         while true {
             if let remaining = literalRemaining {
-                let take = min(remaining, incoming.count)
-                try count(take)
-                literals[literals.count - 1] += incoming[..<take]
-                incoming.removeFirst(take)
-                literalRemaining = remaining - take == 0 ? nil : remaining - take
+                let taken = min(remaining, lines.count)
+                try count(taken)
+                literals[literals.count - 1] += lines.takeRaw(taken)
+                literalRemaining = remaining - taken == 0 ? nil : remaining - taken
                 if literalRemaining != nil { break }
             }
-            buffer += incoming
-            incoming = []
-            guard let newline = buffer[scanned...].firstIndex(of: 0x0A) else {
-                scanned = buffer.count
-                if buffer.count >= limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
-                break
-            }
-            guard newline + 1 <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
-            try count(newline + 1)
-            var end = newline
-            if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
-            let piece = Array(buffer[0..<end])
-            incoming = Array(buffer[(newline + 1)...])
-            buffer = []
-            scanned = 0
+            let next: (line: [UInt8], length: Int)?
+            do { next = try lines.nextLine() } catch { throw .lineTooLong(limit: error.limit) }
+            guard let (piece, length) = next else { break }
+            try count(length)
             text += piece
             if let size = try literalSize(at: piece) {
                 literals.append([])

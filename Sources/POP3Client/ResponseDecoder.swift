@@ -1,3 +1,5 @@
+import MailSession
+
 /// Bounds on what a server may send; past them the session ends with an error instead
 /// of buffering without limit.
 public struct POP3Limits: Sendable, Equatable {
@@ -54,14 +56,14 @@ public enum POP3ResponseError: Error, Equatable, Sendable, CustomStringConvertib
 /// tolerated); every bound is checked before buffering more.
 public struct POP3ResponseDecoder: Sendable {
     public let limits: POP3Limits
-    private var buffer: [UInt8] = []
-    private var scanned = 0
+    private var lines: LineBuffer
     private var expected: [POP3ResponseForm] = []
     private var pending: POP3Response?
     private var pendingBytes = 0
 
     public init(limits: POP3Limits = .default) {
         self.limits = limits
+        lines = LineBuffer(maxLineLength: limits.maxLineLength)
     }
 
     /// The next response (after those already expected) takes this form.
@@ -71,31 +73,27 @@ public struct POP3ResponseDecoder: Sendable {
     public var isExpecting: Bool { !expected.isEmpty }
 
     /// True when bytes of an unfinished line or response are held.
-    public var hasPartialData: Bool { !buffer.isEmpty || pending != nil }
+    public var hasPartialData: Bool { lines.count > 0 || pending != nil }
 
     /// Bytes received but not yet part of a response.
-    public var bufferedByteCount: Int { buffer.count }
+    public var bufferedByteCount: Int { lines.count }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(POP3ResponseError) -> [POP3Response] {
-        buffer.append(contentsOf: bytes)
+        lines.append(bytes)
         var responses: [POP3Response] = []
-        while let form = expected.first, let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-            guard newline + 1 <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
-            var end = newline
-            if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
-            let line = Array(buffer[0..<end])
-            buffer.removeFirst(newline + 1)
-            scanned = 0
-            if let response = try take(line, length: newline + 1, form: form) {
+        // Only while a response is owed: bytes nobody asked for stay held, for the caller
+        // to judge (``bufferedByteCount``).
+        while let form = expected.first, let (line, length) = try nextLine() {
+            if let response = try take(line, length: length, form: form) {
                 responses.append(response)
                 expected.removeFirst()
             }
         }
-        // Unexpected bytes are left unscanned: the next expect() reads them from the start.
-        scanned = expected.isEmpty ? 0 : buffer.count
-        // While a response is owed every complete line was taken: what is left is one line.
-        if !expected.isEmpty, buffer.count >= limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
         return responses
+    }
+
+    private mutating func nextLine() throws(POP3ResponseError) -> (line: [UInt8], length: Int)? {
+        do { return try lines.nextLine() } catch { throw .lineTooLong(limit: error.limit) }
     }
 
     private mutating func take(_ line: [UInt8], length: Int, form: POP3ResponseForm) throws(POP3ResponseError) -> POP3Response? {
@@ -115,7 +113,7 @@ public struct POP3ResponseDecoder: Sendable {
             return nil
         }
         guard let response = Self.statusLine(line, sasl: form == .sasl) else {
-            throw .malformed(line: Self.printable(line))
+            throw .malformed(line: printableLine(line))
         }
         if response.status == .ok && form == .multiLine {
             pending = response
@@ -141,16 +139,4 @@ public struct POP3ResponseDecoder: Sendable {
     }
 
     private static func upper(_ b: UInt8) -> UInt8 { (0x61...0x7A).contains(b) ? b - 0x20 : b }
-
-    /// A line as text fit for an error message: control bytes escaped, at most 120 characters.
-    static func printable(_ bytes: [UInt8]) -> String {
-        var out = ""
-        for b in bytes.prefix(120) {
-            switch b {
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
-            default: out += "\\x" + String(b, radix: 16, uppercase: true)
-            }
-        }
-        return bytes.count > 120 ? out + "…" : out
-    }
 }

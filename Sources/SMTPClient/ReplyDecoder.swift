@@ -1,3 +1,5 @@
+import MailSession
+
 /// Bounds on what a server may send; past them the session ends with an error
 /// instead of buffering without limit.
 public struct SMTPLimits: Sendable, Equatable {
@@ -42,8 +44,7 @@ public enum ReplyError: Error, Equatable, Sendable, CustomStringConvertible {
 /// tolerated, as most clients do); every limit is checked before buffering more.
 public struct ReplyDecoder: Sendable {
     public let limits: SMTPLimits
-    private var buffer: [UInt8] = []
-    private var scanned = 0
+    private var lines: LineBuffer
     private var pendingCode: Int?
     private var pendingLines: [String] = []
     private var pendingEnhanced: EnhancedStatusCode?
@@ -51,33 +52,30 @@ public struct ReplyDecoder: Sendable {
 
     public init(limits: SMTPLimits = .default) {
         self.limits = limits
+        lines = LineBuffer(maxLineLength: limits.maxLineLength)
     }
 
     /// True when bytes of an unfinished line or reply are held.
-    public var hasPartialData: Bool { !buffer.isEmpty || pendingCode != nil }
+    public var hasPartialData: Bool { lines.count > 0 || pendingCode != nil }
 
     /// Bytes received but not yet part of a complete line.
-    public var bufferedByteCount: Int { buffer.count }
+    public var bufferedByteCount: Int { lines.count }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(ReplyError) -> [SMTPReply] {
-        buffer.append(contentsOf: bytes)
+        lines.append(bytes)
         var replies: [SMTPReply] = []
-        while let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-            var end = newline
-            if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
-            guard newline + 1 <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
-            let line = Array(buffer[0..<end])
-            buffer.removeFirst(newline + 1)
-            scanned = 0
-            if let reply = try take(line, length: newline + 1) { replies.append(reply) }
+        while let (line, length) = try nextLine() {
+            if let reply = try take(line, length: length) { replies.append(reply) }
         }
-        scanned = buffer.count
-        if buffer.count >= limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
         return replies
     }
 
+    private mutating func nextLine() throws(ReplyError) -> (line: [UInt8], length: Int)? {
+        do { return try lines.nextLine() } catch { throw .lineTooLong(limit: error.limit) }
+    }
+
     private mutating func take(_ line: [UInt8], length: Int) throws(ReplyError) -> SMTPReply? {
-        func show() -> String { ReplyDecoder.printable(line) }
+        func show() -> String { printableLine(line) }
         guard line.count >= 3, line[0...2].allSatisfy({ (0x30...0x39).contains($0) }),
               (0x32...0x35).contains(line[0]) else { throw .malformed(line: show()) }
         let code = Int(line[0] - 0x30) * 100 + Int(line[1] - 0x30) * 10 + Int(line[2] - 0x30)
@@ -108,17 +106,5 @@ public struct ReplyDecoder: Sendable {
         pendingLines = []
         pendingBytes = 0
         return reply
-    }
-
-    /// A line as text fit for an error message: control bytes escaped, at most 120 characters.
-    static func printable(_ bytes: [UInt8]) -> String {
-        var out = ""
-        for b in bytes.prefix(120) {
-            switch b {
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
-            default: out += "\\x" + String(b, radix: 16, uppercase: true)
-            }
-        }
-        return bytes.count > 120 ? out + "…" : out
     }
 }
