@@ -7,7 +7,7 @@ import TestSupport
 func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
 @Suite struct ISPDBCorpus {
-    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: TestEnvironment.ispdbMissing)))
+    @Test(.needs(.ispdb))
     func everyFileReadsWritesAndReadsBackTheSame() throws {
         let dir = try #require(ispdbDirectory())
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()
@@ -24,8 +24,7 @@ func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
     /// Every file written as 1.2 keeps its servers, validates against the 1.2 schema,
     /// and leaves a 1.1 reader the same servers as the 1.1 file does.
-    @Test(.enabled(if: ispdbDirectory() != nil && Tool.path("xmllint") != nil,
-                   Comment(rawValue: TestEnvironment.ispdbMissing + " / " + Tool.missing("xmllint"))))
+    @Test(.needs(.ispdb, .xmllint))
     func everyFileWrittenAs12KeepsItsServersAndValidates() throws {
         let dir = try #require(ispdbDirectory())
         let out = TemporaryFolder()
