@@ -166,7 +166,7 @@ struct TestMessages {
         let id = try #require(result.queueID)
         #expect(id.count >= 6)
         // Postfix logs the same queue id for the delivery.
-        let log = URL(fileURLWithPath: lab.caFile).deletingLastPathComponent().deletingLastPathComponent()
+        let log = lab.folder
             .appendingPathComponent("postfix/maillog")
         var delivered = false
         for _ in 0..<50 where !delivered {
