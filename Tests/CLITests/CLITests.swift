@@ -4,6 +4,8 @@ import TestSupport
 
 /// Runs the real `mailconf` binary built beside this test bundle (or `MAILCONF_BIN`).
 struct CLI {
+    /// The test's own folder, kept until cleanUp(): a suite may share one CLI's catalog
+    /// past the CLI value itself (DomainsCheckTests).
     let dir: URL
     /// A catalog other than the test's own SQLite file (a PostgreSQL URL).
     var database: String?
@@ -51,7 +53,6 @@ struct CLI {
     func cleanUp() { try? FileManager.default.removeItem(at: dir) }
 }
 
-func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
 
 @Suite(.serialized) struct CommandLineBehaviour {
     @Test func helpTeaches() throws {
@@ -218,7 +219,7 @@ func ispdbPath() -> String? { TestEnvironment.ispdbDirectory()?.path }
     @Test(.needs(.ispdb)) func theWholeISPDBImportsAndAgainChangesNothing() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let ispdb = try #require(ispdbPath())
+        let ispdb = try #require(TestEnvironment.ispdbDirectory()).path
         let all = try cli.run(["import", ispdb, "--json"])
         #expect(all.status == 0, "\(all.err)")
         let report = try #require(try all.json() as? [String: Any])

@@ -9,7 +9,7 @@ import MailSettings
 @Suite struct Import {
     @Test(.needs(.ispdb), arguments: Backend.available)
     func wholeISPDBImportsAndRoundTrips(_ backend: Backend) throws {
-        let ispdb = try #require(ispdbDirectory())
+        let ispdb = try #require(TestEnvironment.ispdbDirectory())
         let place = try TestCatalog(backend)
         let catalog = try place.open()
         let report = try catalog.importFiles([ispdb.path])

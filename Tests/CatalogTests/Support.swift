@@ -14,7 +14,6 @@ extension TemporaryFolder {
     }
 }
 
-func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
 let validFile = """
 <?xml version="1.0" encoding="UTF-8"?>

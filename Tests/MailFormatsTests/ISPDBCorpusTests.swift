@@ -4,12 +4,11 @@ import Testing
 import MailSettings
 import TestSupport
 
-func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
 @Suite struct ISPDBCorpus {
     @Test(.needs(.ispdb))
     func everyFileReadsWritesAndReadsBackTheSame() throws {
-        let dir = try #require(ispdbDirectory())
+        let dir = try #require(TestEnvironment.ispdbDirectory())
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()
         #expect(files.count >= 163)
         for file in files {
@@ -26,7 +25,7 @@ func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
     /// and leaves a 1.1 reader the same servers as the 1.1 file does.
     @Test(.needs(.ispdb, .xmllint))
     func everyFileWrittenAs12KeepsItsServersAndValidates() throws {
-        let dir = try #require(ispdbDirectory())
+        let dir = try #require(TestEnvironment.ispdbDirectory())
         let out = TemporaryFolder()
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()
         var written: [String] = []
