@@ -10,7 +10,7 @@ DOMAIN=${DOMAIN:-tenlookups.test}
 build_release mailconf
 tmp=$(mktemp -d)
 start_lab
-LOG="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}/dns/log"
+LOG="$DNS_LOG"
 queries() { grep -c ' query\[' "$LOG" || true; }
 # Warm checkdmarc's venv (first run installs it from PyPI).
 "$ROOT/scripts/checkdmarc-peer.sh" "127.0.0.1:$DNS_PORT" "$DOMAIN" > /dev/null

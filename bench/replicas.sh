@@ -118,7 +118,7 @@ for round in $(seq "$RUNS"); do
     pid_a=$(start_replica "$PORT_A"); pids+=("$pid_a")
     pid_b=$(start_replica "$PORT_B"); pids+=("$pid_b")
     for port in "$NGINX_PORT" "$PORT_A" "$PORT_B"; do
-        for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port$URL_PATH" && break; sleep 0.1; done
+        wait_for_http "http://127.0.0.1:$port$URL_PATH" 100 || true
     done
 
     # 1. propagation

@@ -88,11 +88,7 @@ for p in "$MAILCONF_PORT" "$AUTOMX2_PORT" "$NGINX_PORT" "$MAILCONF_QUIET_PORT" "
 done
 # Waits until URL answers 200 (or $2 seconds pass); $3 is the log to show on failure.
 wait_http() {
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
+    wait_for_http "$1" $(($2 * 10)) && return 0
     echo "no answer from $1 after $2 s; its log:" >&2
     tail -n 30 "$3" >&2
     exit 1

@@ -56,7 +56,8 @@ done
 # libFuzzer and ASan report a crash with its stack themselves; Swift's own backtracer,
 # started from the crashed process, was seen to wait forever under them.
 export SWIFT_BACKTRACE=enable=no
-ISPDB="${MAILCONF_ISPDB:-$(cd "$ROOT/.." && pwd)/shared/ispdb}"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 status=0
 for t in "${TARGETS[@]}"; do
     work="$BUILD/corpus/$t"; findings="$BUILD/findings/$t"

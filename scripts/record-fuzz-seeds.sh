@@ -11,10 +11,10 @@
 # protocol, which POP3 response forms). Plain bash: /dev/tcp, printf, head.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-ENV="${MAILCONF_TEST_SERVERS:-/tmp/mailconf-test-servers/servers.env}"
-[ -f "$ENV" ] || { echo "no lab at $ENV: run scripts/test-servers.sh start first" >&2; exit 1; }
-# shellcheck disable=SC1090
-. "$ENV"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+# The lab's env file: its ports and users (scripts/lab.list), PASSWORD_FILE, CA_FILE.
+read_lab_env "${MAILCONF_TEST_SERVERS:-}"
 CORPUS="$ROOT/fuzz/corpus"
 mkdir -p "$CORPUS"/{smtp-reply,imap-pop3,dns-message,spf,tag-lists,x509}
 PASSWORD="$(cat "$PASSWORD_FILE")"

@@ -6,56 +6,16 @@
 #   scripts/test-servers.sh start   # prints the env file to export as MAILCONF_TEST_SERVERS
 #   scripts/test-servers.sh stop
 #
-# Listeners (127.0.0.1):
-#   PLAIN_PORT       SMTP, no TLS, no AUTH (accepts mail for example.test; defers defer@, refuses bounce@)
-#   SUBMISSION_PORT  STARTTLS required before AUTH PLAIN/LOGIN
-#   SMTPS_PORT       implicit TLS, AUTH PLAIN/LOGIN
-#   CRAM_PORT        AUTH CRAM-MD5 only (its own Dovecot, which knows no other mechanism)
-#   EXPIRED_PORT     implicit TLS with an expired certificate
-#   WRONGNAME_PORT   implicit TLS with a certificate for another name
-#   IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT
-#                    Dovecot IMAP and POP3 (STARTTLS, and TLS from the first byte) over
-#                    the lab mailbox, for the discovery probes
-#   IMAP_REMOTE_PORT, POP3_REMOTE_PORT (on 127.0.0.2)
-#                    the same IMAP and POP3 where a login needs STARTTLS/STLS first:
-#                    Dovecot takes a client with its own address for a secure one
-#   IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT on EXPIRED_ADDRESS (127.0.0.3) and
-#   WRONGNAME_ADDRESS (127.0.0.4)
-#                    the same Dovecot with the expired and the wrong-name certificate
-#   DNS_PORT         dnsmasq (UDP and TCP) with MX, SRV, TXT and A records for the
-#                    discovery tests: disco.test, mxonly.test, mail.mailconf.test
-#   GSSAPI_PORT      AUTH GSSAPI only (Kerberos; a third Dovecot with the service keytab)
-#   GSSAPI_TLS_PORT  the same after STARTTLS, which it requires (as a real site would)
-#   IMAP_CRAM_PORT, POP3_CRAM_PORT
-#                    IMAP and POP3 of the CRAM-MD5 Dovecot: AUTHENTICATE/AUTH CRAM-MD5 only
-#   IMAP_GSSAPI_PORT, POP3_GSSAPI_PORT
-#                    IMAP and POP3 of that Dovecot: AUTHENTICATE/AUTH GSSAPI only, with
-#                    imap/localhost and pop/localhost in its keytab (no TLS)
-#   KDC_PORT         an MIT Kerberos KDC (UDP and TCP) for realm MAILCONF.TEST, with its
-#                    own database and krb5.conf under the test folder (KRB5_CONFIG in the
-#                    env file); the machine's /etc/krb5.conf is never read or written.
-#                    Principals: alice (key in alice.keytab), smtp/localhost (in the mail
-#                    server's keytab), smtp/mail.mailconf.test (in the KDC only). Realm
-#                    NOWHERE.TEST points at a port where nothing listens, SILENT.TEST at
-#                    SILENT_KDC_PORT, where a test listens and never answers.
-#   PEBBLE_PORT      pebble, Let's Encrypt's test ACME server (directory at
-#                    https://127.0.0.1:PEBBLE_PORT/dir, its API certificate from the lab CA;
-#                    its own issuing root at PEBBLE_MANAGEMENT_PORT /roots/0). It really
-#                    checks challenges, resolving names through the lab's dnsmasq
-#                    (*.acme.test is 127.0.0.1), by HTTP-01 on PEBBLE_HTTP_PORT and by
-#                    TLS-ALPN-01 on PEBBLE_TLS_PORT: a serve under test listens there.
-#   POSTGRES_PORT    PostgreSQL (Debian's postgresql) with a cluster of its own (initdb under
-#                    the test folder, its own socket folder, TLS with the lab's valid
-#                    certificate), run as the postgres user when started as root; the
-#                    machine's own clusters are never touched. Role mailconf (CREATEDB,
-#                    password in POSTGRES_PASSWORD_FILE) owns database mailconf
-#                    (POSTGRES_URL); role mailconf_reader (same password) may only log
-#                    in, for what a database owner grants it. POSTGRES_CTL stop|start stops and starts it.
-#   POSTGRES_OUTAGE_PORT
-#                    a second such cluster (POSTGRES_OUTAGE_URL, POSTGRES_OUTAGE_CTL), for
-#                    the test that stops PostgreSQL while serve runs
+# Its ports, addresses and users are scripts/lab.list, the one list: read here, and
+# written with the paths made here into the env file (servers.env) this prints. Beside
+# Postfix and Dovecot: dnsmasq with the test zones, an MIT KDC for realm MAILCONF.TEST
+# (its own krb5.conf, KRB5_CONFIG in the env file; the machine's /etc/krb5.conf is never
+# read or written), pebble (Let's Encrypt's test ACME server), and two PostgreSQL
+# clusters (POSTGRES_CTL and POSTGRES_OUTAGE_CTL stop and start each).
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$SCRIPTS/lib.sh"
 ROOT="${MAILCONF_TEST_ROOT:-/tmp/mailconf-test-servers}"
 BASE_PORT="${MAILCONF_TEST_BASE_PORT:-20025}"
 ENV_FILE="$ROOT/servers.env"
@@ -90,22 +50,8 @@ PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 stop
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{pki,postfix/etc,postfix/queue,postfix/data,mail,dovecot-plain/run,dovecot-cram/run,dovecot-krb/run,dns,krb5,pebble}
-PLAIN_PORT=$BASE_PORT SUBMISSION_PORT=$((BASE_PORT+1)) SMTPS_PORT=$((BASE_PORT+2))
-CRAM_PORT=$((BASE_PORT+3)) EXPIRED_PORT=$((BASE_PORT+4)) WRONGNAME_PORT=$((BASE_PORT+5))
-IMAP_PORT=$((BASE_PORT+6)) IMAPS_PORT=$((BASE_PORT+7)) POP3_PORT=$((BASE_PORT+8)) POP3S_PORT=$((BASE_PORT+9))
-# On 127.0.0.2, so that Dovecot does not take the client (127.0.0.1) for itself and
-# allow a plaintext login: these two want STARTTLS/STLS first, as a real site does.
-IMAP_REMOTE_PORT=$((BASE_PORT+12)) POP3_REMOTE_PORT=$((BASE_PORT+13))
-# Dovecot's listeners also on these two, each with its own bad certificate.
-EXPIRED_ADDRESS=127.0.0.3 WRONGNAME_ADDRESS=127.0.0.4
-GSSAPI_PORT=$((BASE_PORT+10)) GSSAPI_TLS_PORT=$((BASE_PORT+11))
-IMAP_GSSAPI_PORT=$((BASE_PORT+14)) POP3_GSSAPI_PORT=$((BASE_PORT+15))
-IMAP_CRAM_PORT=$((BASE_PORT+16)) POP3_CRAM_PORT=$((BASE_PORT+17))
-DNS_PORT=$((BASE_PORT+28)) KDC_PORT=$((BASE_PORT+29)) NO_KDC_PORT=$((BASE_PORT+30)) SILENT_KDC_PORT=$((BASE_PORT+31))
-PEBBLE_PORT=$((BASE_PORT+32)) PEBBLE_MANAGEMENT_PORT=$((BASE_PORT+33))
-PEBBLE_HTTP_PORT=$((BASE_PORT+34)) PEBBLE_TLS_PORT=$((BASE_PORT+35))
-POSTGRES_PORT=$((BASE_PORT+36)) POSTGRES_OUTAGE_PORT=$((BASE_PORT+37))
-USER=alice@example.test
+# Every port, address and user of scripts/lab.list, as a shell variable.
+read_lab_list "$BASE_PORT"
 PASSWORD="test-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
 # --- a CA and three server certificates (valid, expired, wrong name) -------------------
@@ -141,11 +87,11 @@ issue expired "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20200201000000Z
 issue wrongname "DNS:wrong.example"
 chmod 644 ./*.key
 
-# --- Kerberos: a KDC for MAILCONF.TEST on loopback, its database under $ROOT/krb5 -------
+# --- Kerberos: a KDC for $KRB5_REALM on loopback, its database under $ROOT/krb5 -------
 K="$ROOT/krb5"
 cat > "$K/krb5.conf" <<CONF
 [libdefaults]
-    default_realm = MAILCONF.TEST
+    default_realm = $KRB5_REALM
     default_ccache_name = FILE:$K/ccache
     default_keytab_name = FILE:$K/default.keytab
     dns_lookup_kdc = false
@@ -153,7 +99,7 @@ cat > "$K/krb5.conf" <<CONF
     dns_canonicalize_hostname = false
     rdns = false
 [realms]
-    MAILCONF.TEST = {
+    $KRB5_REALM = {
         kdc = 127.0.0.1:$KDC_PORT
     }
     NOWHERE.TEST = {
@@ -163,8 +109,8 @@ cat > "$K/krb5.conf" <<CONF
         kdc = 127.0.0.1:$SILENT_KDC_PORT
     }
 [domain_realm]
-    localhost = MAILCONF.TEST
-    .mailconf.test = MAILCONF.TEST
+    localhost = $KRB5_REALM
+    .mailconf.test = $KRB5_REALM
     .nowhere.test = NOWHERE.TEST
 CONF
 cat > "$K/kdc.conf" <<CONF
@@ -172,7 +118,7 @@ cat > "$K/kdc.conf" <<CONF
     kdc_listen = 127.0.0.1:$KDC_PORT
     kdc_tcp_listen = 127.0.0.1:$KDC_PORT
 [realms]
-    MAILCONF.TEST = {
+    $KRB5_REALM = {
         database_name = $K/principal
         key_stash_file = $K/stash
         acl_file = $K/kadm5.acl
@@ -184,9 +130,9 @@ cat > "$K/kdc.conf" <<CONF
 CONF
 : > "$K/kadm5.acl"
 export KRB5_CONFIG="$K/krb5.conf" KRB5_KDC_PROFILE="$K/kdc.conf"
-kdb5_util create -s -r MAILCONF.TEST -P "master-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" </dev/null >/dev/null \
+kdb5_util create -s -r "$KRB5_REALM" -P "master-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" </dev/null >/dev/null \
     || { echo "kdb5_util could not create the test realm's database in $K" >&2; exit 1; }
-kadm() { local out; out=$(kadmin.local -r MAILCONF.TEST -q "$1" </dev/null 2>&1) || { echo "kadmin.local failed: $1: $out" >&2; exit 1; }; }
+kadm() { local out; out=$(kadmin.local -r "$KRB5_REALM" -q "$1" </dev/null 2>&1) || { echo "kadmin.local failed: $1: $out" >&2; exit 1; }; }
 kadm "addprinc -randkey alice"
 kadm "ktadd -k $K/alice.keytab alice"
 # The mail servers' keytab: SMTP's, IMAP's and POP3's service principals (RFC 4752 names).
@@ -205,14 +151,14 @@ keytab_for() { # principal file
 }
 keytab_for bob@NOWHERE.TEST "$K/bob-nowhere.keytab"
 keytab_for bob@SILENT.TEST "$K/bob-silent.keytab"
-keytab_for carol@MAILCONF.TEST "$K/carol-unknown.keytab"
+keytab_for "carol@$KRB5_REALM" "$K/carol-unknown.keytab"
 # Dovecot's auth process reads the service keytab as the dovecot user.
 chmod 644 "$K/smtp.keytab"
 krb5kdc -P "$K/kdc.pid" </dev/null >/dev/null 2>&1 || { echo "krb5kdc did not start; see $K/kdc.log" >&2; exit 1; }
 
 # --- Dovecot: three SASL-only instances (PLAIN/LOGIN, CRAM-MD5 alone, GSSAPI alone) ----
 # A second user whose password is not ASCII: IMAP's LOGIN sends it as a literal.
-UTF8_USER=utf8@example.test UTF8_PASSWORD="pässwörd-€-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+UTF8_PASSWORD="pässwörd-€-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 printf '%s:{PLAIN}%s\n%s:{PLAIN}%s\n' "$USER" "$PASSWORD" "$UTF8_USER" "$UTF8_PASSWORD" > "$ROOT/users"
 chmod 644 "$ROOT/users"
 for inst in plain cram krb; do
@@ -240,7 +186,7 @@ service imap-login {
     port = $IMAP_PORT
   }
   inet_listener imap-remote {
-    address = 127.0.0.2
+    address = $REMOTE_ADDRESS
     port = $IMAP_REMOTE_PORT
   }
   inet_listener imaps {
@@ -263,7 +209,7 @@ service pop3-login {
     port = $POP3_PORT
   }
   inet_listener pop3-remote {
-    address = 127.0.0.2
+    address = $REMOTE_ADDRESS
     port = $POP3_REMOTE_PORT
   }
   inet_listener pop3s {
@@ -333,8 +279,8 @@ service pop3-login {
 import_environment = KRB5_CONFIG=$K/krb5.conf
 auth_krb5_keytab = $K/smtp.keytab
 auth_gssapi_hostname = \"\$ALL\"
-auth_realms = MAILCONF.TEST
-auth_default_realm = MAILCONF.TEST
+auth_realms = $KRB5_REALM
+auth_default_realm = $KRB5_REALM
 auth_username_format = %n"
         passdb="driver = static
   args = nopassword=y" ;;
@@ -562,7 +508,7 @@ make_cluster postgres-outage "$POSTGRES_OUTAGE_PORT"
 # 10 s each; one that never does stops the start, naming the port and the log to read.
 wait_for() { # PORT WHAT LOG [ADDRESS]
     local address=${4:-127.0.0.1}
-    for _ in $(seq 100); do (exec 3<>"/dev/tcp/$address/$1") 2>/dev/null && return 0; sleep 0.1; done
+    wait_for_port "$1" "$address" 100 && return 0
     echo "$2 on $address:$1 did not answer within 10 s; see $3" >&2
     exit 1
 }
@@ -573,7 +519,7 @@ for port in $IMAP_PORT $IMAPS_PORT $POP3_PORT $POP3S_PORT; do
     wait_for "$port" "dovecot (IMAP/POP3)" "$ROOT/dovecot-plain/dovecot.log"
 done
 for port in $IMAP_REMOTE_PORT $POP3_REMOTE_PORT; do
-    wait_for "$port" "dovecot (IMAP/POP3 on 127.0.0.2)" "$ROOT/dovecot-plain/dovecot.log" 127.0.0.2
+    wait_for "$port" "dovecot (IMAP/POP3 on $REMOTE_ADDRESS)" "$ROOT/dovecot-plain/dovecot.log" "$REMOTE_ADDRESS"
 done
 for address in $EXPIRED_ADDRESS $WRONGNAME_ADDRESS; do
     for port in $IMAP_PORT $IMAPS_PORT $POP3_PORT $POP3S_PORT; do
@@ -599,51 +545,26 @@ for _ in $(seq 50); do
 done
 [ -s "$ROOT/pebble/root.pem" ] || { echo "pebble gave no root at its management port; see $ROOT/pebble/log" >&2; exit 1; }
 
-cat > "$ENV_FILE" <<ENV
-PLAIN_PORT=$PLAIN_PORT
-SUBMISSION_PORT=$SUBMISSION_PORT
-SMTPS_PORT=$SMTPS_PORT
-CRAM_PORT=$CRAM_PORT
-EXPIRED_PORT=$EXPIRED_PORT
-WRONGNAME_PORT=$WRONGNAME_PORT
-IMAP_PORT=$IMAP_PORT
-IMAPS_PORT=$IMAPS_PORT
-POP3_PORT=$POP3_PORT
-POP3S_PORT=$POP3S_PORT
-IMAP_REMOTE_PORT=$IMAP_REMOTE_PORT
-POP3_REMOTE_PORT=$POP3_REMOTE_PORT
-EXPIRED_ADDRESS=$EXPIRED_ADDRESS
-WRONGNAME_ADDRESS=$WRONGNAME_ADDRESS
-DNS_PORT=$DNS_PORT
-GSSAPI_PORT=$GSSAPI_PORT
-GSSAPI_TLS_PORT=$GSSAPI_TLS_PORT
-IMAP_GSSAPI_PORT=$IMAP_GSSAPI_PORT
-POP3_GSSAPI_PORT=$POP3_GSSAPI_PORT
-IMAP_CRAM_PORT=$IMAP_CRAM_PORT
-POP3_CRAM_PORT=$POP3_CRAM_PORT
-KDC_PORT=$KDC_PORT
-SILENT_KDC_PORT=$SILENT_KDC_PORT
+# The env file: every name of scripts/lab.list, then what was made here.
+{
+    for name in "${LAB_NAMES[@]}"; do printf '%s=%s\n' "$name" "${!name}"; done
+    cat <<ENV
 KRB5_CONFIG=$K/krb5.conf
-KRB5_REALM=MAILCONF.TEST
 KRB5_DIR=$K
 CA_FILE=$ROOT/pki/ca.pem
+DNS_LOG=$ROOT/dns/log
 PEBBLE_DIRECTORY=https://127.0.0.1:$PEBBLE_PORT/dir
 PEBBLE_ROOT=$ROOT/pebble/root.pem
-PEBBLE_HTTP_PORT=$PEBBLE_HTTP_PORT
-PEBBLE_TLS_PORT=$PEBBLE_TLS_PORT
-USER=$USER
 PASSWORD_FILE=$ROOT/password
-UTF8_USER=$UTF8_USER
 UTF8_PASSWORD_FILE=$ROOT/utf8-password
 MAILDIR=$ROOT/mail/example.test/alice
-POSTGRES_PORT=$POSTGRES_PORT
 POSTGRES_URL=postgres://mailconf@127.0.0.1:$POSTGRES_PORT/mailconf
 POSTGRES_PASSWORD_FILE=$ROOT/postgres-password
 POSTGRES_CTL=$ROOT/postgres/ctl
-POSTGRES_OUTAGE_PORT=$POSTGRES_OUTAGE_PORT
 POSTGRES_OUTAGE_URL=postgres://mailconf@127.0.0.1:$POSTGRES_OUTAGE_PORT/mailconf
 POSTGRES_OUTAGE_CTL=$ROOT/postgres-outage/ctl
 ENV
+} > "$ENV_FILE"
 printf '%s' "$PASSWORD" > "$ROOT/password"
 chmod 600 "$ROOT/password"
 printf '%s' "$UTF8_PASSWORD" > "$ROOT/utf8-password"

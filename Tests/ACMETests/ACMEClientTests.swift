@@ -97,11 +97,11 @@ struct NoResponder: ChallengeResponder {
 }
 
 /// The client against the lab's pebble: a real CA's problem documents.
-@Suite(.enabled(if: LabServers.current?.values["PEBBLE_DIRECTORY"] != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.labPebble))
 struct TalkingToPebble {
     @Test func aNameTheCARefusesComesBackWithItsProblemTypeAndDetail() async throws {
         let lab = try #require(LabServers.current)
-        let client = ACMEClient(directoryURL: lab.values["PEBBLE_DIRECTORY"] ?? "", key: AccountKey(),
+        let client = ACMEClient(directoryURL: lab.pebbleDirectory ?? "", key: AccountKey(),
                                 fetch: HTTPFetch(caFile: lab.caFile, timeout: 10))
         let account = try await client.register(contact: ["mailto:admin@acme.test"])
         #expect(account.hasPrefix("https://127.0.0.1:"))

@@ -203,11 +203,11 @@ import TestSupport
 
     /// `verify` connects to the lab's Postfix (STARTTLS on its submission port, the lab
     /// CA trusted) without logging in, and records what it found.
-    @Test(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+    @Test(.needs(.lab))
     func verifyConnectsToTheServerAndRecordsTheOutcome() async throws {
         let lab = try #require(LabServers.current)
         let f = try Fixture()
-        let port = lab.port("SUBMISSION_PORT")
+        let port = lab.port(.submission)
         let id = try f.catalog.addServer(
             try ServerSetting(protocol: .smtp, hostname: Hostname("127.0.0.1"), port: Port(port), security: .starttls,
                               authentication: [.passwordCleartext]), toProvider: "lab")

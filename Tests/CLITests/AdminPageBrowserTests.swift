@@ -6,8 +6,6 @@ import TestSupport
 /// through scripts/browser.sh), against a real `mailconf serve --admin` and the lab's
 /// Postfix. Then the catalog is read back: what the browser did is what was stored.
 @Suite(.serialized) struct AdminPageInABrowser {
-    static let browserMissing = "no browser: scripts/test.sh sets up Selenium and Chromium (MAILCONF_BROWSER=ready); without PyPI or Chromium this test is skipped"
-    static var ready: Bool { ProcessInfo.processInfo.environment["MAILCONF_BROWSER"] == "ready" && LabServers.current != nil }
 
     /// Where the screenshots go: the build folder's test output, never the repository.
     static var screenshots: URL {
@@ -20,7 +18,7 @@ import TestSupport
 
     static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
 
-    @Test(.enabled(if: ready, Comment(rawValue: browserMissing)))
+    @Test(.needs(.lab, .browser))
     func signInAddADomainEditAndVerifyAServerInChromium() async throws {
         let lab = try #require(LabServers.current)
         let cli = CLI()
@@ -30,7 +28,7 @@ import TestSupport
         try "browser:\(token)\n".write(to: tokens, atomically: true, encoding: .utf8)
         chmod(tokens.path, 0o600)
         // The user's server, set up wrong: implicit TLS on a STARTTLS port.
-        let submission = lab.port("SUBMISSION_PORT")
+        let submission = lab.port(.submission)
         let added = try await cli.run(["servers", "add", "--provider", "lab-relay", "--protocol", "smtp", "--host", "127.0.0.1",
                                        "--port", String(submission), "--security", "tls", "--auth", "password-cleartext", "--json"])
         #expect(added.status == 0, "\(added.err)")

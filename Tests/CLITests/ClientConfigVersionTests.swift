@@ -68,7 +68,7 @@ import TestSupport
 
     static let only12 = ["system=", "purpose=", "jmap\"", "<calendar", "SCRAM"]
 
-    @Test(.enabled(if: Tool.path("xmllint") != nil, Comment(rawValue: Tool.missing("xmllint"))))
+    @Test(.needs(.xmllint))
     func exportWritesEitherVersion() throws {
         let cli = try catalogWithTheProvider()
         defer { cli.cleanUp() }
@@ -101,7 +101,7 @@ import TestSupport
         #expect(serve.status == 2, "\(serve.err)")
     }
 
-    @Test(.enabled(if: Tool.path("xmllint") != nil, Comment(rawValue: Tool.missing("xmllint"))))
+    @Test(.needs(.xmllint))
     func serveAnswers11UnlessAskedFor12() async throws {
         let cli = try catalogWithTheProvider()
         defer { cli.cleanUp() }

@@ -5,7 +5,7 @@ import TestSupport
 /// `mailconf domains check` against the lab's dnsmasq (scripts/dns-zones/domains-check.conf:
 /// complete.test and one domain for each thing missing or wrong) and a real
 /// `mailconf serve` over https, reached through --connect-to.
-@Suite(.serialized, .enabled(if: LabServers.current != nil && TestPKI.isAvailable, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.lab, .openssl))
 struct DomainsCheckAgainstTheLab {
     static let domains = ["complete.test", "noautoconfig.test", "noautodiscover.test", "nosrv.test", "wrongsrv.test", "nomx.test",
                           "elsewhere.test", "uastale.test"]
@@ -47,7 +47,7 @@ struct DomainsCheckAgainstTheLab {
     }
 
     func check(_ domain: String, port: Int, extra: [String] = []) async throws -> (CLI.Result, [[String: Any]]) {
-        let args = ["domains", "check", domain, "--server", "serve.mailconf.test", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))",
+        let args = ["domains", "check", domain, "--server", "serve.mailconf.test", "--dns-server", "127.0.0.1:\(lab.port(.dns))",
                     "--ca-file", pki.caFile, "--timeout", "3",
                     "--connect-to", "autoconfig.\(domain):443:127.0.0.1:\(port)", "--connect-to", "autodiscover.\(domain):443:127.0.0.1:\(port)",
                     "--connect-to", "ua-auto-config.\(domain):443:127.0.0.1:\(port)"]
@@ -77,7 +77,7 @@ struct DomainsCheckAgainstTheLab {
             .detail.contains("byte for byte") == true)
         #expect(finding(findings, "_ua-auto-config.complete.test")?.detail == "the SHA-256 of the catalog's configuration")
         let text = try await cli.run(["domains", "check", "complete.test", "--server", "serve.mailconf.test", "--dns-server",
-                                "127.0.0.1:\(lab.port("DNS_PORT"))", "--ca-file", pki.caFile,
+                                "127.0.0.1:\(lab.port(.dns))", "--ca-file", pki.caFile,
                                 "--connect-to", "autoconfig.complete.test:443:127.0.0.1:\(server.port)",
                                 "--connect-to", "autodiscover.complete.test:443:127.0.0.1:\(server.port)",
                                 "--connect-to", "ua-auto-config.complete.test:443:127.0.0.1:\(server.port)"])

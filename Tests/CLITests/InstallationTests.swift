@@ -7,7 +7,7 @@ private let prefix = ProcessInfo.processInfo.environment["MAILCONF_INSTALLED_PRE
 /// What `scripts/install.sh` installed (scripts/test.sh runs it into a temporary prefix
 /// before the tests): the binary, a man page per subcommand that man renders cleanly,
 /// completions the shells accept, and a unit systemd-analyze verifies.
-@Suite(.enabled(if: prefix != nil, "run through scripts/test.sh, which installs into a temporary prefix first (MAILCONF_INSTALLED_PREFIX)"))
+@Suite(.needs(.installedPrefix))
 struct InstalledTree {
     let root = URL(fileURLWithPath: prefix ?? "/nonexistent")
 
@@ -18,7 +18,7 @@ struct InstalledTree {
         #expect(r.status == 0 && !r.stdout.isEmpty, "\(r.stderr)")
     }
 
-    @Test(.enabled(if: Tool.path("man") != nil, Comment(rawValue: Tool.missing("man"))))
+    @Test(.needs(.man))
     func everyManPageRendersCleanly() throws {
         let dir = path("share/man/man1")
         let pages = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".1.gz") }
@@ -48,7 +48,7 @@ struct InstalledTree {
         if Tool.path("fish") != nil { #expect(try Tool.run("fish", ["-n", path("share/fish/vendor_completions.d/mailconf.fish")]).status == 0) }
     }
 
-    @Test(.enabled(if: Tool.path("systemd-analyze") != nil, Comment(rawValue: Tool.missing("systemd-analyze"))))
+    @Test(.needs(.systemdAnalyze))
     func theUnitVerifies() throws {
         let unit = path("lib/systemd/system/mailconf.service")
         let text = try String(contentsOfFile: unit, encoding: .utf8)

@@ -38,7 +38,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))
+    @Test(.needs(.labKerberos))
     func aGSSAPILibraryThatDoesNotLoadIsKerberosUnavailable() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
@@ -46,7 +46,7 @@ import TestSupport
         let krb = try #require(lab.kerberos)
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let args = ["verify", "--host", "localhost", "--port", String(lab.port("GSSAPI_PORT")), "--security", "none",
+        let args = ["verify", "--host", "localhost", "--port", String(lab.port(.gssapi)), "--security", "none",
                     "--auth", "gssapi", "--json"]
         let missing = try cli.run(args, env: ["MAILCONF_GSSAPI_LIBRARY": "/nonexistent",
                                               "KRB5CCNAME": cache, "KRB5_CONFIG": krb.config])

@@ -5,7 +5,7 @@ import TestSupport
 /// The catalog on PostgreSQL through the mailconf binary: every command as on SQLite,
 /// `serve` replicas sharing one database, an outage, and bad input. Against the lab's
 /// own PostgreSQL clusters (scripts/test-servers.sh).
-@Suite(.serialized, .enabled(if: LabServers.current?.postgres != nil, Comment(rawValue: LabPostgres.missing)))
+@Suite(.serialized, .needs(.labPostgres))
 struct SharedCatalogOnPostgres {
     static func status(_ port: Int, _ domain: String) -> Int {
         let head = "GET /mail/config-v1.1.xml?emailaddress=alice@\(domain) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

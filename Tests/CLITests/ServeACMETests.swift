@@ -7,21 +7,20 @@ import TestSupport
 /// the lab's dnsmasq; pebble connects to PEBBLE_HTTP_PORT for HTTP-01 and to
 /// PEBBLE_TLS_PORT for TLS-ALPN-01, so serve listens there). Each test uses domains of
 /// its own: pebble reuses no authorization, so every order is checked again.
-@Suite(.serialized, .enabled(if: LabServers.current?.values["PEBBLE_DIRECTORY"] != nil && Tool.path("openssl") != nil,
-                             Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.labPebble, .openssl))
 struct ServeGetsCertificatesByACME {
     let lab: LabServers
     let cli = CLI()
 
     init() throws { lab = try #require(LabServers.current) }
 
-    var httpPort: Int { lab.port("PEBBLE_HTTP_PORT") }
-    var tlsPort: Int { lab.port("PEBBLE_TLS_PORT") }
-    var pebbleRoot: String { lab.values["PEBBLE_ROOT"] ?? "" }
+    var httpPort: Int { lab.port(.pebbleHTTP) }
+    var tlsPort: Int { lab.port(.pebbleTLS) }
+    var pebbleRoot: String { lab.pebbleRoot }
     var storage: String { cli.dir.appendingPathComponent("acme").path }
 
     func acme(_ extra: [String] = []) -> [String] {
-        ["--acme-directory", lab.values["PEBBLE_DIRECTORY"] ?? "", "--acme-email", "admin@acme.test", "--acme-ca-file", lab.caFile,
+        ["--acme-directory", lab.pebbleDirectory ?? "", "--acme-email", "admin@acme.test", "--acme-ca-file", lab.caFile,
          "--acme-storage", storage, "--no-access-log"] + extra
     }
 

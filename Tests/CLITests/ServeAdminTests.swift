@@ -17,7 +17,7 @@ import TestSupport
 
     /// The same on the shared catalog: the admin listener writes PostgreSQL, and the
     /// autoconfig listener hears of it (LISTEN/NOTIFY) and answers.
-    @Test(.enabled(if: LabServers.current?.postgres != nil, "no lab PostgreSQL: run the tests through scripts/test.sh"))
+    @Test(.needs(.labPostgres))
     func onPostgreSQLToo() async throws {
         let lab = try #require(LabServers.current?.postgres)
         let cli = CLI(database: try lab.freshDatabase(), environment: ["PGPASSWORD": lab.password])
@@ -29,7 +29,7 @@ import TestSupport
 
     /// With --admin-tls-cert the admin listener speaks only HTTPS, and the page's cookies
     /// are Secure. Read with curl, trusting the lab CA.
-    @Test(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+    @Test(.needs(.lab))
     func theAdminListenerOnTLS() async throws {
         let lab = try #require(LabServers.current)
         let pki = URL(fileURLWithPath: lab.caFile).deletingLastPathComponent()

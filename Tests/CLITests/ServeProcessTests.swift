@@ -145,7 +145,7 @@ final class ServeProcess: @unchecked Sendable {
                 "\(second.err)")
     }
 
-    @Test(.enabled(if: Tool.path("openssl") != nil && Tool.path("curl") != nil, Comment(rawValue: Tool.missing("openssl", "curl"))))
+    @Test(.needs(.openssl, .curl))
     func httpsWithACertificateAndKey() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
@@ -169,7 +169,7 @@ final class ServeProcess: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.lab))
 struct DiscoverAsAProcess {
     /// psl.test's MX is mx.hosted.example.co.uk: the walk stops at example.co.uk with the
     /// public suffix list, and says in --verbose that it asked co.uk too without one.
@@ -177,7 +177,7 @@ struct DiscoverAsAProcess {
         let lab = try #require(LabServers.current)
         let cli = CLI()
         defer { cli.cleanUp() }
-        let args = ["discover", "alice@psl.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))", "--no-ispdb",
+        let args = ["discover", "alice@psl.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port(.dns))", "--no-ispdb",
                     "--no-guess", "--no-verify", "--timeout", "3"]
         let missing = try await cli.run(args, env: ["MAILCONF_PUBLIC_SUFFIX_LIST": "/nonexistent/public_suffix_list.dat"])
         #expect(missing.out.contains("none of hosted.example.co.uk, example.co.uk, co.uk is in the catalog"), "\(missing.out)")
@@ -195,7 +195,7 @@ struct DiscoverAsAProcess {
         let lab = try #require(LabServers.current)
         let cli = CLI()
         defer { cli.cleanUp() }
-        let r = try await cli.run(["discover", "alice@mxdomain.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))",
+        let r = try await cli.run(["discover", "alice@mxdomain.test", "--verbose", "--dns-server", "127.0.0.1:\(lab.port(.dns))",
                                    "--no-ispdb", "--no-guess", "--no-verify", "--timeout", "3"])
         #expect(r.out.contains("MX mx-aol.mail.gm0.yahoodns.net → mail.gm0.yahoodns.net, the MX domain of aol in the catalog"), "\(r.out)\n\(r.err)")
         #expect(r.out.contains("imap.aol.com"), "\(r.out)")
@@ -205,7 +205,7 @@ struct DiscoverAsAProcess {
         let lab = try #require(LabServers.current)
         let cli = CLI()
         defer { cli.cleanUp() }
-        let common = ["--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))", "--ca-file", lab.caFile, "--no-ispdb", "--timeout", "3"]
+        let common = ["--dns-server", "127.0.0.1:\(lab.port(.dns))", "--ca-file", lab.caFile, "--no-ispdb", "--timeout", "3"]
         let json = try cli.run(["discover", "alice@disco.test", "--json"] + common)
         #expect(json.status == 0, "\(json.err)")
         let result = try #require(try json.json() as? [String: Any])
@@ -216,7 +216,7 @@ struct DiscoverAsAProcess {
 
         let msmtp = try cli.run(["discover", "alice@disco.test", "--format", "msmtp"] + common)
         #expect(msmtp.status == 0, "\(msmtp.err)")
-        #expect(msmtp.out.contains("host mail.mailconf.test\nport \(lab.port("SMTPS_PORT"))\n"))
+        #expect(msmtp.out.contains("host mail.mailconf.test\nport \(lab.port(.smtps))\n"))
 
         let none = try cli.run(["discover", "carol@nowhere.test", "--no-guess"] + common)
         #expect(none.status == 1)
@@ -227,13 +227,13 @@ struct DiscoverAsAProcess {
     }
 }
 
-@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.lab))
 struct DeliverabilityAsAProcess {
     @Test func exitCodesJSONAndTheRecordsToAdd() throws {
         let lab = try #require(LabServers.current)
         let cli = CLI()
         defer { cli.cleanUp() }
-        let dns = ["--dns-server", "127.0.0.1:\(lab.port("DNS_PORT"))"]
+        let dns = ["--dns-server", "127.0.0.1:\(lab.port(.dns))"]
         let good = try cli.run(["deliverability", "good.test", "--provider", "sendgrid", "--json"] + dns)
         #expect(good.status == 0, "\(good.err)")
         let report = try #require(try good.json() as? [String: Any])

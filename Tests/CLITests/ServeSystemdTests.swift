@@ -67,8 +67,7 @@ private final class NotifySocket: @unchecked Sendable {
 /// As the unit runs it: not as root (DynamicUser), on a catalog it may not write. (As
 /// root, SQLite gives its -wal and -shm files the database's owner with fchown, which
 /// ~@privileged forbids; it does not try as any other user.)
-@Suite(.serialized, .enabled(if: Tool.path("strace") != nil && Tool.path("systemd-analyze") != nil,
-                             Comment(rawValue: Tool.missing("strace", "systemd-analyze (systemd)"))))
+@Suite(.serialized, .needs(.strace, .systemdAnalyze))
 struct ServeUnderTheUnitsSandbox {
     static let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy/mailconf.service")

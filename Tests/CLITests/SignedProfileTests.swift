@@ -4,7 +4,7 @@ import TestSupport
 
 /// `export mobileconfig --sign-cert --sign-key` and `serve --sign-profiles`, as a user
 /// runs them, each profile checked by `openssl cms -verify` against the CA.
-@Suite(.serialized, .enabled(if: TestPKI.isAvailable && Tool.path("curl") != nil, Comment(rawValue: Tool.missing("openssl", "curl"))))
+@Suite(.serialized, .needs(.openssl, .curl))
 struct SignedProfiles {
     let pki: TestPKI
     // The CA's keys are made off the cooperative pool: openssl takes a while, and async

@@ -7,8 +7,8 @@ import MailFormats
 import MailSettings
 
 @Suite struct CatalogBasics {
-    @Test(arguments: Backend.allCases) func firstOpenMigratesAndSeedsEveryPreset(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func firstOpenMigratesAndSeedsEveryPreset(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let entries = try catalog.entries()
         let presets = try Presets.load()
@@ -29,8 +29,8 @@ import MailSettings
         }
     }
 
-    @Test(arguments: Backend.allCases) func reopeningDoesNotRewritePresets(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func reopeningDoesNotRewritePresets(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let newest = { (catalog: Catalog) throws -> Date in
             try catalog.store.read { tx in try #require(try tx.row("SELECT MAX(updated_at) AS newest FROM provider")).date("newest") }
         }
@@ -43,8 +43,8 @@ import MailSettings
         #expect(try second.generation() == generation)
     }
 
-    @Test(arguments: Backend.allCases) func presetsRoundTripThroughTheDatabase(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func presetsRoundTripThroughTheDatabase(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         for (provider, _, _) in try Presets.load() {
             let stored = try #require(try catalog.entry(id: provider.id))
@@ -52,8 +52,8 @@ import MailSettings
         }
     }
 
-    @Test(arguments: Backend.allCases) func domainLookupAndResolve(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func domainLookupAndResolve(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         #expect(try catalog.providerIDs(forDomain: "GMAIL.com").contains("gmail"))
         #expect(try catalog.resolve("gmail").provider.id == "gmail")
@@ -68,8 +68,8 @@ import MailSettings
         }
     }
 
-    @Test(arguments: Backend.allCases) func searchRanksExactMatchesFirst(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func searchRanksExactMatchesFirst(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         #expect(try catalog.search("sendgrid").first?.provider.id == "sendgrid")
         #expect(try catalog.search("outlook.com").first?.provider.id == "outlook-com")
@@ -78,8 +78,8 @@ import MailSettings
         #expect(try catalog.search("no-such-thing-anywhere").isEmpty)
     }
 
-    @Test(arguments: Backend.allCases) func readOnlyCatalogRefusesWritesAndMissingFiles(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func readOnlyCatalogRefusesWritesAndMissingFiles(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         // Before any writer made the tables, a reader is refused and says what to run.
         do {
             _ = try place.open(readOnly: true)
@@ -113,7 +113,7 @@ import MailSettings
     /// again with what the model now holds (the OAuth2 endpoints), and the user's rows
     /// are left as they were.
     @Test func aCatalogFromBefore12IsMigratedAndItsPresetsStoredAgain() throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         do {
             let pool = try DatabasePool(path: dir.dbPath)
             try Schema.sqliteMigrator.migrate(pool, upTo: "v2: verification history")
@@ -182,8 +182,8 @@ import MailSettings
         #expect(try #require(presets.first { $0.id == "aol" }).mxDomains == ["mail.gm0.yahoodns.net"])
     }
 
-    @Test(arguments: Backend.allCases) func userServersAndDomainsSurviveAPresetUpdate(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func userServersAndDomainsSurviveAPresetUpdate(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let server = try ServerSetting(protocol: .smtp, description: "office relay", hostname: Hostname("relay.office.example"),
                                        port: 587, security: .starttls, authentication: [.passwordCleartext],
@@ -217,8 +217,8 @@ import MailSettings
         #expect(try catalog.resolve("alice@example.org").provider.id == "gmail")
     }
 
-    @Test(arguments: Backend.allCases) func presetsAreReadOnlyAndUserServersEditable(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func presetsAreReadOnlyAndUserServersEditable(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let gmailServer = try #require(try catalog.entry(id: "gmail")?.serverIDs.first)
         #expect(throws: CatalogError.self) { _ = try catalog.editServer(id: gmailServer) { $0 } }
@@ -249,8 +249,8 @@ import MailSettings
         #expect(try catalog.entry(id: "mine") == nil)
     }
 
-    @Test(arguments: Backend.allCases) func verificationHistoryKeepsTheLatestPerSetting(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func verificationHistoryKeepsTheLatestPerSetting(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         try catalog.recordVerification(providerID: "gmail", setting: "smtp.gmail.com:465 SSL/TLS", ok: false, kind: "timeout",
@@ -270,8 +270,8 @@ import MailSettings
         #expect(try catalog.lastVerifications(providerID: "sendgrid").isEmpty)
     }
 
-    @Test(arguments: Backend.allCases) func organisationDomainRules(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func organisationDomainRules(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         try catalog.addOrganisationDomain("Example.ORG", providerID: "google-workspace")
         #expect(try catalog.organisationDomains() == [OrganisationDomain(domain: "example.org", providerID: "google-workspace")])
@@ -283,8 +283,8 @@ import MailSettings
 
     /// Every change is written to the history with who made it and when, in the same
     /// transaction; a refused change leaves no entry.
-    @Test(arguments: Backend.allCases) func changesAreRecordedWithWhoAndWhen(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func changesAreRecordedWithWhoAndWhen(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let before = Date()
         try Catalog.$actor.withValue("token:alice") {
@@ -302,7 +302,7 @@ import MailSettings
     }
 
     @Test func readerNeverBlocksWriter() async throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         let writer = try Catalog(path: dir.dbPath)
         let reader = try Catalog(path: dir.dbPath, readOnly: true)
         let readStarted = DispatchSemaphore(value: 0)

@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import Catalog
 import MailFormats
 import MailSettings
 
 @Suite struct Import {
-    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: ispdbMissing)), arguments: Backend.allCases)
+    @Test(.needs(.ispdb), arguments: Backend.available)
     func wholeISPDBImportsAndRoundTrips(_ backend: Backend) throws {
-        let ispdb = try #require(ispdbDirectory())
-        guard let place = try TestCatalog(backend) else { return }
+        let ispdb = try #require(TestEnvironment.ispdbDirectory())
+        let place = try TestCatalog(backend)
         let catalog = try place.open()
         let report = try catalog.importFiles([ispdb.path])
         let files = try FileManager.default.contentsOfDirectory(atPath: ispdb.path).filter { $0.hasSuffix(".xml") }
@@ -43,8 +44,8 @@ import MailSettings
         #expect(try catalog.resolve("googlemail.com").provider.id == "googlemail.com")
     }
 
-    @Test(arguments: Backend.allCases) func badFilesAreSkippedAndChangeNothing(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func badFilesAreSkippedAndChangeNothing(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let dir = place.dir
         let catalog = try place.open()
         let good = dir.file("example.org.xml", validFile)
@@ -74,8 +75,8 @@ import MailSettings
 
     /// A provider whose servers log in with Kerberos (as in a university's or company's
     /// own clientConfig file) keeps GSSAPI through import, the catalog, and back to a file.
-    @Test(arguments: Backend.allCases) func kerberosSettingsSurviveImportAndExport(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func kerberosSettingsSurviveImportAndExport(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let dir = place.dir
         let catalog = try place.open()
         let kerberos = validFile
@@ -92,8 +93,8 @@ import MailSettings
 
     /// What clientConfig 1.2 adds is stored and read back whole: SASL and HTTP
     /// choices, JMAP, services beside mail, MX domains and the OAuth2 endpoints.
-    @Test(arguments: Backend.allCases) func clientConfig12SettingsSurviveTheCatalog(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func clientConfig12SettingsSurviveTheCatalog(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let dir = place.dir
         let catalog = try place.open()
         let file = """
@@ -122,8 +123,8 @@ import MailSettings
         #expect(again == original)
     }
 
-    @Test(arguments: Backend.allCases) func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData(_ backend: Backend) throws {
-        guard let place = try TestCatalog(backend) else { return }
+    @Test(arguments: Backend.available) func reimportReportsUpdatesAndNeverOverwritesPresetsOrUserData(_ backend: Backend) throws {
+        let place = try TestCatalog(backend)
         let dir = place.dir
         let catalog = try place.open()
         let path = dir.file("example.org.xml", validFile)

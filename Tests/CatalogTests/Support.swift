@@ -1,16 +1,11 @@
 import Foundation
+import Testing
 @testable import Catalog
 import PostgresCatalog
 import TestSupport
 
-/// A fresh folder for one test's catalog file, removed afterwards.
-final class TempDir {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mailconf-test-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
+/// A test's folder, for its catalog file and the files it imports.
+extension TemporaryFolder {
     var dbPath: String { url.appendingPathComponent("catalog.sqlite").path }
     func file(_ name: String, _ text: String) -> String {
         let path = url.appendingPathComponent(name).path
@@ -19,8 +14,6 @@ final class TempDir {
     }
 }
 
-func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
-let ispdbMissing = TestEnvironment.ispdbMissing
 
 let validFile = """
 <?xml version="1.0" encoding="UTF-8"?>
@@ -43,29 +36,29 @@ let validFile = """
 enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite, postgres
     var description: String { rawValue }
+
+    /// The backends this run has: PostgreSQL only with the lab's. Without it, the test
+    /// `theLabPostgreSQLTakesACatalog` is reported skipped, and the CI check fails.
+    static var available: [Backend] { Requirement.labPostgres.isAvailable ? allCases : [.sqlite] }
 }
 
 /// A new, empty place for one test's catalog: a SQLite file in a folder of its own, or a
-/// database of its own on the lab's PostgreSQL. nil (after saying why) for PostgreSQL
-/// when the lab has none.
+/// database of its own on the lab's PostgreSQL.
 final class TestCatalog: @unchecked Sendable {
     let backend: Backend
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     /// The PostgreSQL database's URL.
     let url: String?
     let lab: LabPostgres?
 
-    init?(_ backend: Backend) throws {
+    init(_ backend: Backend) throws {
         self.backend = backend
         switch backend {
         case .sqlite:
             url = nil
             lab = nil
         case .postgres:
-            guard let lab = LabServers.current?.postgres else {
-                print("skipped on PostgreSQL: \(LabPostgres.missing)")
-                return nil
-            }
+            let lab = try #require(LabServers.current?.postgres, Comment(rawValue: Requirement.labPostgres.missing))
             self.lab = lab
             url = try lab.freshDatabase()
         }

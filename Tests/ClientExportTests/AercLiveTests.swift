@@ -12,14 +12,13 @@ import TestSupport
 /// password comes from the cred-cmd file, never from accounts.conf.
 @Suite(.serialized) struct AercExportReadsAndSendsForReal {
     static let lab = LabServers.current
-    static let ready = Tool.path("aerc") != nil && Tool.path("tmux") != nil
 
     static func provider(_ lab: LabServers, imap: ConnectionSecurity, smtp: ConnectionSecurity) throws -> Provider {
         let incoming = try ServerSetting(protocol: .imap, hostname: Hostname("localhost"),
-                                         port: Port(lab.port(imap == .tls ? "IMAPS_PORT" : "IMAP_PORT")),
+                                         port: Port(lab.port(imap == .tls ? .imaps : .imap)),
                                          security: imap, authentication: [.passwordCleartext], username: try UsernameTemplate(lab.user))
         let outgoing = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"),
-                                         port: Port(lab.port(smtp == .tls ? "SMTPS_PORT" : "SUBMISSION_PORT")),
+                                         port: Port(lab.port(smtp == .tls ? .smtps : .submission)),
                                          security: smtp, authentication: [.passwordCleartext], username: try UsernameTemplate(lab.user))
         return try Provider(id: "lab", displayName: "Lab \"mailbox\" #1", kind: .mailbox, domains: ["example.test"],
                             servers: [incoming, outgoing])
@@ -27,10 +26,9 @@ import TestSupport
 
     /// IMAP over TLS with SMTP STARTTLS, and IMAP STARTTLS with SMTP over TLS: each scheme
     /// aerc is given, once.
-    @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)),
+    @Test(.needs(.lab, .aerc, .tmux, .python3),
           arguments: [(ConnectionSecurity.tls, ConnectionSecurity.starttls), (.starttls, .tls)])
     func aercListsTheMailboxAndSends(_ imap: ConnectionSecurity, _ smtp: ConnectionSecurity) async throws {
-        guard Self.ready else { print("skipped aerc: \(Tool.missing("aerc", "tmux"))"); return }
         let lab = try #require(Self.lab)
         // The From address, with what go-ini would cut a bare value at: it reaches the
         // delivered message only if aerc read it whole.

@@ -45,7 +45,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         return out
     }
 
-    @Test(.enabled(if: Tool.path("xmllint") != nil, Comment(rawValue: Tool.missing("xmllint"))))
+    @Test(.needs(.xmllint))
     func thunderbirdFilesValidateAndReadBack() throws {
         let dir = TemporaryFolder()
         var files: [String] = []
@@ -61,7 +61,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    @Test(.enabled(if: Tool.path("xmllint") != nil, Comment(rawValue: Tool.missing("xmllint"))))
+    @Test(.needs(.xmllint))
     func autodiscoverResponsesValidateAndSayTheServers() throws {
         let dir = TemporaryFolder()
         var files: [String] = []
@@ -79,7 +79,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    @Test(.enabled(if: Tool.path("python3") != nil, Comment(rawValue: Tool.missing("python3"))))
+    @Test(.needs(.python3))
     func mobileconfigsLoadInPlistlib() throws {
         let dir = TemporaryFolder()
         var expected: [String: Provider] = [:]
@@ -101,7 +101,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         }
     }
 
-    @Test(.enabled(if: Tool.path("msmtp") != nil, Comment(rawValue: Tool.missing("msmtp"))))
+    @Test(.needs(.msmtp))
     func msmtpReadsEveryAccount() throws {
         let dir = TemporaryFolder()
         for (p, text) in try rendered(.msmtp) {
@@ -117,7 +117,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         }
     }
 
-    @Test(.enabled(if: Tool.path("neomutt") != nil, Comment(rawValue: Tool.missing("neomutt"))))
+    @Test(.needs(.neomutt))
     func neomuttReadsEverySmtpURL() throws {
         let dir = TemporaryFolder()
         for (p, text) in try rendered(.mutt) {
@@ -132,7 +132,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         }
     }
 
-    @Test(.enabled(if: Tool.path("git") != nil, Comment(rawValue: Tool.missing("git"))))
+    @Test(.needs(.git))
     func gitReadsEverySendemailSection() throws {
         let dir = TemporaryFolder()
         for (p, text) in try rendered(.git) {
@@ -146,7 +146,7 @@ func sampleAddress(_ p: Provider) -> EmailAddress {
         }
     }
 
-    @Test(.enabled(if: Tool.path("postconf") != nil, Comment(rawValue: Tool.missing("postconf"))))
+    @Test(.needs(.postconf))
     func postconfReadsEveryRelaySetup() throws {
         for (p, text) in try rendered(.postfix) {
             let dir = TemporaryFolder()

@@ -17,12 +17,12 @@ import TestSupport
         var proto: ServerProtocol
         var security: ConnectionSecurity
         var testDescription: String { "\(format.rawValue) \(proto.rawValue) \(security.rawValue)" }
-        var port: String {
+        var port: LabPort {
             switch (proto, security) {
-            case (.pop3, .tls): return "POP3S_PORT"
-            case (.pop3, _): return "POP3_PORT"
-            case (_, .tls): return "IMAPS_PORT"
-            default: return "IMAP_PORT"
+            case (.pop3, .tls): return .pop3s
+            case (.pop3, _): return .pop3
+            case (_, .tls): return .imaps
+            default: return .imap
             }
         }
     }
@@ -66,10 +66,21 @@ import TestSupport
         return false
     }
 
-    @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)), arguments: cases)
-    func anExportFetchesFromTheLabDovecot(_ c: Case) async throws {
-        let (tool, package) = [ExportFormat.mbsync: ("mbsync", "isync"), .fetchmail: ("fetchmail", "fetchmail"), .getmail: ("getmail", "getmail6"), .offlineimap: ("offlineimap", "offlineimap3")][c.format]!
-        guard Tool.path(tool) != nil else { print("skipped \(c.testDescription): \(Tool.missing(package))"); return }
+    static func cases(_ format: ExportFormat) -> [Case] { cases.filter { $0.format == format } }
+
+    // One test per fetcher, so that a missing one is reported skipped on its own.
+    @Test(.needs(.lab, .mbsync), arguments: cases(.mbsync))
+    func mbsyncFetchesFromTheLabDovecot(_ c: Case) async throws { try await fetch(c) }
+    @Test(.needs(.lab, .fetchmail), arguments: cases(.fetchmail))
+    func fetchmailFetchesFromTheLabDovecot(_ c: Case) async throws { try await fetch(c) }
+    @Test(.needs(.lab, .getmail), arguments: cases(.getmail))
+    func getmailFetchesFromTheLabDovecot(_ c: Case) async throws { try await fetch(c) }
+    @Test(.needs(.lab, .offlineimap), arguments: cases(.offlineimap))
+    func offlineimapFetchesFromTheLabDovecot(_ c: Case) async throws { try await fetch(c) }
+
+    /// The export of `c`, run by its fetcher: the planted message is found on its side.
+    func fetch(_ c: Case) async throws {
+        let tool = [ExportFormat.mbsync: "mbsync", .fetchmail: "fetchmail", .getmail: "getmail", .offlineimap: "offlineimap"][c.format]!
         let lab = try #require(Self.lab)
         let server = try ServerSetting(protocol: c.proto, hostname: Hostname("localhost"), port: Port(lab.port(c.port)),
                                        security: c.security, authentication: [.passwordCleartext], username: .emailAddress)
@@ -189,8 +200,7 @@ import TestSupport
 
     /// getmail's and OfflineIMAP's own config parsers read the username back exactly
     /// (OfflineIMAP's interpolates: `%` is written `%%`).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/offlineimap3/offlineimap/CustomConfig.py"),
-                   Comment(rawValue: Tool.missing("offlineimap3"))))
+    @Test(.needs(.offlineimap, .python3))
     func getmailAndOfflineIMAPReadTheUsernameBack() throws {
         let odd = "100% o'brien #x $HOME ü %(here)s"
         let imap = try ServerSetting(protocol: .imap, hostname: Hostname("imap.example.org"), port: 993, security: .tls,
@@ -218,7 +228,7 @@ import TestSupport
     }
 
     /// fetchmail reads back exactly what was written, as its --configdump shows.
-    @Test(.enabled(if: Tool.path("fetchmail") != nil, Comment(rawValue: Tool.missing("fetchmail"))))
+    @Test(.needs(.fetchmail))
     func fetchmailReadsTheUsernameBack() throws {
         // ASCII only: --configdump writes non-ASCII bytes in an escape form of its own.
         let odd = "o'brien $HOME #{x} 100% tab"

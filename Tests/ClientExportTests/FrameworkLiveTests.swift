@@ -16,14 +16,14 @@ import TestSupport
         var testDescription: String { rawValue }
         var format: ExportFormat { ExportFormat(rawValue: rawValue)! }
 
-        /// What runs it, or nil when this machine lacks it.
-        var missing: String? {
+        /// What runs it (TestSupport's Requirement, which names its Debian packages).
+        var requirement: Requirement {
             switch self {
-            case .django: return FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/django") && Tool.path("/usr/bin/python3") != nil ? nil : Tool.missing("python3-django")
-            case .nodemailer: return FileManager.default.fileExists(atPath: "/usr/share/nodejs/nodemailer") && Tool.path("node") != nil ? nil : Tool.missing("node-nodemailer")
-            case .phpmailer: return FileManager.default.fileExists(atPath: Self.phpmailerAutoload) && Tool.path("php") != nil ? nil : Tool.missing("libphp-phpmailer", "php-cli")
-            case .ruby: return FileManager.default.fileExists(atPath: "/usr/lib/ruby/vendor_ruby/mail.rb") && Tool.path("ruby") != nil ? nil : Tool.missing("ruby-mail")
-            case .spring: return FileManager.default.fileExists(atPath: Self.jakarta) && Tool.path("java") != nil && Tool.path("keytool") != nil ? nil : Tool.missing("libjakarta-mail-java", "a JDK")
+            case .django: return .django
+            case .nodemailer: return .nodemailer
+            case .phpmailer: return .phpmailer
+            case .ruby: return .rubyMail
+            case .spring: return .jakartaMail
             }
         }
 
@@ -176,12 +176,24 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)),
-          arguments: Framework.allCases, [ConnectionSecurity.starttls, .tls])
-    func anExportSendsThroughTheLabRelay(_ framework: Framework, _ security: ConnectionSecurity) async throws {
-        if let missing = framework.missing { print("skipped \(framework): \(missing)"); return }
+    static let securities: [ConnectionSecurity] = [.starttls, .tls]
+
+    // One test per framework, so that a missing one is reported skipped on its own.
+    @Test(.needs(.lab, .django), arguments: securities)
+    func djangoSendsThroughTheLabRelay(_ security: ConnectionSecurity) async throws { try await send(.django, security) }
+    @Test(.needs(.lab, .nodemailer), arguments: securities)
+    func nodemailerSendsThroughTheLabRelay(_ security: ConnectionSecurity) async throws { try await send(.nodemailer, security) }
+    @Test(.needs(.lab, .phpmailer), arguments: securities)
+    func phpmailerSendsThroughTheLabRelay(_ security: ConnectionSecurity) async throws { try await send(.phpmailer, security) }
+    @Test(.needs(.lab, .rubyMail), arguments: securities)
+    func rubyMailSendsThroughTheLabRelay(_ security: ConnectionSecurity) async throws { try await send(.ruby, security) }
+    @Test(.needs(.lab, .jakartaMail), arguments: securities)
+    func springSendsThroughTheLabRelay(_ security: ConnectionSecurity) async throws { try await send(.spring, security) }
+
+    /// The framework's export sends a message through the lab relay, which delivers it.
+    func send(_ framework: Framework, _ security: ConnectionSecurity) async throws {
         let lab = try #require(Self.lab)
-        let port = lab.port(security == .tls ? "SMTPS_PORT" : "SUBMISSION_PORT")
+        let port = lab.port(security == .tls ? .smtps : .submission)
         let text = try framework.format.render(try Self.provider(port: port, security: security), address: try EmailAddress(lab.user))
         let password = lab.passwordText.trimmingCharacters(in: .newlines)
         #expect(!text.contains(password))
@@ -201,9 +213,13 @@ import TestSupport
 
     /// A username no framework's source could hold bare comes back byte for byte, read
     /// by the framework itself; Spring refuses `${`, which it would resolve.
-    @Test(arguments: Framework.allCases)
-    func aHostileUsernameComesBackExactly(_ framework: Framework) async throws {
-        if let missing = framework.missing { print("skipped \(framework): \(missing)"); return }
+    @Test(.needs(.django)) func djangoReadsAHostileUsernameBack() async throws { try await readHostileUsername(.django) }
+    @Test(.needs(.nodemailer)) func nodemailerReadsAHostileUsernameBack() async throws { try await readHostileUsername(.nodemailer) }
+    @Test(.needs(.phpmailer)) func phpmailerReadsAHostileUsernameBack() async throws { try await readHostileUsername(.phpmailer) }
+    @Test(.needs(.rubyMail)) func rubyMailReadsAHostileUsernameBack() async throws { try await readHostileUsername(.ruby) }
+    @Test(.needs(.jakartaMail)) func springReadsAHostileUsernameBack() async throws { try await readHostileUsername(.spring) }
+
+    func readHostileUsername(_ framework: Framework) async throws {
         let hostile = #"o'brien "q" \back\slash $HOME #{x} %s 100% ü € 𝄞 = : ! # end"#
         let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("smtp.example.org"), port: 587, security: .starttls,
                                      authentication: [.passwordCleartext], username: try UsernameTemplate.lenient(hostile).0)
@@ -226,15 +242,18 @@ import TestSupport
 
     /// Every character class each language's quoting treats apart (control characters,
     /// C1 controls, line breaks, quotes, `#{`), read back by that language's own parser.
-    @Test func literalsComeBackFromEachLanguagesOwnParser() throws {
+    @Test(.needs(.python3)) func pythonReadsItsLiteralsBack() throws { try readLiteralsBack(with: "python3") }
+    @Test(.needs(.ruby)) func rubyReadsItsLiteralsBack() throws { try readLiteralsBack(with: "ruby") }
+    @Test(.needs(.php)) func phpReadsItsLiteralsBack() throws { try readLiteralsBack(with: "php") }
+
+    func readLiteralsBack(with tool: String) throws {
         let value = "a\tb\nc\r\u{1}d\u{7f}e\u{85}f \\ \" ' #{x} $HOME ü 𝄞"
         let readers: [(tool: String, literal: String, program: String)] = [
             ("python3", LanguageQuoting.python(value), "import sys; sys.stdout.write(eval(open(sys.argv[1], encoding='utf-8').read()))"),
             ("ruby", LanguageQuoting.ruby(value), "print eval(File.read(ARGV[0], encoding: 'UTF-8'))"),
             ("php", LanguageQuoting.php(value), "echo eval('return ' . file_get_contents($argv[1]) . ';');"),
         ]
-        for reader in readers {
-            guard Tool.path(reader.tool) != nil else { print("skipped \(reader.tool): \(Tool.missing(reader.tool))"); continue }
+        for reader in readers where reader.tool == tool {
             let dir = TemporaryFolder()
             let file = try dir.write("literal", reader.literal)
             let flag = reader.tool == "php" ? "-r" : reader.tool == "ruby" ? "-e" : "-c"

@@ -32,7 +32,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: Tool.path("msmtp") != nil, Comment(rawValue: Tool.missing("msmtp"))))
+    @Test(.needs(.msmtp))
     func msmtpCarriesItExactly() throws {
         let dir = TemporaryFolder()
         let file = try dir.write("rc", try ExportFormat.msmtp.render(try provider(username: Self.weird), address: address))
@@ -42,7 +42,7 @@ import TestSupport
         #expect(r.stdout.contains("user = \(Self.weird)\n"), "\(r.stdout)")
     }
 
-    @Test(.enabled(if: Tool.path("neomutt") != nil, Comment(rawValue: Tool.missing("neomutt"))))
+    @Test(.needs(.neomutt))
     func neomuttCarriesItExactly() throws {
         let dir = TemporaryFolder()
         let text = try ExportFormat.mutt.render(try provider(username: Self.weird), address: address)
@@ -57,7 +57,7 @@ import TestSupport
         #expect(url.hasSuffix("@smtp.example.org:587/"))
     }
 
-    @Test(.enabled(if: Tool.path("git") != nil, Comment(rawValue: Tool.missing("git"))))
+    @Test(.needs(.git))
     func gitCarriesItExactly() throws {
         let dir = TemporaryFolder()
         let file = try dir.write("gitconfig", try ExportFormat.git.render(try provider(username: Self.weird), address: address))

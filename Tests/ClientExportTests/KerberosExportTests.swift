@@ -19,7 +19,7 @@ private func kerberosProvider(smtpHost: String = "smtp.corp.example", smtpPort: 
 private let address = try! EmailAddress("alice@corp.example")
 
 @Suite struct KerberosInEachFormat {
-    @Test(.enabled(if: Tool.path("xmllint") != nil, Comment(rawValue: Tool.missing("xmllint"))))
+    @Test(.needs(.xmllint))
     func thunderbirdSaysGSSAPIAndReadsBack() throws {
         let text = try ExportFormat.thunderbird.render(try kerberosProvider(), address: address)
         #expect(text.components(separatedBy: "<authentication>GSSAPI</authentication>").count == 3)
@@ -32,7 +32,7 @@ private let address = try! EmailAddress("alice@corp.example")
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    @Test(.enabled(if: Tool.path("msmtp") != nil, Comment(rawValue: Tool.missing("msmtp"))))
+    @Test(.needs(.msmtp))
     func msmtpLogsInWithGSSAPIAndHasNoPasswordCommand() throws {
         let text = try ExportFormat.msmtp.render(try kerberosProvider(), address: address)
         #expect(!text.contains("passwordeval"))
@@ -47,7 +47,7 @@ private let address = try! EmailAddress("alice@corp.example")
         #expect(r.stdout.contains("passwordeval = (not set)\n"), "\(r.stdout)")
     }
 
-    @Test(.enabled(if: Tool.path("neomutt") != nil, Comment(rawValue: Tool.missing("neomutt"))))
+    @Test(.needs(.neomutt))
     func neomuttLeavesTheMechanismToSASLAndAsksNoPassword() throws {
         let text = try ExportFormat.mutt.render(try kerberosProvider(), address: address)
         #expect(!text.contains("smtp_pass ="))
@@ -61,7 +61,7 @@ private let address = try! EmailAddress("alice@corp.example")
         #expect(r.stdout.contains("smtp://alice@smtp.corp.example:587/"), "\(r.stdout)")
     }
 
-    @Test(.enabled(if: Tool.path("git") != nil, Comment(rawValue: Tool.missing("git"))))
+    @Test(.needs(.git))
     func gitSendEmailUsesGSSAPI() throws {
         let text = try ExportFormat.git.render(try kerberosProvider(), address: address)
         let dir = TemporaryFolder()
@@ -101,13 +101,12 @@ private let address = try! EmailAddress("alice@corp.example")
 
 /// The exported msmtprc, used by the real msmtp with a ticket from the lab KDC, delivers a
 /// message through the lab's GSSAPI port into the lab mailbox.
-@Suite(.enabled(if: LabServers.current?.kerberos != nil && Tool.path("msmtp") != nil,
-                Comment(rawValue: LabServers.current?.kerberos == nil ? TestEnvironment.labMissing : Tool.missing("msmtp"))))
+@Suite(.needs(.labKerberos, .msmtp))
 struct MsmtpKerberosLive {
     @Test func anExportedKerberosAccountSendsAMessageThatIsDelivered() async throws {
         let lab = try #require(LabServers.current)
         let krb = try #require(lab.kerberos)
-        let provider = try kerberosProvider(smtpHost: "localhost", smtpPort: lab.port("GSSAPI_PORT"), security: .none)
+        let provider = try kerberosProvider(smtpHost: "localhost", smtpPort: lab.port(.gssapi), security: .none)
         let rcText = try ExportFormat.msmtp.render(provider, address: try EmailAddress(lab.user))
         let dir = TemporaryFolder()
         let rc = try dir.write("msmtprc", rcText)

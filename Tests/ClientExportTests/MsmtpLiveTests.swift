@@ -6,13 +6,12 @@ import TestSupport
 
 /// The exported msmtprc, used by the real msmtp, delivers a message through the lab's
 /// Postfix (STARTTLS, AUTH against Dovecot) into the lab mailbox.
-@Suite(.enabled(if: LabServers.current != nil && Tool.path("msmtp") != nil,
-                Comment(rawValue: LabServers.current == nil ? TestEnvironment.labMissing : Tool.missing("msmtp"))))
+@Suite(.needs(.lab, .msmtp))
 struct MsmtpLive {
     @Test func anExportedAccountSendsAMessageThatIsDelivered() async throws {
         let lab = try #require(LabServers.current)
         let address = try EmailAddress(lab.user)
-        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port("SUBMISSION_PORT")),
+        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("localhost"), port: Port(lab.port(.submission)),
                                      security: .starttls, authentication: [.passwordCleartext], username: .emailAddress)
         let provider = try Provider(id: "lab", displayName: "Lab relay", kind: .relay, domains: ["example.test"], servers: [smtp])
         let text = try ExportFormat.msmtp.render(provider, address: address)

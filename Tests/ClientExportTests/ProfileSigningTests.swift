@@ -7,7 +7,7 @@ import TestSupport
 /// Signed Apple profiles, checked by openssl's CMS verifier: the signature and chain
 /// verify against the CA, and the content openssl takes out is the unsigned profile,
 /// byte for byte.
-@Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
+@Suite(.needs(.openssl))
 struct ProfileSigning {
     let pki: TestPKI
     // openssl runs off the cooperative pool: the async tests beside these need its threads.

@@ -80,7 +80,7 @@ import TestSupport
         }
     }
 
-    @Test(.enabled(if: Tool.path("openssl") != nil, Comment(rawValue: Tool.missing("openssl"))))
+    @Test(.needs(.openssl))
     func theRecordCarriesTheSHA256OfTheBytes() throws {
         let p = try provider([try server(.imap, "imap.x.example", 993, .tls)])
         let json = try UserAgentConfiguration.render(p, domain: "x.example")

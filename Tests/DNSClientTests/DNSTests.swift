@@ -8,18 +8,18 @@ import TestSupport
 let lab = LabServers.current
 func labDNS() throws -> DNSResolver {
     let l = try #require(lab)
-    return DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+    return DNSResolver(server: "127.0.0.1", port: UInt16(l.port(.dns)), timeout: 3)
 }
 
 /// The resolver against a real DNS server (dnsmasq, started with the lab).
-@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab))
 struct DNSAgainstDnsmasq {
     @Test func mxSrvTxtAndAddresses() async throws {
         let dns = try labDNS()
         #expect(try await dns.mx("disco.test") == [MXRecord(preference: 10, exchange: "mail.mailconf.test")])
         let l = try #require(lab)
         let submissions = try await dns.srv("_submissions._tcp.disco.test")
-        #expect(submissions == [SRVRecord(priority: 0, weight: 10, port: UInt16(l.port("SMTPS_PORT")), target: "mail.mailconf.test")])
+        #expect(submissions == [SRVRecord(priority: 0, weight: 10, port: UInt16(l.port(.smtps)), target: "mail.mailconf.test")])
         // A target of "." says the service is not offered.
         let imaps = try await dns.srv("_imaps._tcp.disco.test")
         #expect(imaps.count == 1 && imaps[0].isNotOffered)

@@ -114,7 +114,7 @@ struct TagValueLists {
 }
 
 /// Key lengths read from real keys made by openssl.
-@Suite(.enabled(if: Tool.path("openssl") != nil, Comment(rawValue: Tool.missing("openssl"))))
+@Suite(.needs(.openssl))
 struct DKIMKeys {
     func publicKey(bits: Int) throws -> String {
         let dir = TemporaryFolder()

@@ -16,7 +16,7 @@ let sendgrid: Provider = try! #require(try Presets.load().first { $0.provider.id
 
 func report(_ domain: String, provider: Provider? = sendgrid, selectors: [String] = []) async throws -> DeliverabilityReport {
     let l = try #require(lab)
-    let dns = DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+    let dns = DNSResolver(server: "127.0.0.1", port: UInt16(l.port(.dns)), timeout: 3)
     return await DeliverabilityCheck(dns: dns).check(domain: domain, provider: provider, dkimSelectors: selectors)
 }
 
@@ -26,7 +26,7 @@ extension DeliverabilityReport {
 }
 
 /// The test zones (scripts/dns-zones/deliverability.conf) served by the lab's dnsmasq.
-@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab))
 struct Zones {
     @Test func aCorrectSendGridSetUp() async throws {
         let r = try await report("good.test")
@@ -129,8 +129,7 @@ struct Zones {
 
 /// The same zones through checkdmarc (PyPI), the peer: SPF and DMARC verdicts and SPF's
 /// lookup counts must agree.
-@Suite(.enabled(if: lab != nil && ProcessInfo.processInfo.environment["MAILCONF_CHECKDMARC"] == "ready",
-                Comment(rawValue: "checkdmarc is not set up: scripts/test.sh installs it from PyPI (MAILCONF_CHECKDMARC=ready)")))
+@Suite(.needs(.lab, .checkdmarc))
 struct AgainstCheckdmarc {
     static let zones = ["good.test", "missinginclude.test", "twospf.test", "toomany.test", "voidloop.test",
                         "weakdkim.test", "nodmarc.test", "baddmarc.test", "plusall.test", "tenlookups.test",
@@ -139,7 +138,7 @@ struct AgainstCheckdmarc {
     @Test func spfAndDMARCVerdictsAgree() async throws {
         let l = try #require(lab)
         let script = repositoryRoot.appendingPathComponent("scripts/checkdmarc-peer.sh").path
-        let run = try Tool.run("/bin/bash", [script, "127.0.0.1:\(l.port("DNS_PORT"))"] + Self.zones)
+        let run = try Tool.run("/bin/bash", [script, "127.0.0.1:\(l.port(.dns))"] + Self.zones)
         #expect(run.status == 0, "\(run.stderr)")
         let peer = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
         #expect(peer.count == Self.zones.count)
@@ -161,7 +160,7 @@ struct AgainstCheckdmarc {
 }
 
 /// MTA-STS: the policy file fetched over https from a test server for mta-sts.sts.test.
-@Suite(.enabled(if: lab != nil && Tool.path("openssl") != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab, .openssl))
 struct MTASTSPolicy {
     /// Made once for the suite: key generation is the costly part.
     static let certificate: (folder: TemporaryFolder, cert: String, key: String)? = {
@@ -185,7 +184,7 @@ struct MTASTSPolicy {
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in
             let port = try #require(client.port)
-            let dns = DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+            let dns = DNSResolver(server: "127.0.0.1", port: UInt16(l.port(.dns)), timeout: 3)
             let fetch = HTTPFetch(overrides: ["mta-sts.sts.test:443": ("127.0.0.1", port)], caFile: cert, timeout: 3)
             let r = await DeliverabilityCheck(dns: dns, fetch: fetch).check(domain: "sts.test", provider: sendgrid)
             #expect(r.status("tls-rpt") == .pass)

@@ -14,7 +14,7 @@ import TestSupport
 let lab = LabServers.current
 func labDNS() throws -> DNSResolver {
     let l = try #require(lab)
-    return DNSResolver(server: "127.0.0.1", port: UInt16(l.port("DNS_PORT")), timeout: 3)
+    return DNSResolver(server: "127.0.0.1", port: UInt16(l.port(.dns)), timeout: 3)
 }
 
 /// disco.test as the lab publishes it: SRV records for the lab Postfix at
@@ -40,7 +40,7 @@ struct DiscoFixture {
         catalogPath = folder.url.appendingPathComponent("catalog.sqlite").path
         let catalog = try Catalog(path: catalogPath)
         // A provider for the lab's submission server, served to clients as disco.test's settings.
-        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("mail.mailconf.test"), port: Port(l.port("SMTPS_PORT")),
+        let smtp = try ServerSetting(protocol: .smtp, hostname: Hostname("mail.mailconf.test"), port: Port(l.port(.smtps)),
                                      security: .tls, authentication: [.passwordCleartext], username: .emailAddress)
         try catalog.addServer(smtp, toProvider: "disco-lab", displayName: "Disco lab")
         // The lab has no IMAP server: this one is published but does not answer.
@@ -81,7 +81,7 @@ struct DiscoFixture {
 /// The outcome of the source the JSON names `name`.
 func source(_ r: DiscoveryResult, _ name: String) -> SourceOutcome? { r.sources.first { $0.source.rawValue == name } }
 
-@Suite(.enabled(if: lab != nil && Tool.path("openssl") != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab, .openssl))
 struct DiscoverSources {
     let alice = try! EmailAddress("alice@disco.test")
 
@@ -180,7 +180,7 @@ struct DiscoverSources {
                                     catalog: f.catalog).discover(alice)
             for name in ["catalog", "autoconfig", "srv"] { #expect(source(r, name)?.ok == true, "\(name)") }
             // The same setting from three sources is one candidate, credited to the most trusted.
-            let same = r.candidates.filter { $0.setting.port?.value == UInt16(lab!.port("SMTPS_PORT")) && $0.setting.security == .tls }
+            let same = r.candidates.filter { $0.setting.port?.value == UInt16(lab!.port(.smtps)) && $0.setting.security == .tls }
             #expect(same.count == 1)
             #expect(same.first?.source.rawValue == "catalog")
             #expect(r.provider?.outgoing.first?.hostname?.name == "mail.mailconf.test")
@@ -204,7 +204,7 @@ struct DiscoverSources {
 }
 
 /// IMAP and POP3 found through SRV and checked by their greeting against the lab Dovecot.
-@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab))
 struct IncomingProbes {
     @Test func srvRecordsForIMAPAndPOP3AreCheckedByTheirGreeting() async throws {
         let l = try #require(lab)
@@ -216,25 +216,25 @@ struct IncomingProbes {
         #expect(incoming.first?.setting.protocol == .imap && incoming.first?.setting.security == .tls)
         #expect(incoming.contains { $0.check == "answers; offers STARTTLS" })
         #expect(incoming.contains { $0.check == "answers; offers STLS" })
-        #expect(r.provider?.incoming.first?.port?.value == UInt16(l.port("IMAPS_PORT")))
-        #expect(r.provider?.outgoing.first?.port?.value == UInt16(l.port("SUBMISSION_PORT")))
+        #expect(r.provider?.incoming.first?.port?.value == UInt16(l.port(.imaps)))
+        #expect(r.provider?.outgoing.first?.port?.value == UInt16(l.port(.submission)))
     }
 
     @Test func whatIsNotIMAPDoesNotPass() async throws {
         let l = try #require(lab)
         let probe = GreetingProbe(trust: .caFile(l.caFile), timeout: 3)
-        let smtpPort = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(l.port("PLAIN_PORT")),
+        let smtpPort = try ServerSetting(protocol: .imap, hostname: Hostname("mail.mailconf.test"), port: Port(l.port(.plain)),
                                          security: ConnectionSecurity.none, authentication: [.passwordCleartext])
         let r1 = await probe.check(smtpPort, resolver: FixedAddresses(["127.0.0.1"]))
         #expect(!r1.ok && r1.message.contains("not an IMAP greeting"), "\(r1.message)")
         // TLS expected on a plaintext port: the handshake fails.
         var tlsOnPlain = smtpPort
-        tlsOnPlain.port = try Port(l.port("IMAP_PORT"))
+        tlsOnPlain.port = try Port(l.port(.imap))
         tlsOnPlain.security = .tls
         #expect(await probe.check(tlsOnPlain, resolver: FixedAddresses(["127.0.0.1"])).ok == false)
         // An untrusted certificate fails.
         var untrusted = tlsOnPlain
-        untrusted.port = try Port(l.port("IMAPS_PORT"))
+        untrusted.port = try Port(l.port(.imaps))
         #expect(await GreetingProbe(trust: .system, timeout: 3).check(untrusted, resolver: FixedAddresses(["127.0.0.1"])).ok == false)
         #expect(await probe.check(untrusted, resolver: FixedAddresses(["127.0.0.1"])).ok == true)
     }
@@ -242,16 +242,16 @@ struct IncomingProbes {
 
 /// Guessing: mail.DOMAIN on the usual ports, with --connect-to sending the well-known
 /// ports to the lab's (the certificate is still checked against mail.mailconf.test).
-@Suite(.enabled(if: lab != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab))
 struct Guessing {
     @Test func guessesThatAnswerBecomeCandidates() async throws {
         let l = try #require(lab)
         let map = [
-            "mail.mailconf.test:465": HostPort(host: "127.0.0.1", port: l.port("SMTPS_PORT")),
-            "mail.mailconf.test:993": HostPort(host: "127.0.0.1", port: l.port("IMAPS_PORT")),
-            "mail.mailconf.test:995": HostPort(host: "127.0.0.1", port: l.port("POP3S_PORT")),
+            "mail.mailconf.test:465": HostPort(host: "127.0.0.1", port: l.port(.smtps)),
+            "mail.mailconf.test:993": HostPort(host: "127.0.0.1", port: l.port(.imaps)),
+            "mail.mailconf.test:995": HostPort(host: "127.0.0.1", port: l.port(.pop3s)),
             // Something that is not SMTP where SMTP is guessed: not a candidate.
-            "mail.mailconf.test:587": HostPort(host: "127.0.0.1", port: l.port("IMAP_PORT")),
+            "mail.mailconf.test:587": HostPort(host: "127.0.0.1", port: l.port(.imap)),
         ]
         let options = DiscoveryOptions(dns: try labDNS(), ispdbBase: nil, connectTo: map, caFile: l.caFile, sourceTimeout: 3,
                                        guess: true)

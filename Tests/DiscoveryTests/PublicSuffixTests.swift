@@ -64,8 +64,7 @@ import Testing
         #expect(throws: (any Error).self) { try PublicSuffixList(contentsOf: "/nonexistent/public_suffix_list.dat") }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: PublicSuffixList.systemPath),
-                   "Debian's publicsuffix package is not installed (apt-get install publicsuffix)"))
+    @Test(.needs(.publicSuffixList))
     func theSystemsListReadsAsThePSLSaysItShould() throws {
         let l = try PublicSuffixList(contentsOf: PublicSuffixList.systemPath)
         #expect(l.registrableDomain(of: "mx.example.co.uk") == "example.co.uk")

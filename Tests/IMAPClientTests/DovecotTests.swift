@@ -6,11 +6,11 @@ import Testing
 @testable import IMAPClient
 
 /// Against the lab's real Dovecot. A failed login is answered on Dovecot's next 500 ms tick.
-@Suite(.enabled(if: LabServers.current != nil, "\(TestEnvironment.labMissing)"))
+@Suite(.needs(.lab))
 struct DovecotIMAP {
     let lab = LabServers.current!
 
-    func session(_ port: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
+    func session(_ port: LabPort, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
                  resolver: any AddressResolver = SystemResolver()) -> IMAPSession {
         IMAPSession(options: IMAPSessionOptions(host: host, port: lab.port(port), tls: tls, trust: trust ?? .caFile(lab.caFile),
                                                 connectTimeout: 5, replyTimeout: 15, resolver: resolver))
@@ -18,11 +18,11 @@ struct DovecotIMAP {
 
     /// The certificate's name, on the listener where Dovecot wants STARTTLS before a login.
     func remoteSession() -> IMAPSession {
-        session("IMAP_REMOTE_PORT", tls: .startTLS, host: "localhost", resolver: FixedAddresses(["127.0.0.2"]))
+        session(.imapRemote, tls: .startTLS, host: "localhost", resolver: FixedAddresses(["127.0.0.2"]))
     }
 
     @Test func goodLoginOverSTARTTLS() async throws {
-        let s = session("IMAP_PORT", tls: .startTLS)
+        let s = session(.imap, tls: .startTLS)
         try await s.open()
         #expect(s.isEncrypted)
         #expect(s.capabilitiesBeforeTLS?.startTLS == true)
@@ -64,7 +64,7 @@ struct DovecotIMAP {
     @Test func loginSendsAnEightBitPasswordAsALiteral() async throws {
         let password = lab.utf8PasswordText
         #expect(password.utf8.contains { $0 >= 0x80 } && IMAPCommand.quoted(password) == nil)
-        let s = session("IMAP_PORT", tls: .startTLS)
+        let s = session(.imap, tls: .startTLS)
         try await s.open()
         #expect(s.capabilities?.literalPlus == true)
         try await s.login(username: lab.utf8User, password: Secret(password))
@@ -72,7 +72,7 @@ struct DovecotIMAP {
         #expect(!s.transcript.text.contains(password))
         #expect(s.transcript.entries.contains { $0.direction == .sent && $0.text.hasSuffix("LOGIN <redacted>") })
 
-        let bad = session("IMAP_PORT", tls: .startTLS)
+        let bad = session(.imap, tls: .startTLS)
         try await bad.open()
         var caught: IMAPClientError?
         do { try await bad.login(username: lab.utf8User, password: Secret(password + "ü")) } catch let e as IMAPClientError { caught = e }
@@ -83,14 +83,14 @@ struct DovecotIMAP {
     /// Where CRAM-MD5 is the only mechanism (the lab's CRAM-MD5 Dovecot), a password login
     /// takes it, with or without TLS, and a wrong password is auth-rejected.
     @Test func cramMD5IsChosenWhereItIsTheOnlyWay() async throws {
-        let s = session("IMAP_CRAM_PORT", tls: .none)
+        let s = session(.imapCRAM, tls: .none)
         try await s.open()
         #expect(s.capabilities?.authMechanisms == ["CRAM-MD5"])
         #expect(try await s.authenticate(username: lab.user, password: Secret(lab.passwordText)) == .authenticate("CRAM-MD5"))
         await s.logout()
         #expect(!s.transcript.text.contains(lab.passwordText))
 
-        let bad = session("IMAP_CRAM_PORT", tls: .none)
+        let bad = session(.imapCRAM, tls: .none)
         try await bad.open()
         var caught: IMAPClientError?
         do { try await bad.authenticate(CramMD5Mechanism(username: lab.user, password: Secret("wrong-password"))) } catch let e as IMAPClientError {
@@ -101,7 +101,7 @@ struct DovecotIMAP {
     }
 
     @Test func goodLoginOverImplicitTLS() async throws {
-        let s = session("IMAPS_PORT", tls: .implicit)
+        let s = session(.imaps, tls: .implicit)
         try await s.open()
         #expect(s.isEncrypted)
         #expect(await s.tls?.certificate?.dnsNames.contains("localhost") == true)
@@ -111,7 +111,7 @@ struct DovecotIMAP {
     }
 
     @Test func authenticateLOGINOverImplicitTLS() async throws {
-        let s = session("IMAPS_PORT", tls: .implicit)
+        let s = session(.imaps, tls: .implicit)
         try await s.open()
         var caught: IMAPClientError?
         do { try await s.authenticate(LoginMechanism(username: lab.user, password: Secret(lab.passwordText))) } catch let e as IMAPClientError {
@@ -123,7 +123,7 @@ struct DovecotIMAP {
     }
 
     @Test func aBadPasswordIsAuthRejected() async throws {
-        let s = session("IMAP_PORT", tls: .startTLS)
+        let s = session(.imap, tls: .startTLS)
         try await s.open()
         var caught: IMAPClientError?
         do { try await s.authenticate(username: lab.user, password: Secret("wrong-password")) } catch let e as IMAPClientError { caught = e }
@@ -134,7 +134,7 @@ struct DovecotIMAP {
     }
 
     @Test func loginDisabledWithoutTLSIsTLSRequired() async throws {
-        let s = session("IMAP_REMOTE_PORT", tls: .none, host: "127.0.0.2")
+        let s = session(.imapRemote, tls: .none, host: "127.0.0.2")
         try await s.open()
         #expect(s.capabilities?.loginDisabled == true)
         var caught: IMAPClientError?
@@ -145,7 +145,7 @@ struct DovecotIMAP {
     }
 
     @Test func systemTrustIsCertificateUntrusted() async throws {
-        let s = session("IMAPS_PORT", tls: .implicit, trust: .system)
+        let s = session(.imaps, tls: .implicit, trust: .system)
         var caught: IMAPClientError?
         do { try await s.open() } catch let e as IMAPClientError { caught = e }
         #expect(caught?.kind == "certificate-untrusted", "\(String(describing: caught))")
@@ -153,7 +153,7 @@ struct DovecotIMAP {
     }
 
     @Test func implicitTLSOnThePlaintextPortIsHandshakeFailed() async throws {
-        let s = session("IMAP_PORT", tls: .implicit)
+        let s = session(.imap, tls: .implicit)
         var caught: IMAPClientError?
         do { try await s.open() } catch let e as IMAPClientError { caught = e }
         #expect(caught?.kind == "tls-handshake-failed", "\(String(describing: caught))")

@@ -35,7 +35,7 @@ private func session(_ server: FakeSMTPServer, _ pki: TestPKI) -> IMAPSession {
 
 /// After STARTTLS the capabilities must be asked again; with SASL-IR offered before TLS,
 /// that question and the login go in one write, saving a round trip.
-@Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
+@Suite(.needs(.openssl))
 struct IMAPPipelining {
     /// This server answers the CAPABILITY only once the AUTHENTICATE has arrived: a client
     /// that waited between them would hit its deadline instead of logging in.

@@ -9,18 +9,16 @@ import SMTPClient
 import Testing
 import TestSupport
 
-private let kdcMissing = "no lab KDC: run the tests through scripts/test.sh, which starts a Kerberos KDC, Postfix and Dovecot with GSSAPI"
-
 /// SASL GSSAPI against the lab: a real MIT KDC (realm MAILCONF.TEST), Postfix on
 /// GSSAPI_PORT with Dovecot accepting tickets for smtp/localhost from its keytab.
 /// One at a time: several tests make tickets with kinit.
-@Suite(.serialized, .enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: kdcMissing)))
+@Suite(.serialized, .needs(.labKerberos))
 struct GSSAPIAgainstTheLabKDC {
     let lab = LabServers.current!
     var krb: LabKerberos { lab.kerberos! }
 
     /// Logs in over a fresh session; nil when the server said 235.
-    func login(_ options: KerberosOptions, host: String = "localhost", port: String = "GSSAPI_PORT",
+    func login(_ options: KerberosOptions, host: String = "localhost", port: LabPort = .gssapi,
                authorizationIdentity: String = "", kdcTimeout: Double = 10) async throws -> (error: SMTPClientError?, transcript: Transcript) {
         let session = SMTPSession(options: SMTPSessionOptions(host: host, port: lab.port(port), tls: .none))
         try await session.open()
@@ -135,7 +133,7 @@ struct GSSAPIAgainstTheLabKDC {
     /// A KDC that takes the request and never answers: the login gives up at the
     /// deadline instead of waiting for the Kerberos library's own retries.
     @Test func aKDCThatNeverAnswersIsCutOffAtTheDeadline() async throws {
-        let silent = try SilentKDC(port: lab.port("SILENT_KDC_PORT"))
+        let silent = try SilentKDC(port: lab.port(.silentKDC))
         let (error, _) = try await login(KerberosOptions(principal: krb.silentPrincipal, keytab: krb.silentKeytab), kdcTimeout: 2)
         #expect(error?.kind == "kerberos-realm-unreachable", "\(String(describing: error))")
         #expect(error?.description.contains("no answer from the Kerberos KDC within 2.0 s") == true, "\(String(describing: error))")
@@ -145,7 +143,7 @@ struct GSSAPIAgainstTheLabKDC {
     @Test func aServerWithoutGSSAPISaysWhatItOffers() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let (error, _) = try await login(KerberosOptions(credentialCache: cache), port: "CRAM_PORT")
+        let (error, _) = try await login(KerberosOptions(credentialCache: cache), port: .cram)
         #expect(error == .session(.authMechanismNotOffered("GSSAPI", offered: ["CRAM-MD5"])))
     }
 }

@@ -4,12 +4,11 @@ import Testing
 import MailSettings
 import TestSupport
 
-func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
 @Suite struct ISPDBCorpus {
-    @Test(.enabled(if: ispdbDirectory() != nil, Comment(rawValue: TestEnvironment.ispdbMissing)))
+    @Test(.needs(.ispdb))
     func everyFileReadsWritesAndReadsBackTheSame() throws {
-        let dir = try #require(ispdbDirectory())
+        let dir = try #require(TestEnvironment.ispdbDirectory())
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()
         #expect(files.count >= 163)
         for file in files {
@@ -24,10 +23,9 @@ func ispdbDirectory() -> URL? { TestEnvironment.ispdbDirectory() }
 
     /// Every file written as 1.2 keeps its servers, validates against the 1.2 schema,
     /// and leaves a 1.1 reader the same servers as the 1.1 file does.
-    @Test(.enabled(if: ispdbDirectory() != nil && Tool.path("xmllint") != nil,
-                   Comment(rawValue: TestEnvironment.ispdbMissing + " / " + Tool.missing("xmllint"))))
+    @Test(.needs(.ispdb, .xmllint))
     func everyFileWrittenAs12KeepsItsServersAndValidates() throws {
-        let dir = try #require(ispdbDirectory())
+        let dir = try #require(TestEnvironment.ispdbDirectory())
         let out = TemporaryFolder()
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".xml") }.sorted()
         var written: [String] = []

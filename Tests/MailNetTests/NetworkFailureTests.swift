@@ -39,12 +39,12 @@ import TestSupport
 
 /// TLS failures named the same way for every client of the async connection (the https
 /// fetch and the IMAP/POP3 probes), against the lab's real Postfix certificates.
-@Suite(.enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.needs(.lab))
 struct TLSFailuresOverTheAsyncConnection {
     let lab = LabServers.current!
 
     /// Connects with TLS from the first byte and reads; gives the named failure.
-    func failure(port: String, host: String = "localhost", trust: TrustPolicy) async throws -> TLSFailure? {
+    func failure(port: LabPort, host: String = "localhost", trust: TrustPolicy) async throws -> TLSFailure? {
         let tls = try TLSClient(trust: trust, host: host)
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await connectChannel(
             host: "127.0.0.1", port: lab.port(port), tls: tls, timeout: 5)
@@ -59,19 +59,19 @@ struct TLSFailuresOverTheAsyncConnection {
     }
 
     @Test func expiredWrongNameAndUntrustedAreToldApart() async throws {
-        let expired = try await failure(port: "EXPIRED_PORT", trust: .caFile(lab.caFile))
+        let expired = try await failure(port: .expired, trust: .caFile(lab.caFile))
         guard case .expired = expired else { Issue.record("\(String(describing: expired))"); return }
-        #expect(try await failure(port: "WRONGNAME_PORT", trust: .caFile(lab.caFile)) == .nameMismatch(host: "localhost"))
-        let untrusted = try await failure(port: "SMTPS_PORT", trust: .system)
+        #expect(try await failure(port: .wrongName, trust: .caFile(lab.caFile)) == .nameMismatch(host: "localhost"))
+        let untrusted = try await failure(port: .smtps, trust: .system)
         guard case .untrusted = untrusted else { Issue.record("\(String(describing: untrusted))"); return }
         // The right CA: no failure, the greeting arrives.
-        #expect(try await failure(port: "SMTPS_PORT", trust: .caFile(lab.caFile)) == nil)
+        #expect(try await failure(port: .smtps, trust: .caFile(lab.caFile)) == nil)
     }
 
     /// TLS to the lab's plaintext port: BoringSSL's reason, said with what it means, and
     /// none of its packed numbers or source paths.
     @Test func notTLSAtAllIsSaidInWordsWithoutTheLibrarysInsides() async throws {
-        let failure = try await failure(port: "PLAIN_PORT", trust: .caFile(lab.caFile))
+        let failure = try await failure(port: .plain, trust: .caFile(lab.caFile))
         guard case .handshakeFailed(let why) = failure else { Issue.record("\(String(describing: failure))"); return }
         #expect(why == "WRONG_VERSION_NUMBER: the server did not answer in TLS; this port may be plaintext or STARTTLS")
         #expect(!(failure?.description.contains("/") ?? true) && !(failure?.description.contains("error:") ?? true))

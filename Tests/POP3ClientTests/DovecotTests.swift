@@ -6,7 +6,7 @@ import TestSupport
 @testable import POP3Client
 
 extension LabServers {
-    func pop3(_ portName: String, tls: TLSMode, host: String = "localhost", trust: TrustPolicy? = nil,
+    func pop3(_ portName: LabPort, tls: TLSMode, host: String = "localhost", trust: TrustPolicy? = nil,
               allowPlaintext: Bool = false) -> POP3Session {
         // localhost may resolve to ::1 first, where the lab does not listen: the session tries each address.
         POP3Session(options: POP3SessionOptions(host: host, port: port(portName), tls: tls, trust: trust ?? .caFile(caFile),
@@ -26,13 +26,13 @@ private func kind(of body: () async throws -> Void) async -> String? {
 }
 
 /// Against the lab's real Dovecot. A failed login is answered on Dovecot's next 500 ms tick.
-@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.lab))
 struct DovecotPOP3 {
     let lab = LabServers.current!
     var password: Secret { Secret(lab.passwordText) }
 
     @Test func loginOverSTLS() async throws {
-        let s = lab.pop3("POP3_PORT", tls: .startTLS)
+        let s = lab.pop3(.pop3, tls: .startTLS)
         try await s.open()
         #expect(s.greeting?.isOK == true)
         #expect(s.capabilitiesBeforeTLS?.stls == true)
@@ -54,14 +54,14 @@ struct DovecotPOP3 {
     /// Where CRAM-MD5 is the only mechanism (the lab's CRAM-MD5 Dovecot): chosen for a
     /// password, and a wrong one is auth-rejected.
     @Test func cramMD5IsChosenWhereItIsTheOnlyWay() async throws {
-        let s = lab.pop3("POP3_CRAM_PORT", tls: .none)
+        let s = lab.pop3(.pop3CRAM, tls: .none)
         try await s.open()
         #expect(s.capabilities?.saslMechanisms == ["CRAM-MD5"])
         #expect(try await s.authenticate(username: lab.user, password: password) == "CRAM-MD5")
         await s.close()
         #expect(!s.transcript.text.contains(lab.passwordText))
 
-        let bad = lab.pop3("POP3_CRAM_PORT", tls: .none)
+        let bad = lab.pop3(.pop3CRAM, tls: .none)
         try await bad.open()
         #expect(await kind { try await bad.authenticate(CramMD5Mechanism(username: lab.user, password: Secret("wrong"))) } == "auth-rejected")
         await bad.close()
@@ -69,7 +69,7 @@ struct DovecotPOP3 {
 
     /// SASL LOGIN carries a password that is not ASCII (UTF-8, base64-encoded) as it is.
     @Test func saslLoginWithAnEightBitPassword() async throws {
-        let s = lab.pop3("POP3_PORT", tls: .startTLS)
+        let s = lab.pop3(.pop3, tls: .startTLS)
         try await s.open()
         let password = Secret(lab.utf8PasswordText)
         try await s.authenticate(LoginMechanism(username: lab.utf8User, password: password))
@@ -78,7 +78,7 @@ struct DovecotPOP3 {
     }
 
     @Test func loginOverImplicitTLS() async throws {
-        let s = lab.pop3("POP3S_PORT", tls: .implicit)
+        let s = lab.pop3(.pop3s, tls: .implicit)
         try await s.open()
         #expect(s.isEncrypted)
         #expect(s.capabilitiesBeforeTLS == nil)
@@ -89,7 +89,7 @@ struct DovecotPOP3 {
     }
 
     @Test func aWrongPasswordIsRejectedWithTheServersWords() async throws {
-        let s = lab.pop3("POP3S_PORT", tls: .implicit)
+        let s = lab.pop3(.pop3s, tls: .implicit)
         try await s.open()
         do {
             try await s.authenticate(username: lab.user, password: Secret("not the password"))
@@ -102,7 +102,7 @@ struct DovecotPOP3 {
     }
 
     @Test func aPlaintextLoginBeforeSTLSIsTLSRequired() async throws {
-        let s = lab.pop3("POP3_REMOTE_PORT", tls: .none, host: "127.0.0.2", allowPlaintext: true)
+        let s = lab.pop3(.pop3Remote, tls: .none, host: "127.0.0.2", allowPlaintext: true)
         try await s.open()
         #expect(s.capabilities?.stls == true)
         #expect(await kind { try await s.authenticate(username: lab.user, password: password) } == "tls-required")
@@ -111,7 +111,7 @@ struct DovecotPOP3 {
     }
 
     @Test func withoutPermissionNoPasswordGoesOutInTheClear() async throws {
-        let s = lab.pop3("POP3_REMOTE_PORT", tls: .none, host: "127.0.0.2")
+        let s = lab.pop3(.pop3Remote, tls: .none, host: "127.0.0.2")
         try await s.open()
         #expect(await kind { try await s.authenticate(username: lab.user, password: password) } == "plaintext-auth-refused")
         await s.close()
@@ -119,30 +119,30 @@ struct DovecotPOP3 {
     }
 
     @Test func theRemotePortTakesALoginAfterSTLS() async throws {
-        let s = lab.pop3("POP3_REMOTE_PORT", tls: .startTLS, host: "127.0.0.2", trust: .noVerification)
+        let s = lab.pop3(.pop3Remote, tls: .startTLS, host: "127.0.0.2", trust: .noVerification)
         try await s.open()
         try await s.authenticate(username: lab.user, password: password)
         await s.close()
     }
 
     @Test func theSystemTrustStoreDoesNotKnowTheLabCA() async throws {
-        let s = lab.pop3("POP3S_PORT", tls: .implicit, trust: .system)
+        let s = lab.pop3(.pop3s, tls: .implicit, trust: .system)
         #expect(await kind { try await s.open() } == "certificate-untrusted")
         await s.close()
-        let stls = lab.pop3("POP3_PORT", tls: .startTLS, trust: .system)
+        let stls = lab.pop3(.pop3, tls: .startTLS, trust: .system)
         #expect(await kind { try await stls.open() } == "certificate-untrusted")
         await stls.close()
     }
 
     @Test func implicitTLSOnThePlaintextPortFailsTheHandshake() async throws {
-        let s = lab.pop3("POP3_PORT", tls: .implicit)
+        let s = lab.pop3(.pop3, tls: .implicit)
         #expect(await kind { try await s.open() } == "tls-handshake-failed")
         await s.close()
     }
 
     @Test func plaintextOnTheTLSPortGetsNoGreeting() async throws {
         // Dovecot waits for a ClientHello and says nothing: the greeting never comes.
-        let s = POP3Session(options: POP3SessionOptions(host: "127.0.0.1", port: lab.port("POP3S_PORT"), tls: .none,
+        let s = POP3Session(options: POP3SessionOptions(host: "127.0.0.1", port: lab.port(.pop3s), tls: .none,
                                                         connectTimeout: 5, replyTimeout: 1))
         let start = Date()
         #expect(await kind { try await s.open() } == "greeting-timeout")

@@ -9,22 +9,20 @@ import TestSupport
 extension LabServers {
     var password: Secret { Secret(passwordText) }
 
-    func session(_ portName: String, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
+    func session(_ portName: LabPort, tls: TLSMode, host: String = "127.0.0.1", trust: TrustPolicy? = nil,
                  allowPlaintext: Bool = false) -> SMTPSession {
         SMTPSession(options: SMTPSessionOptions(host: host, port: port(portName), tls: tls, trust: trust ?? .caFile(caFile),
                                                 connectTimeout: 15, replyTimeout: 15, allowPlaintextPassword: allowPlaintext))
     }
 }
 
-private let serversMissing = TestEnvironment.labMissing
-
-@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: serversMissing)))
+@Suite(.serialized, .needs(.lab))
 struct PostfixIntegration {
     let servers = LabServers.current!
 
     @Test func plainPortAcceptsAndDeliversAMessage() async throws {
         let token = UUID().uuidString
-        let session = servers.session("PLAIN_PORT", tls: .none)
+        let session = servers.session(.plain, tls: .none)
         try await session.open()
         #expect(session.capabilities?.startTLS == false)
         #expect(session.capabilities?.authMechanisms == [])
@@ -40,7 +38,7 @@ struct PostfixIntegration {
     }
 
     @Test func submissionRequiresSTARTTLSBeforeAUTH() async throws {
-        let plain = servers.session("SUBMISSION_PORT", tls: .none, allowPlaintext: true)
+        let plain = servers.session(.submission, tls: .none, allowPlaintext: true)
         try await plain.open()
         #expect(plain.capabilities?.startTLS == true)
         #expect(plain.capabilities?.authMechanisms == [])     // smtpd_tls_auth_only
@@ -52,7 +50,7 @@ struct PostfixIntegration {
         } catch let e as SMTPClientError { #expect(e.kind == "auth-not-offered") }
         await plain.close()
 
-        let tls = servers.session("SUBMISSION_PORT", tls: .startTLS)
+        let tls = servers.session(.submission, tls: .startTLS)
         try await tls.open()
         #expect(tls.isEncrypted)
         #expect(tls.capabilities?.authMechanisms.contains("PLAIN") == true)
@@ -62,7 +60,7 @@ struct PostfixIntegration {
     }
 
     @Test func wrongPasswordIsRejectedWithAnEnhancedCode() async throws {
-        let session = servers.session("SUBMISSION_PORT", tls: .startTLS)
+        let session = servers.session(.submission, tls: .startTLS)
         try await session.open()
         do {
             try await session.authenticate(LoginMechanism(username: servers.user, password: Secret("wrong-password")))
@@ -76,7 +74,7 @@ struct PostfixIntegration {
 
     @Test func implicitTLSWithLoginAndPlain() async throws {
         for mechanism in ["LOGIN", "PLAIN"] {
-            let session = servers.session("SMTPS_PORT", tls: .implicit, host: "localhost")
+            let session = servers.session(.smtps, tls: .implicit, host: "localhost")
             try await session.open()
             #expect(session.isEncrypted)
             #expect(await session.tls?.version != nil)
@@ -90,7 +88,7 @@ struct PostfixIntegration {
     }
 
     @Test func strongestMechanismIsChosenAndCertificateReported() async throws {
-        let session = servers.session("SUBMISSION_PORT", tls: .startTLS, host: "localhost")
+        let session = servers.session(.submission, tls: .startTLS, host: "localhost")
         try await session.open()
         #expect(try await session.authenticate(username: servers.user, password: servers.password) == "PLAIN")
         let cert = try #require(await session.tls?.certificate)
@@ -103,14 +101,14 @@ struct PostfixIntegration {
         #expect(session.addressesTried.last?.error == nil)
         #expect(session.addressesTried.last?.address == "127.0.0.1")
         await session.close()
-        let cram = servers.session("CRAM_PORT", tls: .none)
+        let cram = servers.session(.cram, tls: .none)
         try await cram.open()
         #expect(try await cram.authenticate(username: servers.user, password: servers.password) == "CRAM-MD5")
         await cram.close()
     }
 
     @Test func cramMD5OnlyPort() async throws {
-        let session = servers.session("CRAM_PORT", tls: .none)
+        let session = servers.session(.cram, tls: .none)
         try await session.open()
         #expect(session.capabilities?.authMechanisms == ["CRAM-MD5"])
         do {
@@ -122,18 +120,18 @@ struct PostfixIntegration {
     }
 
     @Test func badCertificatesAreToldApart() async throws {
-        let expired = servers.session("EXPIRED_PORT", tls: .implicit, host: "localhost")
+        let expired = servers.session(.expired, tls: .implicit, host: "localhost")
         do { try await expired.open(); Issue.record("expired certificate accepted") } catch let e as SMTPClientError {
             #expect(e.kind == "certificate-expired", "\(e)")
             #expect(e.description.contains("2020-02-01"), "\(e)")
         }
         await expired.close()
-        let wrong = servers.session("WRONGNAME_PORT", tls: .implicit, host: "localhost")
+        let wrong = servers.session(.wrongName, tls: .implicit, host: "localhost")
         do { try await wrong.open(); Issue.record("wrong name accepted") } catch let e as SMTPClientError {
             #expect(e.kind == "certificate-name-mismatch", "\(e)")
         }
         await wrong.close()
-        let untrusted = servers.session("SMTPS_PORT", tls: .implicit, host: "localhost", trust: .system)
+        let untrusted = servers.session(.smtps, tls: .implicit, host: "localhost", trust: .system)
         do { try await untrusted.open(); Issue.record("private CA trusted by the system store") } catch let e as SMTPClientError {
             #expect(e.kind == "certificate-untrusted", "\(e)")
         }

@@ -13,7 +13,7 @@ private let plainScript: FakeSMTPServer.Script = { line in
     return [.send("221 bye\r\n")]
 }
 
-@Suite(.enabled(if: TestPKI.isAvailable, Comment(rawValue: TestPKI.missing)))
+@Suite(.needs(.openssl))
 struct TLSSessions {
     @Test func startTLSWithTheRightCAUpgradesAndSaysEHLOAgain() async throws {
         let pki = try TestPKI()

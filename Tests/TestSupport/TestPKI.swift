@@ -1,11 +1,9 @@
 import Foundation
 import NIOSSL
 
-/// A throw-away CA and server certificates made with the openssl command for these tests.
+/// A throw-away CA and server certificates made with the openssl command for these tests
+/// (gate them with `.needs(.openssl)`).
 public final class TestPKI: @unchecked Sendable {
-    public static let isAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
-    public static let missing = "needs /usr/bin/openssl (apt-get install openssl) to make test certificates"
-
     public let dir: URL
     public var caFile: String { dir.appendingPathComponent("ca.pem").path }
 

@@ -12,66 +12,65 @@ import TestSupport
 /// on 127.0.0.2, where Dovecot wants STARTTLS/STLS before a login (it takes a client
 /// with its own address, 127.0.0.1, for a secure one); on EXPIRED_ADDRESS and
 /// WRONGNAME_ADDRESS the same listeners show an expired and a wrong-name certificate.
-@Suite(.serialized, .enabled(if: LabServers.current != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.lab))
 struct IncomingAgainstDovecot {
     let lab = LabServers.current!
 
     struct Row: CustomStringConvertible, Sendable {
         var proto: ServerProtocol
-        var port: String
+        var port: LabPort
         var security: ConnectionSecurity
         var password: String? = "good"      // nil: no credentials
         var trust = "ca"
-        /// Where "localhost" goes: nil for 127.0.0.1, else REMOTE (127.0.0.2) or the name
-        /// of a lab address (EXPIRED_ADDRESS, WRONGNAME_ADDRESS).
-        var address: String? = nil
+        /// Where "localhost" goes: nil for 127.0.0.1, else that lab address.
+        var address: LabAddress? = nil
         var plaintextAllowed = false
         var expected: String?
         /// `{PORT}` stands for the lab port of that name.
         var suggestion: String? = nil
         var description: String {
-            "\(proto.rawValue) \(port) \(security) \(password ?? "no-login") \(trust)\(address.map { " " + $0 } ?? "") → \(expected ?? "ok")"
+            "\(proto.rawValue) \(port) \(security) \(password ?? "no-login") \(trust)\(address.map { " " + $0.rawValue } ?? "") → \(expected ?? "ok")"
         }
     }
 
     static let rows: [Row] = [
         // IMAP
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, expected: nil),
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, password: "bad", expected: "auth-rejected"),
-        Row(proto: .imap, port: "IMAP_PORT", security: .starttls, expected: nil),
-        Row(proto: .imap, port: "IMAP_PORT", security: .starttls, password: "bad", expected: "auth-rejected"),
-        Row(proto: .imap, port: "IMAP_PORT", security: .none, expected: "plaintext-auth-refused",
+        Row(proto: .imap, port: .imaps, security: .tls, expected: nil),
+        Row(proto: .imap, port: .imaps, security: .tls, password: "bad", expected: "auth-rejected"),
+        Row(proto: .imap, port: .imap, security: .starttls, expected: nil),
+        Row(proto: .imap, port: .imap, security: .starttls, password: "bad", expected: "auth-rejected"),
+        Row(proto: .imap, port: .imap, security: .none, expected: "plaintext-auth-refused",
             suggestion: "localhost:{IMAP_PORT} STARTTLS works"),
-        Row(proto: .imap, port: "IMAP_PORT", security: .tls, expected: "tls-handshake-failed",
+        Row(proto: .imap, port: .imap, security: .tls, expected: "tls-handshake-failed",
             suggestion: "localhost:{IMAP_PORT} STARTTLS works"),
-        Row(proto: .imap, port: "IMAPS_PORT", security: .starttls, expected: "greeting-timeout",
+        Row(proto: .imap, port: .imaps, security: .starttls, expected: "greeting-timeout",
             suggestion: "localhost:{IMAPS_PORT} SSL/TLS works"),
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, trust: "system", expected: "certificate-untrusted"),
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, address: "EXPIRED_ADDRESS", expected: "certificate-expired"),
-        Row(proto: .imap, port: "IMAP_PORT", security: .starttls, address: "WRONGNAME_ADDRESS", expected: "certificate-name-mismatch"),
-        Row(proto: .imap, port: "IMAP_REMOTE_PORT", security: .none, address: "REMOTE", plaintextAllowed: true, expected: "tls-required",
+        Row(proto: .imap, port: .imaps, security: .tls, trust: "system", expected: "certificate-untrusted"),
+        Row(proto: .imap, port: .imaps, security: .tls, address: .expired, expected: "certificate-expired"),
+        Row(proto: .imap, port: .imap, security: .starttls, address: .wrongName, expected: "certificate-name-mismatch"),
+        Row(proto: .imap, port: .imapRemote, security: .none, address: .remote, plaintextAllowed: true, expected: "tls-required",
             suggestion: "the server wants STARTTLS first; localhost:{IMAP_REMOTE_PORT} STARTTLS works"),
-        Row(proto: .imap, port: "IMAP_REMOTE_PORT", security: .starttls, address: "REMOTE", expected: nil),
+        Row(proto: .imap, port: .imapRemote, security: .starttls, address: .remote, expected: nil),
         // A setting that needs a login, checked without credentials: said so, as for SMTP.
-        Row(proto: .imap, port: "IMAPS_PORT", security: .tls, password: nil, expected: "credentials-missing"),
+        Row(proto: .imap, port: .imaps, security: .tls, password: nil, expected: "credentials-missing"),
         // POP3
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, expected: nil),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, password: "bad", expected: "auth-rejected"),
-        Row(proto: .pop3, port: "POP3_PORT", security: .starttls, expected: nil),
-        Row(proto: .pop3, port: "POP3_PORT", security: .starttls, password: "bad", expected: "auth-rejected"),
-        Row(proto: .pop3, port: "POP3_PORT", security: .none, expected: "plaintext-auth-refused",
+        Row(proto: .pop3, port: .pop3s, security: .tls, expected: nil),
+        Row(proto: .pop3, port: .pop3s, security: .tls, password: "bad", expected: "auth-rejected"),
+        Row(proto: .pop3, port: .pop3, security: .starttls, expected: nil),
+        Row(proto: .pop3, port: .pop3, security: .starttls, password: "bad", expected: "auth-rejected"),
+        Row(proto: .pop3, port: .pop3, security: .none, expected: "plaintext-auth-refused",
             suggestion: "localhost:{POP3_PORT} STARTTLS works"),
-        Row(proto: .pop3, port: "POP3_PORT", security: .tls, expected: "tls-handshake-failed",
+        Row(proto: .pop3, port: .pop3, security: .tls, expected: "tls-handshake-failed",
             suggestion: "localhost:{POP3_PORT} STARTTLS works"),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .starttls, expected: "greeting-timeout",
+        Row(proto: .pop3, port: .pop3s, security: .starttls, expected: "greeting-timeout",
             suggestion: "localhost:{POP3S_PORT} SSL/TLS works"),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, trust: "system", expected: "certificate-untrusted"),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, address: "WRONGNAME_ADDRESS", expected: "certificate-name-mismatch"),
-        Row(proto: .pop3, port: "POP3_PORT", security: .starttls, address: "EXPIRED_ADDRESS", expected: "certificate-expired"),
-        Row(proto: .pop3, port: "POP3_REMOTE_PORT", security: .none, address: "REMOTE", plaintextAllowed: true, expected: "tls-required",
+        Row(proto: .pop3, port: .pop3s, security: .tls, trust: "system", expected: "certificate-untrusted"),
+        Row(proto: .pop3, port: .pop3s, security: .tls, address: .wrongName, expected: "certificate-name-mismatch"),
+        Row(proto: .pop3, port: .pop3, security: .starttls, address: .expired, expected: "certificate-expired"),
+        Row(proto: .pop3, port: .pop3Remote, security: .none, address: .remote, plaintextAllowed: true, expected: "tls-required",
             suggestion: "the server wants STARTTLS first; localhost:{POP3_REMOTE_PORT} STARTTLS works"),
-        Row(proto: .pop3, port: "POP3_REMOTE_PORT", security: .starttls, address: "REMOTE", expected: nil),
-        Row(proto: .pop3, port: "POP3S_PORT", security: .tls, password: nil, expected: "credentials-missing"),
+        Row(proto: .pop3, port: .pop3Remote, security: .starttls, address: .remote, expected: nil),
+        Row(proto: .pop3, port: .pop3s, security: .tls, password: nil, expected: "credentials-missing"),
     ]
 
     @Test(arguments: rows)
@@ -84,15 +83,14 @@ struct IncomingAgainstDovecot {
                                     allowPlaintextAuth: r.plaintextAllowed, timeout: 3, keepTranscript: true)
         switch r.address {
         case nil: break
-        case "REMOTE"?: request.resolver = FixedAddresses(["127.0.0.2"])
-        case let name?: request.resolver = FixedAddresses([try #require(lab.values[name], "\(name) is not in the lab's env file")])
+        case let name?: request.resolver = FixedAddresses([try #require(lab.address(name), "\(name) is not in the lab's env file")])
         }
-        let tlsPort = r.proto == .imap ? "IMAPS_PORT" : "POP3S_PORT", startTLSPort = r.proto == .imap ? "IMAP_PORT" : "POP3_PORT"
+        let tlsPort: LabPort = r.proto == .imap ? .imaps : .pop3s, startTLSPort: LabPort = r.proto == .imap ? .imap : .pop3
         let result = await LiveCheck.verifyWithAlternatives(
             request, alternatives: [(UInt16(lab.port(tlsPort)), .tls), (UInt16(lab.port(startTLSPort)), .starttls)], probeTimeout: 3)
         #expect(result.kind?.name == r.expected, "\(r): \(result.message)")
         var suggestion = r.suggestion
-        for name in ["IMAP_PORT", "IMAPS_PORT", "IMAP_REMOTE_PORT", "POP3_PORT", "POP3S_PORT", "POP3_REMOTE_PORT"] {
+        for name in [LabPort.imap, .imaps, .imapRemote, .pop3, .pop3s, .pop3Remote] {
             suggestion = suggestion?.replacingOccurrences(of: "{\(name)}", with: "\(lab.port(name))")
         }
         #expect(result.suggestion == suggestion, "\(r): \(result.message)")
@@ -100,6 +98,6 @@ struct IncomingAgainstDovecot {
         #expect(!(result.transcript?.text.contains(lab.passwordText) ?? false))
         if r.expected == nil && r.password != nil { #expect(result.mechanismUsed != nil, "\(r)") }
         if r.trust == "system" { #expect(result.certificateProblems?.first?.name == "certificate-untrusted") }
-        if r.address?.hasSuffix("_ADDRESS") == true { #expect(result.certificateProblems?.map(\.name) == r.expected.map { [$0] }, "\(r)") }
+        if r.address == .expired || r.address == .wrongName { #expect(result.certificateProblems?.map(\.name) == r.expected.map { [$0] }, "\(r)") }
     }
 }

@@ -9,12 +9,12 @@ import TestSupport
 
 /// The validator's Kerberos checks against the lab: a real KDC, Postfix's GSSAPI port
 /// (Dovecot with the smtp/localhost keytab) and its CRAM-MD5-only port.
-@Suite(.serialized, .enabled(if: LabServers.current?.kerberos != nil, Comment(rawValue: TestEnvironment.labMissing)))
+@Suite(.serialized, .needs(.labKerberos))
 struct KerberosVerification {
     let lab = LabServers.current!
     var krb: LabKerberos { lab.kerberos! }
 
-    func request(_ proto: ServerProtocol = .smtp, port: String, host: String = "localhost", security: ConnectionSecurity = .none,
+    func request(_ proto: ServerProtocol = .smtp, port: LabPort, host: String = "localhost", security: ConnectionSecurity = .none,
                  cache: String?, mechanism: MechanismName? = nil, servicePrincipal: String? = nil) throws -> VerifyRequest {
         let setting = try ServerSetting(protocol: proto, hostname: Hostname(host), port: Port(lab.port(port)),
                                         security: security, authentication: [.gssapi])
@@ -27,7 +27,7 @@ struct KerberosVerification {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
         // GSSAPI is the setting's way in and no password is given: no mechanism needs naming.
-        let r = try request(port: "GSSAPI_PORT", cache: cache)
+        let r = try request(port: .gssapi, cache: cache)
         #expect(r.usesKerberos)
         let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
         #expect(result.ok, "\(result.kind?.name ?? "") \(result.message)")
@@ -40,7 +40,7 @@ struct KerberosVerification {
     @Test func kerberosAfterSTARTTLS() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let r = try request(port: "GSSAPI_TLS_PORT", security: .starttls, cache: cache)
+        let r = try request(port: .gssapiTLS, security: .starttls, cache: cache)
         let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
         #expect(result.ok, "\(result.kind?.name ?? "") \(result.message)")
         #expect(result.mechanismUsed == "GSSAPI")
@@ -49,17 +49,17 @@ struct KerberosVerification {
 
         // Without STARTTLS that port offers AUTH only after STARTTLS: tls-required, and the
         // working STARTTLS setting on the same port is named.
-        let plain = try request(port: "GSSAPI_TLS_PORT", cache: cache)
+        let plain = try request(port: .gssapiTLS, cache: cache)
         let refused = await LiveCheck.verifyWithAlternatives(
-            plain, alternatives: [(UInt16(lab.port("GSSAPI_TLS_PORT")), .starttls)])
+            plain, alternatives: [(UInt16(lab.port(.gssapiTLS)), .starttls)])
         #expect(refused.kind == "tls-required", "\(refused.kind?.name ?? "") \(refused.message)")
         #expect(refused.message.contains("AUTH only after STARTTLS"))
-        #expect(refused.suggestion == "the server wants STARTTLS first; localhost:\(lab.port("GSSAPI_TLS_PORT")) STARTTLS works")
+        #expect(refused.suggestion == "the server wants STARTTLS first; localhost:\(lab.port(.gssapiTLS)) STARTTLS works")
     }
 
     @Test func aCheckThatMustNotLogInStopsBeforeAUTHEvenWithATicket() async throws {
         let folder = TemporaryFolder()
-        var r = try request(port: "GSSAPI_PORT", cache: try krb.ticketCache(in: folder))
+        var r = try request(port: .gssapi, cache: try krb.ticketCache(in: folder))
         r.logIn = false
         r.keepTranscript = true
         let result = await LiveCheck.verify(r)
@@ -71,22 +71,22 @@ struct KerberosVerification {
     @Test func aPortWithoutGSSAPINamesTheOneThatHasIt() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let r = try request(port: "CRAM_PORT", cache: cache)
+        let r = try request(port: .cram, cache: cache)
         let result = await LiveCheck.verifyWithAlternatives(
-            r, alternatives: [(UInt16(lab.port("GSSAPI_PORT")), ConnectionSecurity.none)])
+            r, alternatives: [(UInt16(lab.port(.gssapi)), ConnectionSecurity.none)])
         #expect(result.kind == "gssapi-not-offered")
         #expect(result.message.contains("it offers CRAM-MD5"))
         // The password mechanisms are not tried instead (there is no password): only the
         // same port's other securities and the port given.
         #expect(result.alternatives?.count == 3)
         #expect(result.alternatives?.contains { $0.setting == result.setting } == false)
-        #expect(result.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port("GSSAPI_PORT")) none works")
+        #expect(result.suggestion == "this port does not offer Kerberos (GSSAPI); localhost:\(lab.port(.gssapi)) none works")
     }
 
     @Test func aTicketTheServerCannotReadIsKerberosRejected() async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
-        let r = try request(port: "GSSAPI_PORT", cache: cache, servicePrincipal: "smtp/mail.mailconf.test@\(krb.realm)")
+        let r = try request(port: .gssapi, cache: cache, servicePrincipal: "smtp/mail.mailconf.test@\(krb.realm)")
         let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [])
         #expect(result.kind == "kerberos-rejected")
         #expect(result.message.contains("smtp/mail.mailconf.test@\(krb.realm)"))
@@ -95,8 +95,8 @@ struct KerberosVerification {
 
     /// IMAP and POP3 log in with the same ticket machinery, for `imap@HOST` and `pop@HOST`
     /// (RFC 4752's service names), at the lab Dovecot whose keytab has those principals.
-    @Test(arguments: [(ServerProtocol.imap, "IMAP_GSSAPI_PORT", "imap"), (.pop3, "POP3_GSSAPI_PORT", "pop")])
-    func incomingServersLogInWithTheTicket(_ proto: ServerProtocol, _ port: String, _ service: String) async throws {
+    @Test(arguments: [(ServerProtocol.imap, LabPort.imapGSSAPI, "imap"), (.pop3, .pop3GSSAPI, "pop")])
+    func incomingServersLogInWithTheTicket(_ proto: ServerProtocol, _ port: LabPort, _ service: String) async throws {
         let folder = TemporaryFolder()
         let cache = try krb.ticketCache(in: folder)
         let r = try request(proto, port: port, cache: cache)
@@ -121,8 +121,8 @@ struct KerberosVerification {
 
     @Test func clientSideKerberosFailuresAreNotProbedElsewhere() async throws {
         let folder = TemporaryFolder()
-        let r = try request(port: "GSSAPI_PORT", cache: "FILE:" + folder.url.appendingPathComponent("absent").path, mechanism: "GSSAPI")
-        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [(UInt16(lab.port("CRAM_PORT")), ConnectionSecurity.none)])
+        let r = try request(port: .gssapi, cache: "FILE:" + folder.url.appendingPathComponent("absent").path, mechanism: "GSSAPI")
+        let result = await LiveCheck.verifyWithAlternatives(r, alternatives: [(UInt16(lab.port(.cram)), ConnectionSecurity.none)])
         #expect(result.kind == "kerberos-no-credentials")
         #expect(result.alternatives == nil, "another port cannot fix a missing ticket")
         #expect(result.message.contains("kinit"))

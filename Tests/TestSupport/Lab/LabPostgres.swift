@@ -5,7 +5,7 @@ extension LabServers {
     public var postgres: LabPostgres? {
         guard let url = values["POSTGRES_URL"], let passwordFile = values["POSTGRES_PASSWORD_FILE"],
               let ctl = values["POSTGRES_CTL"] else { return nil }
-        return LabPostgres(url: url, passwordFile: passwordFile, ctl: ctl, port: port("POSTGRES_PORT"))
+        return LabPostgres(url: url, passwordFile: passwordFile, ctl: ctl, port: port(.postgres))
     }
 
     /// A second cluster of the same kind, which one test stops and starts while the
@@ -13,15 +13,13 @@ extension LabServers {
     public var postgresForOutage: LabPostgres? {
         guard let url = values["POSTGRES_OUTAGE_URL"], let passwordFile = values["POSTGRES_PASSWORD_FILE"],
               let ctl = values["POSTGRES_OUTAGE_CTL"] else { return nil }
-        return LabPostgres(url: url, passwordFile: passwordFile, ctl: ctl, port: port("POSTGRES_OUTAGE_PORT"))
+        return LabPostgres(url: url, passwordFile: passwordFile, ctl: ctl, port: port(.postgresOutage))
     }
 }
 
 /// The lab's PostgreSQL cluster (scripts/test-servers.sh): role mailconf, which may
 /// create databases, and its database mailconf.
 public struct LabPostgres: Sendable {
-    public static let missing = "no lab PostgreSQL: run the tests through scripts/test.sh, which starts one (apt-get install postgresql)"
-
     /// postgres://mailconf@127.0.0.1:PORT/mailconf
     public let url: String
     public let passwordFile: String
