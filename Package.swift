@@ -279,7 +279,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "DNSClientTests", dependencies: ["DNSClient", "Failures", "MailNet", "TestSupport"]),
-        .testTarget(name: "DomainCheckTests", dependencies: ["DomainCheck", "DNSClient", "MailSettings", "Catalog", "TestSupport"]),
+        .testTarget(name: "DomainCheckTests", dependencies: ["DomainCheck", "DNSClient", "MailSettings", "Catalog", "TestSupport", "WebFetch"]),
         .testTarget(name: "ACMETests", dependencies: [
             "ACME", "TestSupport", "WebFetch",
             .product(name: "Crypto", package: "swift-crypto"),

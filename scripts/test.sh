@@ -14,6 +14,9 @@ cd "$ROOT"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 command -v swift >/dev/null || { echo "swift is not on PATH: install a Swift 6 toolchain (swift.org)" >&2; exit 1; }
+# Every import of one of our modules must be a declared dependency (Package.swift and
+# the imports cannot drift apart).
+IMPORT_CHECK="--explicit-target-dependency-import-check error"
 
 if [ "${1:-}" = "--quick" ]; then
     shift
@@ -25,8 +28,8 @@ if [ "${1:-}" = "--quick" ]; then
     XDG_DATA_HOME="$(mktemp -d)"
     export XDG_DATA_HOME
     trap 'rm -rf "$XDG_DATA_HOME"' EXIT
-    swift build --build-tests
-    swift test "$@"
+    swift build --build-tests $IMPORT_CHECK
+    swift test $IMPORT_CHECK "$@"
     exit 0
 fi
 
@@ -97,7 +100,7 @@ fi
 # Screenshots the browser test takes go beside the build, never into the repository.
 export MAILCONF_TEST_OUTPUT="${MAILCONF_TEST_OUTPUT:-$ROOT/.build/test-output}"
 
-swift build --build-tests
+swift build --build-tests $IMPORT_CHECK
 # scripts/install.sh into a temporary prefix, from the debug build the tests use (a
 # release build would add ten minutes); InstallationTests read what it installed.
 export MAILCONF_INSTALLED_PREFIX="$XDG_DATA_HOME/installed/usr"
@@ -107,7 +110,7 @@ export MAILCONF_INSTALLED_PREFIX="$XDG_DATA_HOME/installed/usr"
 # short deadline (a hostile server's 1 s reply timeout) waits its turn on Swift's
 # cooperative pool too: fresh-clone runs failed one to five of them each way, none
 # when run alone. What the tests check is behaviour, not the machine under load.
-swift test --no-parallel "$@"
+swift test --no-parallel $IMPORT_CHECK "$@"
 # Every fuzz target for 20 s on the committed seeds (docs/fuzzing.md): a crash, a leak,
 # a timeout or an allocation over the memory ceiling fails the run, and its reproducer
 # is left in .build-fuzz/findings/. Only for the whole suite, not a --filter run.
