@@ -29,15 +29,6 @@ public struct LintFinding: Sendable, Codable, Equatable {
 
 /// The static checks: pure functions over settings, no network.
 public enum Linter {
-    /// Ports whose protocol starts TLS on the first byte (RFC 8314) and those that start
-    /// in plaintext (and may upgrade with STARTTLS).
-    public static let implicitTLSPorts: Set<UInt16> = [465, 2465, 993, 995]
-    public static let plaintextFirstPorts: Set<UInt16> = [25, 587, 2525, 2587, 143, 110]
-    static let usualPorts: [ServerProtocol: Set<UInt16>] = [
-        .smtp: [25, 465, 587, 2465, 2525, 2587],
-        .imap: [143, 993],
-        .pop3: [110, 995],
-    ]
 
     /// Findings for one setting. `reference` is what the catalog knows about the same
     /// host (a preset), for the rules that depend on the provider's conventions.
@@ -46,12 +37,12 @@ public enum Linter {
         guard let port = s.port?.value, let security = s.security else { return out }
         let host = s.hostname?.name ?? ""
 
-        if implicitTLSPorts.contains(port) && security != .tls {
+        if WellKnownPorts.implicitTLS.contains(port) && security != .tls {
             out.append(LintFinding(
                 rule: "port-security-mismatch", severity: .error,
                 message: "port \(port) expects SSL/TLS from the first byte, not \(security.label)",
                 fix: "use security tls (SSL/TLS) on port \(port), or port \(s.protocol == .smtp ? 587 : s.protocol == .imap ? 143 : 110) with STARTTLS"))
-        } else if plaintextFirstPorts.contains(port) && security == .tls {
+        } else if WellKnownPorts.plaintextFirst.contains(port) && security == .tls {
             out.append(LintFinding(
                 rule: "port-security-mismatch", severity: .error,
                 message: "port \(port) starts in plaintext (upgraded with STARTTLS); SSL/TLS from the first byte fails there",
@@ -88,7 +79,7 @@ public enum Linter {
                 message: "port 25 is for server-to-server relay; many ISPs and cloud networks block it for clients",
                 fix: "use port 587 with STARTTLS or 465 with SSL/TLS"))
         }
-        if let usual = usualPorts[s.protocol], !usual.contains(port) {
+        if let usual = WellKnownPorts.usual[s.protocol], !usual.contains(port) {
             out.append(LintFinding(
                 rule: "unusual-port", severity: .info,
                 message: "port \(port) is not a usual \(s.protocol.rawValue.uppercased()) port (\(usual.sorted().map(String.init).joined(separator: ", ")))",

@@ -1,6 +1,5 @@
 import Failures
 import IMAPClient
-import Lint
 import MailSettings
 import POP3Client
 
@@ -83,10 +82,10 @@ extension LiveCheck {
     }
 
     static func explain(_ kind: FailureKind, port: UInt16, security: ConnectionSecurity) -> String {
-        if Linter.implicitTLSPorts.contains(port) && security != .tls {
+        if WellKnownPorts.implicitTLS.contains(port) && security != .tls {
             return "port \(port) expects SSL/TLS from the first byte; "
         }
-        if Linter.plaintextFirstPorts.contains(port) && security == .tls {
+        if WellKnownPorts.plaintextFirst.contains(port) && security == .tls {
             return "port \(port) starts in plaintext (STARTTLS); "
         }
         switch kind {
