@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import MailFormats
 import MailSettings
@@ -35,73 +36,87 @@ extension Catalog {
     /// nothing.
     public func importFiles(_ paths: [String]) throws(CatalogError) -> ImportReport {
         var report = ImportReport()
-        var parsed: [(provider: Provider, file: String, hash: String)] = []
+        var parsed: [ParsedFile] = []
         var seen: [String: String] = [:]
         for file in Self.expand(paths, report: &report) {
-            let name = (file as NSString).lastPathComponent
-            var stem = name
-            if stem.lowercased().hasSuffix(".xml") { stem = String(stem.dropLast(4)) }
-            do {
-                // Read at most one byte over the limit: a huge file is refused without loading it.
-                guard let handle = FileHandle(forReadingAtPath: file) else {
-                    report.skipped.append(.init(file: file, line: nil, reason: "cannot be opened for reading; check its permissions"))
-                    continue
-                }
-                let data = try handle.read(upToCount: Self.maxImportFileBytes + 1) ?? Data()
-                try? handle.close()
-                guard data.count <= Self.maxImportFileBytes else {
-                    report.skipped.append(.init(file: file, line: nil,
-                                                reason: "the file is over the limit of \(Self.maxImportFileBytes) bytes"))
-                    continue
-                }
-                let bytes = [UInt8](data)
-                let fallback = (try? Provider.checkID(stem)) ?? ""
-                let result = try ClientConfig.read(bytes, source: file, fallbackID: fallback.isEmpty ? "invalid id" : fallback)
-                if let earlier = seen[result.provider.id] {
-                    report.skipped.append(.init(file: file, line: nil,
-                                                reason: "provider id '\(result.provider.id)' was already read from \(earlier) in this import"))
-                    continue
-                }
-                seen[result.provider.id] = file
-                report.warnings += result.warnings.map { .init(file: file, line: $0.line, message: $0.message) }
-                parsed.append((result.provider, file, Self.contentHash(bytes)))
-            } catch let error as FormatError {
-                report.skipped.append(.init(file: file, line: error.line, reason: error.message))
-            } catch {
-                report.skipped.append(.init(file: file, line: nil, reason: "\(error)"))
+            guard let one = Self.parse(file, report: &report) else { continue }
+            if let earlier = seen[one.provider.id] {
+                report.skipped.append(.init(file: file, line: nil,
+                                            reason: "provider id '\(one.provider.id)' was already read from \(earlier) in this import"))
+                continue
             }
+            seen[one.provider.id] = file
+            parsed.append(one)
         }
         guard !parsed.isEmpty else { return report }
         let outcome = try write(history: { r in
             "imported \(r.imported.count), updated \(r.updated.count) providers from \(paths.count == 1 ? paths[0] : "\(paths.count) paths")"
-        }) { tx -> ImportReport in
-            var r = ImportReport()
-            var existing: [String: (origin: ProviderOrigin, hash: String)] = [:]
-            for row in try tx.rows("SELECT id, origin, content_hash FROM provider") {
-                existing[try row.string("id")] = (try ProviderOrigin(row: row), try row.string("content_hash"))
-            }
-            let now = Date()
-            for (provider, file, hash) in parsed {
-                if let old = existing[provider.id] {
-                    guard old.origin == .imported else {
-                        r.skipped.append(.init(file: file, line: nil,
-                                               reason: "provider id '\(provider.id)' belongs to a \(old.origin.rawValue) provider; rename the file to import it beside"))
-                        continue
-                    }
-                    if old.hash == hash { r.unchanged.append(provider.id); continue }
-                    r.updated.append(provider.id)
-                } else {
-                    r.imported.append(provider.id)
-                }
-                try Self.store(provider, origin: .imported, source: file, hash: hash, at: now, in: tx)
-            }
-            return r
-        }
+        }) { tx -> ImportReport in try Self.store(parsed, in: tx) }
         report.imported = outcome.imported
         report.updated = outcome.updated
         report.unchanged = outcome.unchanged
         report.skipped += outcome.skipped
         return report
+    }
+
+    /// One file read and parsed, before anything is written.
+    struct ParsedFile {
+        var provider: Provider
+        var file: String
+        var hash: String
+    }
+
+    /// A file read (at most one byte over the limit: a huge file is refused without
+    /// loading it) and parsed; nil, with the reason in `report`, when it cannot be.
+    static func parse(_ file: String, report: inout ImportReport) -> ParsedFile? {
+        var stem = (file as NSString).lastPathComponent
+        if stem.lowercased().hasSuffix(".xml") { stem = String(stem.dropLast(4)) }
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try BoundedFile.read(file, limit: maxImportFileBytes))
+        } catch .tooLarge {
+            report.skipped.append(.init(file: file, line: nil, reason: "the file is over the limit of \(maxImportFileBytes) bytes"))
+            return nil
+        } catch {
+            report.skipped.append(.init(file: file, line: nil, reason: "cannot be opened for reading (it \(error)); check its permissions"))
+            return nil
+        }
+        do {
+            let fallback = (try? Provider.checkID(stem)) ?? ""
+            let result = try ClientConfig.read(bytes, source: file, fallbackID: fallback.isEmpty ? "invalid id" : fallback)
+            report.warnings += result.warnings.map { .init(file: file, line: $0.line, message: $0.message) }
+            return ParsedFile(provider: result.provider, file: file, hash: contentHash(bytes))
+        } catch {
+            report.skipped.append(.init(file: file, line: error.line, reason: error.message))
+            return nil
+        }
+    }
+
+    /// The parsed files written in one transaction: new ones imported, changed ones
+    /// updated, a file whose id belongs to a preset or the user's own skipped.
+    static func store(_ parsed: [ParsedFile], in tx: any CatalogTransaction) throws -> ImportReport {
+        var r = ImportReport()
+        var existing: [String: (origin: ProviderOrigin, hash: String)] = [:]
+        for row in try tx.rows("SELECT id, origin, content_hash FROM provider") {
+            existing[try row.string("id")] = (try ProviderOrigin(row: row), try row.string("content_hash"))
+        }
+        let now = Date()
+        for one in parsed {
+            let (provider, file, hash) = (one.provider, one.file, one.hash)
+            if let old = existing[provider.id] {
+                guard old.origin == .imported else {
+                    r.skipped.append(.init(file: file, line: nil,
+                                           reason: "provider id '\(provider.id)' belongs to a \(old.origin.rawValue) provider; rename the file to import it beside"))
+                    continue
+                }
+                if old.hash == hash { r.unchanged.append(provider.id); continue }
+                r.updated.append(provider.id)
+            } else {
+                r.imported.append(provider.id)
+            }
+            try store(provider, origin: .imported, source: file, hash: hash, at: now, in: tx)
+        }
+        return r
     }
 
     /// Files named directly, and `.xml` files inside named folders (recursively), sorted.

@@ -22,13 +22,6 @@ enum GetmailExport {
         case .starttls:
             throw ExportError(.unsuitable, "getmail6 has no STARTTLS, and \(id)'s \(s.protocol.rawValue.uppercased()) server \(s.summary) takes it: ask the provider for its TLS port (993 for IMAP, 995 for POP3), or use fetchmail or mbsync")
         }
-        func value(_ v: String) throws(ExportError) -> String {
-            if TextQuoting.hasLineBreakOrControl(v) { throw TextQuoting.refuse(v, "getmailrc", "it holds a line break or control character") }
-            if v.first?.isWhitespace == true || v.last?.isWhitespace == true || v.isEmpty {
-                throw TextQuoting.refuse(v, "getmailrc", "getmail's parser drops white space at either end")
-            }
-            return v
-        }
         var lines = [
             "# getmail6 rc for \(input.commentName), written by mailconf: save it as ~/.config/getmail/getmailrc.",
             "[retriever]",
@@ -68,5 +61,14 @@ enum GetmailExport {
             "delete = false",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A value as getmail's RawConfigParser reads it back byte for byte, or refused.
+    static func value(_ v: String) throws(ExportError) -> String {
+        if TextQuoting.hasLineBreakOrControl(v) { throw TextQuoting.refuse(v, "getmailrc", "it holds a line break or control character") }
+        if v.first?.isWhitespace == true || v.last?.isWhitespace == true || v.isEmpty {
+            throw TextQuoting.refuse(v, "getmailrc", "getmail's parser drops white space at either end")
+        }
+        return v
     }
 }

@@ -105,47 +105,12 @@ struct SPFEvaluator {
             switch term {
             case .modifier("redirect", let target): redirect = target
             case .modifier: continue
-            case .mechanism(_, let name, let value):
-                switch name {
-                case "all": hasAll = true
-                case "ip4", "ip6": continue
-                case "include":
-                    let target = value!
-                    guard count(state, "include:\(target)") else { return }
-                    if target.contains("%") { continue }   // a macro needs the sender's IP
-                    state.includes.append(target)
-                    switch await records(target) {
-                    case .failure, .success([]):
-                        state.errors.append("include:\(target) in \(domain)'s record has no SPF record: permerror (RFC 7208 section 5.2)")
-                        void(state, target)
-                        return
-                    case .success(let found) where found.count > 1:
-                        state.errors.append("include:\(target) has \(found.count) SPF records: permerror (RFC 7208 section 4.5)")
-                        return
-                    case .success(let found):
-                        await walk(target, record: found[0], state: state)
-                    }
-                case "a", "mx", "exists", "ptr":
-                    let target = value.flatMap { $0.hasPrefix("/") ? nil : String($0.split(separator: "/").first ?? "") } ?? domain
-                    guard count(state, "\(name):\(target)") else { return }
-                    if target.contains("%") || name == "ptr" { continue }
-                    if name == "mx" {
-                        let mx = (try? await dns.records(target, .mx).get()) ?? []
-                        if mx.isEmpty { void(state, target); continue }
-                        if mx.count > 10 { state.errors.append("mx:\(target) has more than 10 MX records: permerror (RFC 7208 section 4.6.4)") }
-                        for line in mx.prefix(10) {
-                            let host = String(line.split(separator: " ").last ?? "")
-                            let v4 = (try? await dns.records(host, .a).get()) ?? []
-                            let v6 = (try? await dns.records(host, .aaaa).get()) ?? []
-                            if v4.isEmpty && v6.isEmpty { void(state, host) }
-                        }
-                    } else {
-                        let v4 = (try? await dns.records(target, .a).get()) ?? []
-                        let v6 = name == "exists" ? [] : ((try? await dns.records(target, .aaaa).get()) ?? [])
-                        if v4.isEmpty && v6.isEmpty { void(state, target) }
-                    }
-                default: continue
-                }
+            case .mechanism(_, "all", _): hasAll = true
+            case .mechanism(_, "include", let value):
+                guard await include(value!, in: domain, state: state) else { return }
+            case .mechanism(_, let name, let value) where ["a", "mx", "exists", "ptr"].contains(name):
+                guard await lookUp(name, value, in: domain, state: state) else { return }
+            case .mechanism: continue
             }
         }
         if let redirect, !hasAll {
@@ -158,5 +123,52 @@ struct SPFEvaluator {
                 void(state, redirect)
             }
         }
+    }
+
+    /// `include:TARGET`: counted, then walked; false when the walk must stop (a
+    /// permerror, or the lookup limit).
+    private func include(_ target: String, in domain: String, state: State) async -> Bool {
+        guard count(state, "include:\(target)") else { return false }
+        if target.contains("%") { return true }   // a macro needs the sender's IP
+        state.includes.append(target)
+        switch await records(target) {
+        case .failure, .success([]):
+            state.errors.append("include:\(target) in \(domain)'s record has no SPF record: permerror (RFC 7208 section 5.2)")
+            void(state, target)
+            return false
+        case .success(let found) where found.count > 1:
+            state.errors.append("include:\(target) has \(found.count) SPF records: permerror (RFC 7208 section 4.5)")
+            return false
+        case .success(let found):
+            await walk(target, record: found[0], state: state)
+            return true
+        }
+    }
+
+    /// `a`, `mx`, `exists`, `ptr`: counted, and their names looked up for void lookups;
+    /// false when the lookup limit stops the walk.
+    private func lookUp(_ name: String, _ value: String?, in domain: String, state: State) async -> Bool {
+        let target = value.flatMap { $0.hasPrefix("/") ? nil : String($0.split(separator: "/").first ?? "") } ?? domain
+        guard count(state, "\(name):\(target)") else { return false }
+        if target.contains("%") || name == "ptr" { return true }
+        guard name == "mx" else {
+            let v4 = (try? await dns.records(target, .a).get()) ?? []
+            let v6 = name == "exists" ? [] : ((try? await dns.records(target, .aaaa).get()) ?? [])
+            if v4.isEmpty && v6.isEmpty { void(state, target) }
+            return true
+        }
+        let mx = (try? await dns.records(target, .mx).get()) ?? []
+        if mx.isEmpty {
+            void(state, target)
+            return true
+        }
+        if mx.count > 10 { state.errors.append("mx:\(target) has more than 10 MX records: permerror (RFC 7208 section 4.6.4)") }
+        for line in mx.prefix(10) {
+            let host = String(line.split(separator: " ").last ?? "")
+            let v4 = (try? await dns.records(host, .a).get()) ?? []
+            let v6 = (try? await dns.records(host, .aaaa).get()) ?? []
+            if v4.isEmpty && v6.isEmpty { void(state, host) }
+        }
+        return true
     }
 }

@@ -37,6 +37,36 @@ public enum Linter {
         guard let port = s.port?.value, let security = s.security else { return out }
         let host = s.hostname?.name ?? ""
 
+        out += portRules(s, port: port, security: security)
+        out += securityRules(s, security: security)
+        if s.protocol == .smtp && port == 25 {
+            out.append(LintFinding(
+                rule: "port-25-submission", severity: .warning,
+                message: "port 25 is for server-to-server relay; many ISPs and cloud networks block it for clients",
+                fix: "use port 587 with STARTTLS or 465 with SSL/TLS"))
+        }
+        if let usual = WellKnownPorts.usual[s.protocol], !usual.contains(port) {
+            out.append(LintFinding(
+                rule: "unusual-port", severity: .info,
+                message: "port \(port) is not a usual \(s.protocol.rawValue.uppercased()) port (\(usual.sorted().map(String.init).joined(separator: ", ")))",
+                fix: "check the provider's documentation"))
+        }
+        if let username = s.username {
+            for problem in username.problems {
+                out.append(LintFinding(
+                    rule: "unknown-placeholder", severity: .error,
+                    message: "username '\(username.text)': \(problem); it would be sent literally",
+                    fix: "use %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%"))
+            }
+        }
+        out += providerConventions(s, host: host, reference: reference)
+        return out
+    }
+
+    /// The port and the security must agree (RFC 8314): TLS from the first byte or
+    /// STARTTLS, as the port says.
+    static func portRules(_ s: ServerSetting, port: UInt16, security: ConnectionSecurity) -> [LintFinding] {
+        var out: [LintFinding] = []
         if WellKnownPorts.implicitTLS.contains(port) && security != .tls {
             out.append(LintFinding(
                 rule: "port-security-mismatch", severity: .error,
@@ -49,6 +79,12 @@ public enum Linter {
                 fix: "use security starttls on port \(port), or port \(s.protocol == .smtp ? 465 : s.protocol == .imap ? 993 : 995) with SSL/TLS"))
         }
 
+        return out
+    }
+
+    /// What a login shows without TLS, and what Kerberos needs.
+    static func securityRules(_ s: ServerSetting, security: ConnectionSecurity) -> [LintFinding] {
+        var out: [LintFinding] = []
         if security == .none && s.authentication.contains(where: { $0 == .passwordCleartext || $0 == .ntlm }) {
             out.append(LintFinding(
                 rule: "password-without-encryption", severity: .error,
@@ -73,27 +109,6 @@ public enum Linter {
                 message: "Kerberos asks the KDC for a ticket for the server by name (\(s.protocol == .smtp ? "smtp" : s.protocol == .imap ? "imap" : "pop")@HOST); an IP address such as \(name.name) has no service principal",
                 fix: "use the server's host name, the one in its keytab"))
         }
-        if s.protocol == .smtp && port == 25 {
-            out.append(LintFinding(
-                rule: "port-25-submission", severity: .warning,
-                message: "port 25 is for server-to-server relay; many ISPs and cloud networks block it for clients",
-                fix: "use port 587 with STARTTLS or 465 with SSL/TLS"))
-        }
-        if let usual = WellKnownPorts.usual[s.protocol], !usual.contains(port) {
-            out.append(LintFinding(
-                rule: "unusual-port", severity: .info,
-                message: "port \(port) is not a usual \(s.protocol.rawValue.uppercased()) port (\(usual.sorted().map(String.init).joined(separator: ", ")))",
-                fix: "check the provider's documentation"))
-        }
-        if let username = s.username {
-            for problem in username.problems {
-                out.append(LintFinding(
-                    rule: "unknown-placeholder", severity: .error,
-                    message: "username '\(username.text)': \(problem); it would be sent literally",
-                    fix: "use %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%"))
-            }
-        }
-        out += providerConventions(s, host: host, reference: reference)
         return out
     }
 
