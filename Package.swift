@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "AdminServiceTests", dependencies: [
-            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport",
+            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport", "UseCases",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
