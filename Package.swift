@@ -144,10 +144,14 @@ let package = Package(
             // binary; .process follows the link and copies the files themselves.
             resources: [.process("Providers")]
         ),
+        // The use cases both adapters (the command line, the admin API) call: verify and
+        // record, server add/edit/remove through one parse and patch, domain mapping, and
+        // the one JSON shape of a provider and a server (docs/json.md).
+        .target(name: "UseCases", dependencies: ["Catalog", "MailNet", "MailSettings", "SASL", "Validator"]),
         // The admin API: the catalog's domains and providers as JSON resources, behind
         // bearer tokens, on serve's admin listener.
         .target(name: "AdminService", dependencies: [
-            "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailNet", "MailSettings", "SASL", "Validator",
+            "Catalog", "ClientExport", "Failures", "HTTPKit", "MailFormats", "MailNet", "MailSettings", "SASL", "UseCases", "Validator",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -212,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "mailconf",
             dependencies: [
-                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService", "HTTPKit",
+                "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService", "HTTPKit", "UseCases",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -239,7 +243,7 @@ let package = Package(
         .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "AdminServiceTests", dependencies: [
-            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport",
+            "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport", "UseCases",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -325,6 +329,7 @@ let package = Package(
         .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "MailSession", "SASL", "SMTPClient", "TestSupport"]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSession", "MailSettings", "SASL", "IMAPClient", "POP3Client", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Catalog", "MailSettings", "Validator"]),
     ],
     swiftLanguageModes: [.v6]
 )

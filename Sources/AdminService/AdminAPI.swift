@@ -6,6 +6,7 @@ import Logging
 import MailFormats
 import MailNet
 import ServiceLifecycle
+import UseCases
 
 /// The admin API (`serve --admin HOST:PORT`): the catalog's organisation domains and
 /// providers as JSON resources, on a listener of its own, behind bearer tokens, a rate
@@ -27,7 +28,7 @@ public enum AdminAPI {
         let page = PageRoutes(catalog: catalog, tokens: tokens, sessions: PageSessions(), limiter: limiter,
                               signIns: RateLimitMiddleware(perSecond: 0.2, burst: 10), servers: servers, logger: logger,
                               secure: secure, clientConfigVersion: clientConfigVersion)
-        return RouteTable(DomainRoutes(catalog: catalog, logger: logger).routes + servers.routes
+        return RouteTable(DomainRoutes(domains: DomainMapping(catalog: catalog), logger: logger).routes + servers.routes
                           + ProviderRoutes(catalog: catalog).routes + ChangeRoutes(catalog: catalog).routes + page.routes)
     }
 

@@ -2,7 +2,7 @@ import Catalog
 import Foundation
 import HTTPKit
 import Hummingbird
-import MailSettings
+import UseCases
 
 /// What the admin API reads and writes, as JSON.
 enum AdminBodies {
@@ -15,50 +15,15 @@ enum AdminBodies {
 
     struct Mapping: Codable, Sendable { var provider: String }
 
-    struct Server: Codable, Sendable, Equatable {
-        var id: Int64?
-        /// For the user's own servers.
-        var provider: String?
-        var description: String?
-        var `protocol`: String
-        var hostname: String?
-        var port: Int?
-        var security: String?
-        var authentication: [String]
-        var username: String?
-        var url: String?
-
-        init(_ s: ServerSetting, id: Int64?) {
-            self.id = id
-            self.protocol = s.protocol.rawValue
-            hostname = s.hostname?.name
-            port = s.port.map { Int($0.value) }
-            security = s.security?.rawValue
-            authentication = s.authenticationChoices.map(\.description)
-            username = s.username?.text
-            url = s.url
-        }
-    }
+    /// A server: the one shape `mailconf servers list --json` and `providers show --json`
+    /// give too (docs/json.md).
+    typealias Server = ServerJSON
 
     struct ServerList: Codable, Sendable { var servers: [Server] }
 
-    struct Provider: Codable, Sendable {
-        var id: String
-        var name: String
-        var kind: String
-        var origin: String
-        var domains: [String]
-        var servers: [Server]?
-
-        init(_ e: CatalogEntry, withServers: Bool) {
-            id = e.provider.id
-            name = e.provider.displayName
-            kind = e.provider.kind.rawValue
-            origin = e.origin.rawValue
-            domains = e.provider.domains
-            servers = withServers ? zip(e.provider.servers, e.serverIDs).map { Server($0, id: $1) } : nil
-        }
-    }
+    /// A provider: the one shape `mailconf providers show --json` gives too (docs/json.md);
+    /// without `servers` in lists.
+    typealias Provider = ProviderJSON
 
     struct ProviderList: Codable, Sendable { var providers: [Provider] }
 
@@ -92,4 +57,8 @@ enum AdminBodies {
         return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+extension AdminBodies.Domain {
+    init(_ o: OrganisationDomain) { self.init(domain: o.domain, provider: o.providerID) }
 }

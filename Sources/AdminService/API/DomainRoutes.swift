@@ -2,10 +2,11 @@ import Catalog
 import HTTPKit
 import Hummingbird
 import Logging
+import UseCases
 
 /// Organisation domains: list, add, map to another provider, remove.
 struct DomainRoutes: Sendable {
-    let catalog: Catalog
+    let domains: DomainMapping
     let logger: Logger
 
     var routes: [Route<AdminContext>] {
@@ -19,7 +20,7 @@ struct DomainRoutes: Sendable {
 
     func list() throws -> Response {
         do {
-            let all = try catalog.organisationDomains().map { AdminBodies.Domain(domain: $0.domain, provider: $0.providerID) }
+            let all = try domains.list().map(AdminBodies.Domain.init)
             return try AdminBodies.json(AdminBodies.DomainList(domains: all))
         } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
@@ -27,11 +28,9 @@ struct DomainRoutes: Sendable {
     func add(_ request: Request, _ context: AdminContext) async throws -> Response {
         let body = try await AdminBodies.read(AdminBodies.Domain.self, from: request)
         do {
-            try catalog.addOrganisationDomain(body.domain, providerID: body.provider)
-            let added = try catalog.organisationDomains().first { $0.domain == body.domain.lowercased() }
-            logger.info("admin \(context.tokenLabel ?? "?"): added the domain \(body.domain.lowercased())")
-            return try AdminBodies.json(AdminBodies.Domain(domain: added?.domain ?? body.domain, provider: added?.providerID ?? body.provider),
-                                        status: .created)
+            let added = try domains.add(body.domain, provider: body.provider)
+            logger.info("admin \(context.tokenLabel ?? "?"): added the domain \(added.domain)")
+            return try AdminBodies.json(AdminBodies.Domain(added), status: .created)
         } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
@@ -39,19 +38,18 @@ struct DomainRoutes: Sendable {
         let domain = try context.parameters.require("domain")
         let body = try await AdminBodies.read(AdminBodies.Mapping.self, from: request)
         do {
-            try catalog.mapOrganisationDomain(domain, providerID: body.provider)
-            let mapped = try catalog.organisationDomains().first { $0.domain == domain.lowercased() }
-            logger.info("admin \(context.tokenLabel ?? "?"): mapped the domain \(domain.lowercased())")
-            return try AdminBodies.json(AdminBodies.Domain(domain: domain.lowercased(), provider: mapped?.providerID ?? body.provider))
+            let mapped = try domains.map(domain, provider: body.provider)
+            logger.info("admin \(context.tokenLabel ?? "?"): mapped the domain \(mapped.domain)")
+            return try AdminBodies.json(AdminBodies.Domain(mapped))
         } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
     func remove(_ context: AdminContext) throws -> Response {
         let domain = try context.parameters.require("domain")
         do {
-            try catalog.removeOrganisationDomain(domain)
-            logger.info("admin \(context.tokenLabel ?? "?"): removed the domain \(domain.lowercased())")
+            let removed = try domains.remove(domain)
+            logger.info("admin \(context.tokenLabel ?? "?"): removed the domain \(removed)")
             return Response(status: .noContent)
-        } catch let e as CatalogError { throw ServiceRefusal.from(e) }
+        } catch { throw ServiceRefusal.from(error) }
     }
 }

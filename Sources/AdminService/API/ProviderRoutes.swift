@@ -1,6 +1,7 @@
 import Catalog
 import HTTPKit
 import Hummingbird
+import UseCases
 
 /// Providers, read only: presets, imports and the user's own.
 struct ProviderRoutes: Sendable {
@@ -15,7 +16,7 @@ struct ProviderRoutes: Sendable {
 
     func list() throws -> Response {
         do {
-            return try AdminBodies.json(AdminBodies.ProviderList(providers: try catalog.entries().map { .init($0, withServers: false) }))
+            return try AdminBodies.json(AdminBodies.ProviderList(providers: try catalog.entries().map { ProviderJSON($0, withServers: false) }))
         } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
@@ -23,7 +24,8 @@ struct ProviderRoutes: Sendable {
         let id = try context.parameters.require("id")
         do {
             guard let entry = try catalog.entry(id: id) else { throw ServiceRefusal.notFound("no provider '\(id)'; GET /providers lists them") }
-            return try AdminBodies.json(AdminBodies.Provider(entry, withServers: true))
+            let checks = try catalog.lastVerifications(providerID: entry.provider.id)
+            return try AdminBodies.json(ProviderJSON(entry, verifications: checks))
         } catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 }

@@ -6,12 +6,14 @@ import Logging
 import MailNet
 import MailSettings
 import SASL
+import UseCases
 import Validator
 
 /// The user's own servers: list, add, edit, remove, and verify one now.
 struct ServerRoutes: Sendable {
     let catalog: Catalog
     let logger: Logger
+    var edits: ServerEdits { ServerEdits(catalog: catalog) }
     /// Whose certificates `verify` trusts.
     let trust: TrustPolicy
 
@@ -26,6 +28,11 @@ struct ServerRoutes: Sendable {
         var authentication: [String]
         var username: String?
         var description: String?
+
+        var fields: ServerFieldText {
+            ServerFieldText(protocol: self.protocol, hostname: hostname, port: String(port), security: security,
+                            authentication: authentication, username: username, description: description)
+        }
     }
 
     /// Absent fields stay as they are; an empty username removes it.
@@ -37,6 +44,12 @@ struct ServerRoutes: Sendable {
         var authentication: [String]?
         var username: String?
         var description: String?
+
+        var fields: ServerFieldText {
+            ServerFieldText(protocol: self.protocol, hostname: hostname, port: port.map { String($0) }, security: security,
+                            authentication: authentication, username: username.flatMap { $0.isEmpty ? nil : $0 },
+                            clearUsername: username?.isEmpty == true, description: description)
+        }
     }
 
     var routes: [Route<AdminContext>] {
@@ -55,80 +68,52 @@ struct ServerRoutes: Sendable {
         return id
     }
 
-    static func body(_ s: UserServer) -> AdminBodies.Server {
-        var b = AdminBodies.Server(s.server, id: s.id)
-        b.provider = s.providerID
-        b.description = s.server.description
-        return b
-    }
-
     func list() throws -> Response {
-        do { return try AdminBodies.json(AdminBodies.ServerList(servers: try catalog.userServers().map(Self.body))) }
+        do { return try AdminBodies.json(AdminBodies.ServerList(servers: try catalog.userServers().map(ServerJSON.init))) }
         catch let e as CatalogError { throw ServiceRefusal.from(e) }
     }
 
     func add(_ request: Request, _ context: AdminContext) async throws -> Response {
         let stored = try create(try await AdminBodies.read(NewServer.self, from: request), context)
-        return try AdminBodies.json(Self.body(stored), status: .created)
+        return try AdminBodies.json(ServerJSON(stored), status: .created)
     }
 
     func edit(_ request: Request, _ context: AdminContext) async throws -> Response {
         let id = try Self.id(context)
         let stored = try change(id: id, try await AdminBodies.read(Change.self, from: request), context)
-        return try AdminBodies.json(Self.body(stored))
+        return try AdminBodies.json(ServerJSON(stored))
     }
 
     /// Adds a server as `POST /servers` and the page's form do: validated as the CLI
     /// validates it, then stored.
     func create(_ b: NewServer, _ context: AdminContext) throws(ServiceRefusal) -> UserServer {
         let server: ServerSetting
+        do { server = try ServerPatch(parsing: b.fields).newServer() } catch { throw ServiceRefusal.invalid(error) }
         do {
-            server = try ServerSetting(
-                protocol: try b.protocol.map { p throws(MailSettings.ValidationError) in try ServerProtocol(parsing: p) } ?? .smtp,
-                description: b.description, hostname: try Hostname(b.hostname), port: try Port(b.port),
-                security: try ConnectionSecurity(parsing: b.security),
-                choices: try b.authentication.map { a throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: a) },
-                username: try b.username.map { u throws(MailSettings.ValidationError) in try UsernameTemplate(u) })
-        } catch { throw ServiceRefusal.invalid(error) }
-        do {
-            let id = try catalog.addServer(server, toProvider: b.provider, displayName: b.name, domains: b.domains ?? [])
-            guard let stored = try catalog.server(id: id)?.server else { throw ServiceRefusal.notFound("server \(id) vanished") }
-            logger.info("admin \(context.tokenLabel ?? "?"): added server #\(id) to \(stored.providerID)")
+            let stored = try edits.add(server, toProvider: b.provider, displayName: b.name, domains: b.domains ?? [])
+            logger.info("admin \(context.tokenLabel ?? "?"): added server #\(stored.id) to \(stored.providerID)")
             return stored
-        } catch let e as CatalogError { throw ServiceRefusal.from(e) } catch let e as ServiceRefusal { throw e } catch {
-            throw ServiceRefusal.badRequest("\(error)")
-        }
+        } catch { throw ServiceRefusal.from(error) }
     }
 
     /// Edits a server as `PATCH /servers/{id}` and the page's form do.
     func change(id: Int64, _ c: Change, _ context: AdminContext) throws(ServiceRefusal) -> UserServer {
+        let patch: ServerPatch
+        do { patch = try ServerPatch(parsing: c.fields) } catch { throw ServiceRefusal.invalid(error) }
         do {
-            _ = try catalog.editServer(id: id) { old throws(MailSettings.ValidationError) in
-                var new = old
-                if let p = c.protocol { new.protocol = try ServerProtocol(parsing: p) }
-                if let h = c.hostname { new.hostname = try Hostname(h) }
-                if let p = c.port { new.port = try Port(p) }
-                if let s = c.security { new.security = try ConnectionSecurity(parsing: s) }
-                if let a = c.authentication { new.authenticationChoices = try a.map { n throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: n) } }
-                if let u = c.username { new.username = u.isEmpty ? nil : try UsernameTemplate(u) }
-                if let d = c.description { new.description = d.isEmpty ? nil : d }
-                return new
-            }
-            guard let stored = try catalog.server(id: id)?.server else { throw ServiceRefusal.notFound("server \(id) vanished") }
+            let stored = try edits.edit(id: id, patch)
             logger.info("admin \(context.tokenLabel ?? "?"): edited server #\(id)")
             return stored
-        } catch let e as CatalogError { throw ServiceRefusal.from(e) } catch let e as ServiceRefusal { throw e } catch {
-            throw ServiceRefusal.badRequest("\(error)")
-        }
+        } catch { throw ServiceRefusal.from(error) }
     }
 
     func remove(_ context: AdminContext) throws -> Response {
         let id = try Self.id(context)
         do {
-            try catalog.removeServer(id: id)
+            try edits.remove(id: id)
             logger.info("admin \(context.tokenLabel ?? "?"): removed server #\(id)")
             return Response(status: .noContent)
-        } catch let e as CatalogError { throw ServiceRefusal.from(e) }
+        } catch { throw ServiceRefusal.from(error) }
     }
 
     /// A login to try: kept for this one check, never stored or logged.
@@ -151,18 +136,12 @@ struct ServerRoutes: Sendable {
 
     /// Runs the validator on server `id` and records the outcome, for the API and the page.
     func check(id: Int64, _ login: Login, _ context: AdminContext) async throws(ServiceRefusal) -> VerifyResult {
-        let found: (server: UserServer, origin: ProviderOrigin)?
-        do { found = try catalog.server(id: id) } catch { throw ServiceRefusal.from(error) }
-        guard let found else { throw ServiceRefusal.notFound("no server #\(id); GET /servers lists them") }
-        var check = VerifyRequest(setting: found.server.server, username: login.username, secret: login.password.map(Secret.init),
-                                  trust: trust, timeout: 10)
-        check.logIn = login.password != nil
-        // As `mailconf verify` does: on a failure another setting may get around, the
-        // other ports and securities on the same host are tried, and the one that works named.
-        let result = await LiveCheck.verifyWithAlternatives(check)
+        let result: VerifyResult
         do {
-            try catalog.recordVerification(providerID: found.server.providerID, setting: found.server.server.summary, ok: result.ok,
-                                           kind: result.kind?.name, message: result.message)
+            result = try await Verification.checkStored(id: id, username: login.username, password: login.password.map(Secret.init),
+                                                        trust: trust, in: catalog)
+        } catch .unknownServer {
+            throw ServiceRefusal.notFound("no server #\(id); GET /servers lists them")
         } catch { throw ServiceRefusal.from(error) }
         logger.info("admin \(context.tokenLabel ?? "?"): verified server #\(id): \(result.ok ? "works" : result.kind?.name ?? "fails")")
         return result

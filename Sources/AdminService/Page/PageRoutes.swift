@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import MailFormats
 import MailSettings
+import UseCases
 import Validator
 
 /// The web admin page under `/ui/`: sign in with a token, then the organisation domains
@@ -29,6 +30,7 @@ struct PageRoutes: Sendable {
     /// The listener is on TLS: cookies are `Secure`.
     let secure: Bool
     let clientConfigVersion: ClientConfig.Version
+    var domains: DomainMapping { DomainMapping(catalog: catalog) }
 
     var routes: [Route<AdminContext>] {
         let open: [Route<AdminContext>] = [
@@ -168,7 +170,7 @@ struct PageRoutes: Sendable {
             return try refused(ServiceRefusal(.unprocessableContent, "give the provider the domain's clients get", kind: .httpBadRequest,
                                      field: "provider"), form: "add-domain", context)
         }
-        do { try catalog.addOrganisationDomain(domain, providerID: provider) } catch {
+        do { _ = try domains.add(domain, provider: provider) } catch {
             return try refused(ServiceRefusal.from(error), form: "add-domain", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): added the domain \(domain.lowercased())")
@@ -181,7 +183,7 @@ struct PageRoutes: Sendable {
             return try refused(ServiceRefusal(.unprocessableContent, "give the provider", kind: .httpBadRequest, field: "provider"),
                                form: "map:\(domain)", context)
         }
-        do { try catalog.mapOrganisationDomain(domain, providerID: provider) } catch {
+        do { _ = try domains.map(domain, provider: provider) } catch {
             return try refused(ServiceRefusal.from(error), form: "map:\(domain)", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): mapped the domain \(domain.lowercased())")
@@ -190,7 +192,7 @@ struct PageRoutes: Sendable {
 
     func removeDomain(_ context: AdminContext) throws -> Response {
         let domain = try context.parameters.require("domain")
-        do { try catalog.removeOrganisationDomain(domain) } catch {
+        do { try domains.remove(domain) } catch {
             return try refused(ServiceRefusal.from(error), form: "map:\(domain)", context)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): removed the domain \(domain.lowercased())")
@@ -202,10 +204,8 @@ struct PageRoutes: Sendable {
         do { return Int(try Port(parsing: form.text("port") ?? "").value) } catch { throw ServiceRefusal.invalid(error) }
     }
 
-    /// "password-cleartext, oauth2" or one per line.
-    static func authentication(_ form: PageForm) -> [String] {
-        (form["authentication"] ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-    }
+    /// "password-cleartext, oauth2" or one per line (ServerFieldText splits it).
+    static func authentication(_ form: PageForm) -> [String] { [form["authentication"] ?? ""] }
 
     func addServer(_ context: AdminContext) throws -> Response {
         switch newServer(Self.form(context), context) {
@@ -268,7 +268,7 @@ struct PageRoutes: Sendable {
 
     func removeServer(_ context: AdminContext) throws -> Response {
         let id = try ServerRoutes.id(context)
-        do { try catalog.removeServer(id: id) } catch {
+        do { try servers.edits.remove(id: id) } catch {
             throw ServiceRefusal(ServiceRefusal.from(error).status, error.description)
         }
         logger.info("admin page \(context.tokenLabel ?? "?"): removed server #\(id)")

@@ -1,11 +1,5 @@
 import ArgumentParser
-import ClientExport
 import AdminService
-import AutoconfigService
-import Catalog
-import Failures
-import Foundation
-import HTTPKit
 import Logging
 import MailFormats
 
@@ -223,98 +217,6 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        let logger = Logger(label: "mailconf.serve")
-        // Create and seed the catalog on first use, then serve from a read-only open. A
-        // catalog this process may not write (a root-owned file under systemd) is served
-        // as it is.
-        // A PostgreSQL catalog is only read: its tables are made and migrated by a command
-        // that writes, so that replicas need no more than a read-only role.
-        let given = catalog.location
-        if !catalog.isPostgres && !(FileManager.default.fileExists(atPath: given) && !FileManager.default.isWritableFile(atPath: given)) {
-            _ = try catalog.open()
-        }
-        let readOnly = try catalog.open(readOnly: true)
-        let path = readOnly.path
-        // ACME keeps its files beside a SQLite catalog; beside the default one otherwise.
-        var environment = ProcessInfo.processInfo.environment
-        environment["MAILCONF_DB"] = nil
-        let filesBeside = catalog.isPostgres ? Catalog.defaultPath(environment: environment) : path
-        var config = ServiceConfiguration(answerForAllKnownDomains: allDomains, logAddresses: logAddresses,
-                                          publicBaseURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
-        config.accessLog = !noAccessLog
-        config.clientConfigVersion = configVersion
-        if signProfiles {
-            var fallback: ProfileSigner?
-            if let chain = signCert ?? tlsCert, let key = signKey ?? tlsKey {
-                fallback = try attempt { try ProfileSigner(chainFile: chain, keyFile: key) }
-            }
-            config.profileSigners = ProfileSigners(fallback: fallback)
-            if let fallback { logger.info("signing Apple profiles as \(fallback.certificate.subject)") }
-        }
-        let ready = ListenersReady(listeners: httpPort == nil ? 1 : 2)
-        let acmeSettings = acme.settings(catalogPath: filesBeside)
-        if acmeSettings != nil { config.challenges = ChallengeBoard(kinds: acme.kinds(httpPort: httpPort)) }
-        let store = try attempt { try SettingsStore(catalog: readOnly, configuration: config, logger: logger) }
-        var extras = AutoconfigServer.Extras(httpPort: httpPort, ready: ready)
-        if let acmeSettings, let board = config.challenges {
-            let service = try attempt {
-                // With no --sign-cert, each domain's profiles are signed with its own ACME
-                // certificate (the https one until it has one); --sign-cert always wins.
-                try CertificateService(settings: acmeSettings, store: store, challenges: board,
-                                       signers: signCert == nil ? config.profileSigners : nil,
-                                       ready: ready, logger: logger)
-            }
-            extras.certificates = service.certificates
-            extras.services = [service]
-            logger.info("ACME: certificates from \(acmeSettings.directoryURL) for \(store.organisationDomains.count) domains, stored in \(service.keeper.storeFolder), challenges \(board.kinds.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let admin, let adminTokenFile, let (adminHost, adminPort) = AdminAPI.listenAddress(admin) {
-            // The admin API writes: it gets a catalog of its own, opened for writing.
-            let tokens: AdminTokens
-            do { tokens = try AdminTokens(file: adminTokenFile) } catch {
-                throw CLIError(kind: .adminTokens, message: "\(error)")
-            }
-            let writable = try catalog.open()
-            let adminTLS = adminTLSCert.map {
-                TLSFiles(certificateChain: $0, privateKey: adminTLSKey ?? "", options: ("--admin-tls-cert", "--admin-tls-key"),
-                         failure: .adminTLSError)
-            }
-            let listener = Listener(host: adminHost, port: adminPort, limits: adminLimits, hostOption: "--admin", portOption: "--admin")
-            extras.services.append(try AdminAPI.application(catalog: writable, tokens: tokens, listener: listener,
-                                                            tls: adminTLS, verifyTrust: adminVerifyCAFile.map { .caFile($0) } ?? .system,
-                                                            clientConfigVersion: configVersion, logger: logger))
-            if !["127.0.0.1", "::1", "localhost"].contains(adminHost) && adminTLS == nil {
-                logger.warning("the admin API listens on \(adminHost), not on loopback, without TLS: give --admin-tls-cert and --admin-tls-key, or only a network you trust")
-            }
-        }
-        if store.domainCount == 0 {
-            logger.warning("no organisation domains in \(path): add one with 'mailconf domains add DOMAIN --provider ID', or use --all-domains")
-        }
-        let tls = tlsCert.map { TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") }
-        let scheme = tls == nil && acmeSettings == nil ? "http" : "https"
-        let domains = store.domainCount
-        // A certificate or key that cannot be used is a ListenerError (kind tls-error), which
-        // Mailconf.main reports like every other failure.
-        let limits = serveLimits
-        if maxConnections == nil { logger.info("at most \(limits.maxConnections) connections at once (from the open-file limit)") }
-        try await AutoconfigServer.serve(
-            store: store, configuration: config, limits: limits, host: host, port: port, tls: tls, extras: extras, logger: logger,
-            onRunning: { [host] bound in
-                print("mailconf serve: listening on \(Listener.url(scheme: scheme, host: host, port: bound))/ for \(domains) domains")
-                fflush(nil)
-                // Under systemd (Type=notify): the port answers now.
-                SystemdNotifier().ready(status: "serving \(domains) domains on port \(bound)")
-            })
-    }
-
-    /// serve's own listener: --header-timeout, --idle-timeout, --max-connections.
-    var serveLimits: ConnectionLimits {
-        ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxConnections: maxConnections)
-    }
-
-    /// The admin listener: serve's timeouts, at most 100 header fields, its own cap.
-    var adminLimits: ConnectionLimits {
-        ConnectionLimits(idleTimeout: idleTimeout, headerTimeout: headerTimeout, maxHeaderFields: 100,
-                         maxConnections: adminMaxConnections)
+        try await ServeAssembly(configuration: ServeConfiguration(self), logger: Logger(label: "mailconf.serve")).run()
     }
 }

@@ -6,6 +6,7 @@ import Kerberos
 import MailNet
 import MailSettings
 import SASL
+import UseCases
 import Validator
 
 struct VerifyCommand: AsyncParsableCommand {
@@ -115,7 +116,7 @@ struct VerifyCommand: AsyncParsableCommand {
             && $0.setting.authentication.contains { $0.usesPassword || $0 == .oauth2 } })
         let trust: TrustPolicy = skipVerify ? .noVerification : caFile.map { .caFile($0) } ?? .system
         let kerberos = KerberosOptions(principal: principal, keytab: keytab, servicePrincipal: servicePrincipal)
-        let requests = settings.map { item in
+        let targets = settings.map { item in
             var request = VerifyRequest(setting: item.setting, username: item.username, secret: secret,
                                         mechanism: mechanism(for: item.setting, explicit: explicit), trust: trust,
                                         allowPlaintextAuth: allowPlaintextAuth, timeout: timeout, sender: from,
@@ -124,29 +125,16 @@ struct VerifyCommand: AsyncParsableCommand {
             // Kerberos logs in as the ticket's principal; a username (the authorization
             // identity, to act as someone else) only when asked for with --username.
             if request.usesKerberos { request.username = fields.username }
-            return request
+            return VerificationTarget(request: request, providerID: item.providerID)
         }
-        let results = await withTaskGroup(of: (Int, VerifyResult).self) { group in
-            for (i, r) in requests.enumerated() {
-                group.addTask { (i, r.recipients.isEmpty ? await LiveCheck.verifyWithAlternatives(r) : await LiveCheck.verifySending(r)) }
-            }
-            var collected: [(Int, VerifyResult)] = []
-            for await item in group {
-                collected.append(item)
-                if !output.json && requests.count > 1 && isatty(STDERR_FILENO) == 1 { Output.standardError("checked \(item.1.setting): \(item.1.ok ? "works" : item.1.kind?.name ?? "fails")\n") }
-            }
-            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        let progress = !output.json && targets.count > 1 && isatty(STDERR_FILENO) == 1
+        let results = await Verification.check(targets) { r in
+            if progress { Output.standardError("checked \(r.setting): \(r.ok ? "works" : r.kind?.name ?? "fails")\n") }
         }
         // Remember the outcome for 'providers show' (catalog settings only).
-        if settings.contains(where: { $0.providerID != nil }) {
+        if targets.contains(where: { $0.providerID != nil }) {
             let cat = try catalog.open()
-            for (item, result) in zip(settings, results) {
-                guard let providerID = item.providerID else { continue }
-                try attempt {
-                    try cat.recordVerification(providerID: providerID, setting: item.setting.summary, ok: result.ok,
-                                               kind: result.kind?.name, message: result.message)
-                }
-            }
+            try attempt { try Verification.record(results, of: targets, in: cat) }
         }
         if output.json {
             Output.json(results)
@@ -204,7 +192,7 @@ struct VerifyCommand: AsyncParsableCommand {
     /// `--auth plain` (and login, cram-md5, xoauth2, gssapi) names the SASL mechanism to
     /// use; --keytab, --principal or --service-principal mean Kerberos.
     func explicitMechanism() throws -> MechanismName? {
-        let names = fields.auth.flatMap { $0.split(separator: ",").map { $0.lowercased() } }
+        let names = ServerFieldText.names(fields.auth).map { $0.lowercased() }
         let named = names.first { ["plain", "login", "cram-md5", "xoauth2", "gssapi", "kerberos"].contains($0) }
             .map { $0 == "kerberos" ? MechanismName.gssapi : MechanismName($0) }
         let kerberosOptions = [("--keytab", keytab), ("--principal", principal), ("--service-principal", servicePrincipal)]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import MailSettings
+import UseCases
 
 /// What `lint` and `verify` act on, chosen the same way by both: a provider (by id, mail
 /// domain or address), one catalog server (`#12`), or a setting given with `--host …`.
@@ -24,16 +25,20 @@ extension ServerFields {
             }
             return .provider(try attempt { try cat.resolve(name) })
         }
-        guard let host = try parsedHost() else {
+        // The username is read below: strictly nowhere, leniently for lint.
+        var typed = text
+        typed.username = nil
+        let patch = try usage { () throws(MailSettings.ValidationError) in try ServerPatch(parsing: typed) }
+        guard let host = patch.hostname else {
             throw ArgumentParser.ValidationError("give a provider, a server id (#12), or --host with --port, --security and --auth")
         }
-        guard let port = try parsedPort() else { throw ArgumentParser.ValidationError("--port is required with --host") }
-        guard let security = try parsedSecurity() else {
+        guard let port = patch.port else { throw ArgumentParser.ValidationError("--port is required with --host") }
+        guard let security = patch.security else {
             throw ArgumentParser.ValidationError("--security is required with --host: none, starttls or tls")
         }
-        let auth = try parsedAuth() ?? defaultAuth.map { .method($0) }
+        let auth = patch.authentication ?? defaultAuth.map { .method($0) }
         let setting = try usage { () throws(MailSettings.ValidationError) in
-            try ServerSetting(protocol: try parsedProtocolOrSMTP(), hostname: host, port: port, security: security,
+            try ServerSetting(protocol: patch.protocol ?? .smtp, hostname: host, port: port, security: security,
                               choices: auth,
                               username: lenientUsername ? try parsedUsernameLenient() : nil)
         }

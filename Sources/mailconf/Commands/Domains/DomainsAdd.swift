@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import UseCases
 
 struct DomainsAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,12 +19,10 @@ struct DomainsAdd: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let cat = try catalog.open()
-        try attempt { try cat.addOrganisationDomain(domain, providerID: provider) }
-        let added = try attempt { try cat.organisationDomains() }.first { $0.domain == domain.lowercased() }
+        let added = try attempt { try DomainMapping(catalog: try catalog.open()).add(domain, provider: provider) }
         if output.json {
             Output.json(added)
-        } else if let added {
+        } else {
             print("\(added.domain) → \(added.providerID)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import UseCases
 
 struct DomainsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List organisation domains and their providers.")
@@ -8,7 +9,7 @@ struct DomainsList: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let domains = try attempt { try catalog.open().organisationDomains() }
+        let domains = try attempt { try DomainMapping(catalog: try catalog.open()).list() }
         if output.json {
             Output.json(domains)
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import UseCases
 
 struct DomainsRemove: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Stop answering for a mail domain.")
@@ -11,12 +12,12 @@ struct DomainsRemove: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        try attempt { try catalog.open().removeOrganisationDomain(domain) }
+        let removed = try attempt { try DomainMapping(catalog: try catalog.open()).remove(domain) }
         if output.json {
             struct Removed: Encodable { var removed: String }
-            Output.json(Removed(removed: domain.lowercased()))
+            Output.json(Removed(removed: removed))
         } else {
-            print("Removed \(domain.lowercased()).")
+            print("Removed \(removed).")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import MailSettings
+import UseCases
 
 struct ProvidersShow: ParsableCommand {
     static let configuration = CommandConfiguration(

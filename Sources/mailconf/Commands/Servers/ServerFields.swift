@@ -1,5 +1,6 @@
 import ArgumentParser
 import MailSettings
+import UseCases
 
 /// The fields of a server setting as command-line options. Each value is checked by
 /// the model, whose message names the field, the value and what is accepted.
@@ -26,21 +27,17 @@ struct ServerFields: ParsableArguments {
     @Option(help: "One line that tells this server apart from others.")
     var description: String?
 
-    func parsedProtocol() throws -> ServerProtocol? {
-        try serverProtocol.map { p in try usage { () throws(MailSettings.ValidationError) in try ServerProtocol(parsing: p) } }
+    /// The options as typed, for the one parse every adapter shares.
+    var text: ServerFieldText {
+        ServerFieldText(protocol: serverProtocol, hostname: host, port: port, security: security,
+                        authentication: auth.isEmpty ? nil : auth, username: username, description: description)
     }
-    func parsedHost() throws -> Hostname? { try host.map { h in try usage { () throws(MailSettings.ValidationError) in try Hostname(h) } } }
-    func parsedPort() throws -> Port? { try port.map { p in try usage { () throws(MailSettings.ValidationError) in try Port(parsing: p) } } }
-    func parsedSecurity() throws -> ConnectionSecurity? {
-        try security.map { s in try usage { () throws(MailSettings.ValidationError) in try ConnectionSecurity(parsing: s) } }
-    }
-    func parsedAuth() throws -> [AuthenticationChoice]? {
-        guard !auth.isEmpty else { return nil }
-        let names = auth.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        return try names.map { n in try usage { () throws(MailSettings.ValidationError) in try AuthenticationChoice(parsing: n) } }
-    }
-    func parsedUsername() throws -> UsernameTemplate? {
-        try usage { () throws(MailSettings.ValidationError) in try parsedUsernameTyped() }
+
+    /// The options parsed by the model; a value it refuses is a usage error (exit status 2).
+    func patch(clearUsername: Bool = false) throws -> ServerPatch {
+        var text = text
+        text.clearUsername = clearUsername
+        return try usage { () throws(MailSettings.ValidationError) in try ServerPatch(parsing: text) }
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Catalog
-import Foundation
 import MailSettings
+import UseCases
 
 struct ServersAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,30 +31,20 @@ struct ServersAdd: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        guard let host = try fields.parsedHost() else { throw ArgumentParser.ValidationError("--host is required") }
-        guard let port = try fields.parsedPort() else { throw ArgumentParser.ValidationError("--port is required (465 for SSL/TLS, 587 for STARTTLS)") }
-        guard let security = try fields.parsedSecurity() else { throw ArgumentParser.ValidationError("--security is required: none, starttls or tls") }
-        guard let auth = try fields.parsedAuth() else { throw ArgumentParser.ValidationError("--auth is required, such as --auth password-cleartext or --auth none") }
-        let server = try usage { () throws(MailSettings.ValidationError) in
-            try ServerSetting(protocol: try fields.parsedProtocolOrSMTP(), description: fields.description, hostname: host,
-                              port: port, security: security, choices: auth, username: try fields.parsedUsernameTyped())
+        let patch = try fields.patch()
+        guard patch.hostname != nil else { throw ArgumentParser.ValidationError("--host is required") }
+        guard patch.port != nil else { throw ArgumentParser.ValidationError("--port is required (465 for SSL/TLS, 587 for STARTTLS)") }
+        guard patch.security != nil else { throw ArgumentParser.ValidationError("--security is required: none, starttls or tls") }
+        guard patch.authentication != nil else { throw ArgumentParser.ValidationError("--auth is required, such as --auth password-cleartext or --auth none") }
+        let server = try usage { () throws(MailSettings.ValidationError) in try patch.newServer() }
+        let stored = try attempt {
+            try ServerEdits(catalog: try catalog.open()).add(server, toProvider: provider, displayName: name, domains: domains)
         }
-        let id = try attempt { try catalog.open().addServer(server, toProvider: provider, displayName: name, domains: domains) }
         if output.json {
             struct Added: Encodable { var id: Int64; var provider: String }
-            Output.json(Added(id: id, provider: provider.lowercased()))
+            Output.json(Added(id: stored.id, provider: stored.providerID))
         } else {
-            print("Added server #\(id) (\(server.summary)) to \(provider.lowercased()).")
+            print("Added server #\(stored.id) (\(server.summary)) to \(stored.providerID).")
         }
-    }
-}
-
-extension ServerFields {
-    func parsedProtocolOrSMTP() throws(MailSettings.ValidationError) -> ServerProtocol {
-        try serverProtocol.map { p throws(MailSettings.ValidationError) in try ServerProtocol(parsing: p) } ?? .smtp
-    }
-    func parsedUsernameTyped() throws(MailSettings.ValidationError) -> UsernameTemplate? {
-        guard let username else { return nil }
-        return try UsernameTemplate(username)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Catalog
-import MailSettings
+import UseCases
 
 struct ServersEdit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,28 +22,8 @@ struct ServersEdit: ParsableCommand {
 
     func run() throws {
         let serverID = try parseServerID(id)
-        let proto = try fields.parsedProtocol()
-        let host = try fields.parsedHost()
-        let port = try fields.parsedPort()
-        let security = try fields.parsedSecurity()
-        let auth = try fields.parsedAuth()
-        let username = try fields.parsedUsername()
-        let description = fields.description
-        let clear = clearUsername
-        let updated = try attempt {
-            try catalog.open().editServer(id: serverID) { old throws(MailSettings.ValidationError) in
-                var s = old
-                if let proto { s.protocol = proto }
-                if let host { s.hostname = host }
-                if let port { s.port = port }
-                if let security { s.security = security }
-                if let auth { s.authenticationChoices = auth }
-                if let username { s.username = username }
-                if clear { s.username = nil }
-                if let description { s.description = description.isEmpty ? nil : description }
-                return s
-            }
-        }
+        let patch = try fields.patch(clearUsername: clearUsername)
+        let updated = try attempt { try ServerEdits(catalog: try catalog.open()).edit(id: serverID, patch) }.server
         if output.json {
             struct Edited: Encodable { var id: Int64; var summary: String }
             Output.json(Edited(id: serverID, summary: updated.summary))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import UseCases
 
 struct ServersList: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,16 +17,7 @@ struct ServersList: ParsableCommand {
     func run() throws {
         let servers = try attempt { try catalog.open().userServers(providerID: provider) }
         if output.json {
-            struct Row: Encodable {
-                var id: Int64; var provider: String; var `protocol`: String; var hostname: String?; var port: Int?
-                var security: String?; var authentication: [String]; var username: String?; var description: String?
-            }
-            Output.json(servers.map { u in
-                Row(id: u.id, provider: u.providerID, protocol: u.server.protocol.rawValue, hostname: u.server.hostname?.name,
-                    port: u.server.port.map { Int($0.value) }, security: u.server.security?.rawValue,
-                    authentication: u.server.authentication.map(\.rawValue), username: u.server.username?.text,
-                    description: u.server.description)
-            })
+            Output.json(servers.map(ServerJSON.init))
             return
         }
         guard !servers.isEmpty else {

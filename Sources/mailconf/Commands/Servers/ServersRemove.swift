@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import UseCases
 
 struct ServersRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct ServersRemove: ParsableCommand {
 
     func run() throws {
         let serverID = try parseServerID(id)
-        try attempt { try catalog.open().removeServer(id: serverID) }
+        try attempt { try ServerEdits(catalog: try catalog.open()).remove(id: serverID) }
         if output.json {
             struct Removed: Encodable { var removed: Int64 }
             Output.json(Removed(removed: serverID))
