@@ -112,40 +112,8 @@ enum PageViews {
 
     static func dashboard(_ d: Dashboard, session: PageSessions.Session, notice: String?, problem: Problem?) -> Markup {
         let providerList: Markup = "<datalist id=\"providers\">\(d.providers.map { p -> Markup in "<option value=\"\(p)\">" })</datalist>"
-        let domainRows: [Markup] = d.domains.map { row in
-            let mapForm = "map:\(row.domain)"
-            let preview: Markup
-            switch row.preview {
-            case .success(let xml):
-                preview = "<details><summary>Thunderbird's answer</summary><pre class=\"preview\">\(xml)</pre></details>"
-            case .failure(let p):
-                preview = "<span class=\"bad\">no answer: \(p.message)</span>"
-            }
-            return """
-                <tr data-domain="\(row.domain)"><td class="domain">\(row.domain)</td><td>\(row.provider)</td><td>\(preview)</td>
-                <td><form class="inline" method="post" action="/ui/domains/\(pathSegment(row.domain))/provider">\(csrf(session))\
-                <input name="provider" list="providers" aria-label="provider for \(row.domain)" value="\(value(problem, mapForm, "provider", default: row.provider))" size="14">\
-                <button type="submit">Map</button></form>
-                <form class="inline" method="post" action="/ui/domains/\(pathSegment(row.domain))/remove" data-confirm="Remove \(row.domain)?">\(csrf(session))\
-                <button type="submit">Remove</button></form>\(Self.problem(problem, for: mapForm))</td></tr>
-                """
-        }
-        let serverRows: [Markup] = d.servers.map { row in
-            let s = row.server.server
-            return """
-                <tr data-server="\(row.server.id)"><td>#\(row.server.id)</td><td>\(row.server.providerID)</td><td>\(s.protocol.rawValue)</td>
-                <td>\(s.hostname?.name ?? s.url ?? "")\(s.port.map { ":\($0.value)" } ?? "")\
-                \(s.description.map { d -> Markup in "<br><span class=\"muted description\">\(d)</span>" } ?? .empty)</td>
-                <td>\(s.security?.rawValue ?? "")</td>
-                <td>\(s.authenticationChoices.map(\.description).joined(separator: ", "))</td><td>\(s.username?.text ?? "")</td>
-                <td class="last-verification">\(lastVerification(row.last))</td>
-                <td><a href="/ui/servers/\(row.server.id)">Edit</a>
-                <form class="inline" method="post" action="/ui/servers/\(row.server.id)/verify">\(csrf(session))\
-                <button type="submit" data-busy="Verifying…">Verify now</button></form>
-                <form class="inline" method="post" action="/ui/servers/\(row.server.id)/remove" data-confirm="Remove server #\(row.server.id)?">\(csrf(session))\
-                <button type="submit">Remove</button></form></td></tr>
-                """
-        }
+        let domainRows = d.domains.map { domainRow($0, session: session, problem: problem) }
+        let serverRows = d.servers.map { serverRow($0, session: session) }
         let changeRows: [Markup] = d.changes.map { c in
             "<tr><td>\(when(c.at))</td><td>\(c.actor)</td><td>\(c.change)</td></tr>"
         }
@@ -171,6 +139,44 @@ enum PageViews {
             <table id="changes"><thead><tr><th>When (UTC)</th><th>Who</th><th>What</th></tr></thead><tbody>\(changeRows)</tbody></table>
             """
         return page(title: "Domains and servers", session: session, notice: notice, problem: problem, body)
+    }
+
+    /// One organisation domain: its provider, the answer clients get, map and remove.
+    static func domainRow(_ row: DomainRow, session: PageSessions.Session, problem: Problem?) -> Markup {
+        let mapForm = "map:\(row.domain)"
+        let preview: Markup
+        switch row.preview {
+        case .success(let xml):
+            preview = "<details><summary>Thunderbird's answer</summary><pre class=\"preview\">\(xml)</pre></details>"
+        case .failure(let p):
+            preview = "<span class=\"bad\">no answer: \(p.message)</span>"
+        }
+        return """
+            <tr data-domain="\(row.domain)"><td class="domain">\(row.domain)</td><td>\(row.provider)</td><td>\(preview)</td>
+            <td><form class="inline" method="post" action="/ui/domains/\(pathSegment(row.domain))/provider">\(csrf(session))\
+            <input name="provider" list="providers" aria-label="provider for \(row.domain)" value="\(value(problem, mapForm, "provider", default: row.provider))" size="14">\
+            <button type="submit">Map</button></form>
+            <form class="inline" method="post" action="/ui/domains/\(pathSegment(row.domain))/remove" data-confirm="Remove \(row.domain)?">\(csrf(session))\
+            <button type="submit">Remove</button></form>\(Self.problem(problem, for: mapForm))</td></tr>
+            """
+    }
+
+    /// One of the user's servers: its setting, its last verification, edit, verify, remove.
+    static func serverRow(_ row: ServerRow, session: PageSessions.Session) -> Markup {
+        let s = row.server.server
+        return """
+            <tr data-server="\(row.server.id)"><td>#\(row.server.id)</td><td>\(row.server.providerID)</td><td>\(s.protocol.rawValue)</td>
+            <td>\(s.hostname?.name ?? s.url ?? "")\(s.port.map { ":\($0.value)" } ?? "")\
+            \(s.description.map { d -> Markup in "<br><span class=\"muted description\">\(d)</span>" } ?? .empty)</td>
+            <td>\(s.security?.rawValue ?? "")</td>
+            <td>\(s.authenticationChoices.map(\.description).joined(separator: ", "))</td><td>\(s.username?.text ?? "")</td>
+            <td class="last-verification">\(lastVerification(row.last))</td>
+            <td><a href="/ui/servers/\(row.server.id)">Edit</a>
+            <form class="inline" method="post" action="/ui/servers/\(row.server.id)/verify">\(csrf(session))\
+            <button type="submit" data-busy="Verifying…">Verify now</button></form>
+            <form class="inline" method="post" action="/ui/servers/\(row.server.id)/remove" data-confirm="Remove server #\(row.server.id)?">\(csrf(session))\
+            <button type="submit">Remove</button></form></td></tr>
+            """
     }
 
     static func lastVerification(_ record: VerificationRecord?) -> Markup {

@@ -33,12 +33,21 @@ struct ProvidersShow: ParsableCommand {
 
     static func render(_ entry: CatalogEntry, verifications: [String: VerificationRecord] = [:]) -> String {
         let p = entry.provider
-        var lines: [String] = []
         var title = "\(p.displayName)  (\(p.id), \(p.kind.rawValue), \(entry.origin.rawValue))"
         if let region = p.region { title += "  region \(region.code)" + (region.name.map { " – \($0)" } ?? "") }
-        lines.append(title)
-        lines.append("Domains: \(p.domains.joined(separator: ", "))")
+        var lines = [title, "Domains: \(p.domains.joined(separator: ", "))"]
         if !p.mxDomains.isEmpty { lines.append("MX domains: \(p.mxDomains.joined(separator: ", "))") }
+        lines += servers(entry, verifications: verifications)
+        lines += services(p) + oauth2(p)
+        if let notes = p.notes { lines += ["", "Notes: \(notes)"] }
+        lines += dnsRecords(p) + documentation(p)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Outgoing then incoming servers, best first, each with its last verification.
+    static func servers(_ entry: CatalogEntry, verifications: [String: VerificationRecord]) -> [String] {
+        let p = entry.provider
+        var lines: [String] = []
         let ids = Dictionary(uniqueKeysWithValues: zip(p.servers.indices, entry.serverIDs))
         for role in [ServerRole.outgoing, .incoming] {
             let servers = p.servers.indices.filter { p.servers[$0].role == role }
@@ -58,43 +67,43 @@ struct ProvidersShow: ParsableCommand {
             lines.append(Output.table(["#", "PROTOCOL", "HOST", "PORT", "SECURITY", "AUTHENTICATION", "USERNAME", "NOTE", "LAST VERIFIED"],
                                       rows, indent: "  "))
         }
-        if !p.services.isEmpty {
-            lines.append("")
-            lines.append("Beside mail (clientConfig 1.2):")
-            let rows = p.services.map { s in
-                [s.section.rawValue, s.type, s.url ?? [s.hostname?.name, s.port?.description].compactMap { $0 }.joined(separator: ":"),
-                 s.security?.label ?? "", s.authenticationChoices.map(\.description).joined(separator: ", "), s.username?.text ?? ""]
-            }
-            lines.append(Output.table(["SECTION", "TYPE", "ADDRESS", "SECURITY", "AUTHENTICATION", "USERNAME"], rows, indent: "  "))
+        return lines
+    }
+
+    static func services(_ p: Provider) -> [String] {
+        guard !p.services.isEmpty else { return [] }
+        let rows = p.services.map { s in
+            [s.section.rawValue, s.type, s.url ?? [s.hostname?.name, s.port?.description].compactMap { $0 }.joined(separator: ":"),
+             s.security?.label ?? "", s.authenticationChoices.map(\.description).joined(separator: ", "), s.username?.text ?? ""]
         }
-        if let o = p.oauth2 {
-            lines.append("")
-            lines.append("OAuth2:")
-            for (label, value) in [("authorization", o.authURL), ("token", o.tokenURL), ("issuer", o.issuer),
-                                   ("scope", o.scope), ("client ID", o.clientID)] {
-                if let value { lines.append("  \(label): \(value)") }
-            }
+        return ["", "Beside mail (clientConfig 1.2):",
+                Output.table(["SECTION", "TYPE", "ADDRESS", "SECURITY", "AUTHENTICATION", "USERNAME"], rows, indent: "  ")]
+    }
+
+    static func oauth2(_ p: Provider) -> [String] {
+        guard let o = p.oauth2 else { return [] }
+        var lines = ["", "OAuth2:"]
+        for (label, value) in [("authorization", o.authURL), ("token", o.tokenURL), ("issuer", o.issuer),
+                               ("scope", o.scope), ("client ID", o.clientID)] {
+            if let value { lines.append("  \(label): \(value)") }
         }
-        if let notes = p.notes {
-            lines.append("")
-            lines.append("Notes: \(notes)")
+        return lines
+    }
+
+    static func dnsRecords(_ p: Provider) -> [String] {
+        guard !p.dnsRecords.isEmpty else { return [] }
+        let rows = p.dnsRecords.map { r in
+            [r.purpose.rawValue, r.type, r.name, r.value, r.required ? "required" : "recommended", r.note ?? ""]
         }
-        if !p.dnsRecords.isEmpty {
-            lines.append("")
-            lines.append("DNS records a sending domain needs:")
-            let rows = p.dnsRecords.map { r in
-                [r.purpose.rawValue, r.type, r.name, r.value, r.required ? "required" : "recommended", r.note ?? ""]
-            }
-            lines.append(Output.table(["PURPOSE", "TYPE", "NAME", "VALUE", "NEED", "NOTE"], rows, indent: "  "))
+        return ["", "DNS records a sending domain needs:",
+                Output.table(["PURPOSE", "TYPE", "NAME", "VALUE", "NEED", "NOTE"], rows, indent: "  ")]
+    }
+
+    static func documentation(_ p: Provider) -> [String] {
+        guard !p.documentation.isEmpty else { return [] }
+        return ["", "Documentation:"] + p.documentation.map { d in
+            let title = d.descriptions.first { $0.language == "en" }?.text ?? d.descriptions.first?.text
+            return "  \(d.url)" + (title.map { "  \($0)" } ?? "")
         }
-        if !p.documentation.isEmpty {
-            lines.append("")
-            lines.append("Documentation:")
-            for d in p.documentation {
-                let title = d.descriptions.first { $0.language == "en" }?.text ?? d.descriptions.first?.text
-                lines.append("  \(d.url)" + (title.map { "  \($0)" } ?? ""))
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }
