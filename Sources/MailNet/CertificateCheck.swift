@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -67,8 +68,9 @@ public final class CertificateCheck: Sendable {
 
     private static func readCAFile(_ path: String) throws(TLSFailure) -> CertificateStore {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .handshakeFailed("cannot read the CA file: \(error)")
+        // Bounded: a bundle of every public CA is about 200 KB.
+        do { text = String(decoding: try BoundedFile.read(path, limit: 16 << 20), as: UTF8.self) } catch {
+            throw .handshakeFailed("cannot read the CA file: \(path) \(error)")
         }
         var certs: [Certificate] = []
         let end = "-----END CERTIFICATE-----"
