@@ -9,6 +9,8 @@
 # Each client also runs straight against the lab, without the relay: its time there is
 # what is not round trips (the process starting, both sides' CPU), and (wall time -
 # that) / RTT is the round trips the added latency cost it.
+# Env: RTT (50 ms), RUNS (5), RELAY_PORT, IMAP_RELAY_PORT, MAILCONF_BIN (an existing
+# mailconf binary instead of the release build).
 source "$(dirname "$0")/common.sh"
 need swaks swaks
 need python3 python3
@@ -17,7 +19,7 @@ RTT=${RTT:-50}
 RUNS=${RUNS:-5}
 RELAY_PORT=${RELAY_PORT:-18325}
 IMAP_RELAY_PORT=${IMAP_RELAY_PORT:-18326}
-build_release mailconf
+mailconf_binary
 tmp=$(mktemp -d)
 start_lab
 python3 "$ROOT/bench/delay-relay.py" "$RELAY_PORT" 127.0.0.1 "$SUBMISSION_PORT" "$((RTT / 2))" > "$tmp/relay.out" &
@@ -32,14 +34,14 @@ tenths() { echo $(( ($2 - $1) / 100000 )); }   # tenths of a millisecond
 # The certificate names localhost; --host 127.0.0.1 would be a name mismatch, so the
 # checks connect to localhost through the relay's port on 127.0.0.1.
 mailconf_check() {
-    "$BIN/mailconf" verify --host localhost --port "$1" --security "$2" --auth plain --username "$USER" \
+    "$mailconf" verify --host localhost --port "$1" --security "$2" --auth plain --username "$USER" \
         --password-file "$tmp/pw" --ca-file "$CA_FILE" --timeout 10 --db "$tmp/catalog.sqlite" >"$tmp/out${3:-}" 2>&1 || true
 }
-"$BIN/mailconf" providers list --db "$tmp/catalog.sqlite" >/dev/null   # the catalog made before timing
+"$mailconf" providers list --db "$tmp/catalog.sqlite" >/dev/null   # the catalog made before timing
 mailconf_check "$RELAY_PORT" starttls; grep -q '^ok' "$tmp/out" || { echo "mailconf's check through the relay failed:" >&2; cat "$tmp/out" >&2; exit 1; }
 
 imap_check() {
-    "$BIN/mailconf" verify --protocol imap --host localhost --port "${1:-$IMAP_RELAY_PORT}" --security starttls \
+    "$mailconf" verify --protocol imap --host localhost --port "${1:-$IMAP_RELAY_PORT}" --security starttls \
         --auth password-cleartext --username "$USER" --password-file "$tmp/pw" --ca-file "$CA_FILE" --timeout 10 \
         --db "$tmp/catalog.sqlite" >"$tmp/imap-out${2:-}" 2>&1 || true
 }
