@@ -61,6 +61,24 @@ struct ProfileSigning {
         }
     }
 
+    /// The signing key is read only when no one but its owner may read it, as every key
+    /// file mailconf reads is; the certificate may be shared.
+    @Test func aSigningKeyOthersMayReadIsRefused() throws {
+        let folder = TemporaryFolder()
+        let shared = folder.url.appendingPathComponent("shared.key")
+        try FileManager.default.copyItem(atPath: file("localhost.key"), toPath: shared.path)
+        chmod(shared.path, 0o640)
+        do {
+            _ = try ProfileSigner(chainFile: file("localhost.pem"), keyFile: shared.path)
+            Issue.record("took a key file its group may read")
+        } catch {
+            #expect(error.kind == .signingFileUnreadable)
+            #expect(error.message.contains(shared.path) && error.message.contains("chmod 600"))
+        }
+        chmod(shared.path, 0o600)
+        #expect(throws: Never.self) { _ = try ProfileSigner(chainFile: self.file("localhost.pem"), keyFile: shared.path) }
+    }
+
     @Test func filesThatAreNotPEMAreNamed() throws {
         let folder = TemporaryFolder()
         let junk = try folder.write("junk.pem", "not a certificate\n").path

@@ -33,6 +33,26 @@ import Testing
         }
     }
 
+    /// A listener's key is read only when no one but its owner may read it; the error
+    /// names both options, the key file and the fix, never the key.
+    @Test func aKeyFileOthersMayReadIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsfiles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = folder.appendingPathComponent("key.pem"), chain = folder.appendingPathComponent("chain.pem")
+        try "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n".write(to: key, atomically: true, encoding: .utf8)
+        try "not read\n".write(to: chain, atomically: true, encoding: .utf8)
+        chmod(key.path, 0o644)
+        let files = TLSFiles(certificateChain: chain.path, privateKey: key.path)
+        #expect {
+            _ = try files.handlers()
+        } throws: { error in
+            let text = (error as? ListenerError)?.description ?? ""
+            return text.hasPrefix("cannot use --tls-cert \(chain.path) with --tls-key \(key.path): the key \(key.path) may be read by others (mode 644); chmod 600 it")
+                && !text.contains("c2VjcmV0")
+        }
+    }
+
     @Test func urlsBracketIPv6() {
         #expect(Listener.url(scheme: "https", host: "::1", port: 8443) == "https://[::1]:8443")
         #expect(Listener.url(scheme: "http", host: "127.0.0.1", port: 80) == "http://127.0.0.1:80")

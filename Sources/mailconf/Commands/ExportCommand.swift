@@ -66,7 +66,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("sign-cert"), help: ArgumentHelp("mobileconfig: sign with this PEM certificate (its intermediates after it).", valueName: "file"))
     var signCert: String?
 
-    @Option(name: .customLong("sign-key"), help: ArgumentHelp("mobileconfig: the PEM private key of --sign-cert.", valueName: "file"))
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("mobileconfig: the PEM private key of --sign-cert, in a file only its owner may read (chmod 600).", valueName: "file"))
     var signKey: String?
 
     @OptionGroup var catalog: CatalogOptions

@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS.")
     var tlsCert: String?
 
-    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.")
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS, in a file only its owner may read (chmod 600).")
     var tlsKey: String?
 
     @Flag(name: .customLong("sign-profiles"), help: "Sign the Apple profiles served (with --sign-cert/--sign-key, else the https certificate).")
@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sign-cert"), help: ArgumentHelp("PEM certificate (its intermediates after it) to sign profiles with.", valueName: "file"))
     var signCert: String?
 
-    @Option(name: .customLong("sign-key"), help: ArgumentHelp("PEM private key of --sign-cert.", valueName: "file"))
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("PEM private key of --sign-cert (a file only its owner may read).", valueName: "file"))
     var signKey: String?
 
     @Flag(name: .customLong("all-domains"), help: "Answer for every mail domain the catalog knows, not only organisation domains.")
@@ -171,7 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
         "PEM certificate chain for the admin listener's HTTPS (its page's cookies are then Secure).", valueName: "file"))
     var adminTLSCert: String?
 
-    @Option(name: .customLong("admin-tls-key"), help: ArgumentHelp("PEM private key for the admin listener's HTTPS.", valueName: "file"))
+    @Option(name: .customLong("admin-tls-key"), help: ArgumentHelp("PEM private key for the admin listener's HTTPS (a file only its owner may read).", valueName: "file"))
     var adminTLSKey: String?
 
     @Option(name: .customLong("admin-max-connections"), help: ArgumentHelp(
