@@ -191,6 +191,7 @@ let package = Package(
         .target(name: "SMTPClient", dependencies: [
             "Failures", "MailNet", "MailSession", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The IMAP client (RFC 9051/3501): responses, capabilities, commands, the session;
@@ -198,6 +199,7 @@ let package = Package(
         .target(name: "IMAPClient", dependencies: [
             "Failures", "MailNet", "MailSession", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The POP3 client (RFC 1939, 2449 CAPA, 2595 STLS, 5034 SASL): responses,
@@ -205,6 +207,7 @@ let package = Package(
         .target(name: "POP3Client", dependencies: [
             "Failures", "MailNet", "MailSession", "SASL",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Lint rules over settings: pure, no network.
@@ -219,6 +222,7 @@ let package = Package(
                 "MailSettings", "MailFormats", "ClientExport", "Catalog", "Failures", "Lint", "SASL", "Validator", "SMTPClient", "AutoconfigService", "Discovery", "DNSClient", "Deliverability", "WebFetch", "Kerberos", "MailNet", "DomainCheck", "ACME", "PostgresCatalog", "AdminService", "HTTPKit", "UseCases",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // A release binary carries the Swift runtime and Foundation (as
             // `--static-swift-stdlib` would): it runs on a machine without the toolchain,
@@ -245,6 +249,7 @@ let package = Package(
         .testTarget(name: "AdminServiceTests", dependencies: [
             "AdminService", "Catalog", "HTTPKit", "MailNet", "MailSettings", "TestSupport", "UseCases",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -272,6 +277,7 @@ let package = Package(
         .testTarget(name: "AutoconfigServiceTests", dependencies: [
             "AutoconfigService", "Catalog", "ClientExport", "MailFormats", "MailSettings", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -326,7 +332,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "LintTests", dependencies: ["Lint", "MailSettings", "Catalog"]),
-        .testTarget(name: "KerberosTests", dependencies: ["Kerberos", "MailNet", "MailSession", "SASL", "SMTPClient", "TestSupport"]),
+        .testTarget(name: "KerberosTests", dependencies: [
+            "Kerberos", "MailNet", "MailSession", "SASL", "SMTPClient", "TestSupport",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "ValidatorTests", dependencies: ["Validator", "Failures", "Kerberos", "MailNet", "MailSession", "MailSettings", "SASL", "IMAPClient", "POP3Client", "Catalog", "SMTPClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["mailconf", "TestSupport"]),
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Catalog", "MailSettings", "Validator"]),
