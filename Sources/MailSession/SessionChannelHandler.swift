@@ -91,7 +91,7 @@ extension SessionChannelHandler where Self: ChannelInboundHandler {
 
 extension SessionChannelHandler {
     /// Waits for what the server owes (a reply, the greeting, the handshake) under
-    /// MailNet's one deadline; when it passes, the connection fails with `timedOut`'s
+    /// the core's one deadline (withDeadline); when it passes, the connection fails with `timedOut`'s
     /// error on its event loop, so every later wait on it says so too.
     package func awaitUnderDeadline<T: Sendable>(_ future: EventLoopFuture<T>, on channel: any Channel, seconds: Double,
                                                  timedOut: @escaping @Sendable (Double) -> Failure) async throws -> T {

@@ -62,7 +62,7 @@ package final class SessionConnection<Handler: SessionChannelHandler & ChannelIn
         }.get()
     }
 
-    /// Waits for what the server owes (a reply, the greeting) under MailNet's one
+    /// Waits for what the server owes (a reply, the greeting) under the core's one
     /// deadline; when it passes, the connection fails with the timeout on its event loop,
     /// so every later wait on it says so too.
     package func awaitReply<T: Sendable>(_ future: EventLoopFuture<T>, phase: String, timeout: TimeAmount? = nil) async throws -> T {
