@@ -26,13 +26,6 @@ package protocol SessionChannelHandler: ChannelHandler, AnyObject, Sendable {
 }
 
 extension SessionChannelHandler {
-    /// The error that ended the connection, once there is one.
-    package var failure: Failure? { link.failure }
-    /// This connection's TLS, to name its failures.
-    var tls: TLSClient? { link.tls }
-}
-
-extension SessionChannelHandler {
     /// Fails every wait and the handshake with the first error the connection met, and
     /// closes it (on the event loop).
     package func fail(_ error: Failure, context: ChannelHandlerContext) {
@@ -76,7 +69,7 @@ extension SessionChannelHandler where Self: ChannelInboundHandler {
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let own = error as? Failure {
             fail(own, context: context)
-        } else if let failure = tls?.failure(for: error) {
+        } else if let failure = link.tls?.failure(for: error) {
             fail(.tls(failure), context: context)
         } else {
             fail(.connectionClosed(phase: waitingPhase ?? "the session"), context: context)

@@ -58,7 +58,7 @@ extension IMAPSession: VerifiableSession {
         switch login {
         case .kerberos:
             try await open()
-            return try await LiveCheck.kerberosLogin(self, request)
+            return try await logIn(login, request)
         case .mechanism(let mechanism):
             try await openAndAuthenticate(mechanism)
             return mechanism.name.text
